@@ -1,0 +1,1 @@
+"""Label Studio side: local server lifecycle, push, pull, agreement."""

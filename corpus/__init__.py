@@ -1,0 +1,1 @@
+"""spamcorpus core: document schema, ids, Parquet store, contacts, signals, campaigns, CLI."""

@@ -1,0 +1,81 @@
+"""The corpus row: an explicit, versioned pyarrow schema with a docstring per field."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+CONTACT_TYPE = pa.struct(
+    [
+        pa.field("kind", pa.string(), metadata={"doc": "telegram, whatsapp, phone, wechat, qq, line, email or url"}),
+        pa.field("value", pa.string(), metadata={"doc": "normal form: telegram handle lowercase without @, E.164, ..."}),
+        pa.field("where", pa.string(), metadata={"doc": "title, text (main text), boilerplate (rest of page) or link"}),
+    ]
+)
+
+_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
+    ("doc_id", pa.string(), False, "hex sha256 of the canonical final URL; stable across runs"),
+    ("url", pa.string(), False, "URL as requested (first of any redirect chain)"),
+    ("final_url", pa.string(), False, "URL after redirects, the one the body came from"),
+    ("host", pa.string(), False, "lowercase host of final_url"),
+    ("fetched_at", pa.timestamp("us", tz="UTC"), False, "when the response arrived (UTC)"),
+    ("status", pa.int16(), False, "HTTP status of the final response"),
+    ("content_type", pa.string(), True, "media type from the Content-Type header, lowercase"),
+    ("doc_format", pa.string(), False, "html, markdown or text: how the body was read"),
+    ("encoding", pa.string(), False, "character encoding used to decode the body"),
+    ("encoding_source", pa.string(), False, "bom, header, meta, detected or default"),
+    ("replacement_ratio", pa.float32(), False, "share of U+FFFD characters in the decoded text"),
+    ("title", pa.string(), False, "<title>, first h1 or first Markdown heading"),
+    ("text", pa.string(), False, "main text (boilerplate removed)"),
+    ("lang", pa.string(), False, "ISO 639-1 language of text, or und"),
+    ("script", pa.string(), False, "ISO 15924 script for zh (Hans or Hant), else empty"),
+    ("contacts", pa.list_(CONTACT_TYPE), False, "contacts found anywhere on the page, normal form, deduplicated"),
+    ("links", pa.list_(pa.string()), False, "absolute http(s) links on the page, in order, deduplicated"),
+    ("spam_score", pa.float32(), False, "detector score 0..1; 0.5 is the decision point"),
+    ("spam_signals", pa.list_(pa.string()), False, "names of detector signals that fired"),
+    ("family_guess", pa.string(), False, "detector's spam family guess (DESIGN.md families) or other"),
+    ("detector_version", pa.string(), False, "version of the detector that scored this row"),
+    ("text_sha256", pa.string(), False, "hex sha256 of text (UTF-8)"),
+    ("crawl_job", pa.string(), False, "name of the crawl job that fetched the page"),
+    ("run_id", pa.string(), False, "id of the crawl run (process) that wrote the row"),
+    ("depth", pa.int16(), False, "link depth from the seeds"),
+    ("referrer", pa.string(), True, "page the link was found on, null for seeds"),
+    ("body", pa.binary(), False, "raw response body as received (Parquet zstd-compresses it)"),
+    ("schema_version", pa.int16(), False, "version of this schema"),
+]
+
+SCHEMA = pa.schema(
+    [pa.field(name, typ, nullable=nullable, metadata={"doc": doc}) for name, typ, nullable, doc in _FIELDS],
+    metadata={"spamcorpus.schema_version": str(SCHEMA_VERSION)},
+)
+COLUMNS = [name for name, *_ in _FIELDS]
+REQUIRED = [name for name, _typ, nullable, _doc in _FIELDS if not nullable]
+
+
+class SchemaError(ValueError):
+    """A row that does not fit the corpus schema."""
+
+
+def validate_row(row: dict[str, Any]) -> None:
+    """Raise SchemaError if a row misses columns, has extra ones, or has nulls where none are allowed."""
+    missing = [c for c in COLUMNS if c not in row]
+    extra = [c for c in row if c not in SCHEMA.names]
+    if missing or extra:
+        raise SchemaError(f"row columns differ from schema: missing={missing} extra={extra}")
+    nulls = [c for c in REQUIRED if row[c] is None]
+    if nulls:
+        raise SchemaError(f"null in non-nullable columns: {nulls}")
+    if not 0.0 <= float(row["spam_score"]) <= 1.0:
+        raise SchemaError(f"spam_score out of range: {row['spam_score']}")
+
+
+def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Build a table with exactly SCHEMA from row dicts (raises pyarrow errors on type mismatch)."""
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def field_docs() -> dict[str, str]:
+    """Column name -> one-line description, for the README and the dataset card."""
+    return {f.name: f.metadata[b"doc"].decode() for f in SCHEMA}

@@ -1,0 +1,243 @@
+"""Parquet corpus store: shards committed atomically under a lock, with an append-only manifest as commit point.
+
+Layout of a corpus directory (readers see only committed shards; `_`-prefixed entries are ignored by
+`pyarrow.dataset`):
+
+    DIR/crawl_job=<job>/part-<run_id>-<seq>.parquet   committed shards (hive-partitioned)
+    DIR/_manifest.jsonl                               one JSON line per committed shard
+    DIR/_manifest.lock                                flock taken for every commit and recovery
+    DIR/_staging/                                     shards being written (only ever under the lock)
+
+A commit, all under the lock: drop rows whose doc_id is already committed, write the shard to
+`_staging/`, fsync, append its manifest line, fsync, rename into place, fsync the directory. A crash
+at any point leaves either nothing (staged file without manifest line: deleted on recovery) or a
+committed shard that recovery renames into place. No torn file is ever visible to readers.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from corpus.schema import SCHEMA, SCHEMA_VERSION, rows_to_table, validate_row
+
+MANIFEST = "_manifest.jsonl"
+LOCK = "_manifest.lock"
+STAGING = "_staging"
+_SAFE_PART = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class StoreError(RuntimeError):
+    """The corpus directory cannot be written or read safely."""
+
+
+@dataclass
+class CommitResult:
+    shard: str | None
+    written: int
+    duplicates: list[str] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    """A run id unique across processes and machines, sortable by start time."""
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def partition_value(value: str) -> str:
+    """A crawl job name made safe for a hive partition directory."""
+    cleaned = _SAFE_PART.sub("_", value).strip("._") or "default"
+    return cleaned[:100]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class CorpusStore:
+    """A corpus directory shared safely by any number of writer processes on one filesystem."""
+
+    def __init__(self, root: str | os.PathLike[str], *, run_id: str | None = None, zstd_level: int = 3,
+                 create: bool = True) -> None:
+        self.root = Path(root)
+        if create:
+            (self.root / STAGING).mkdir(parents=True, exist_ok=True)
+        elif not (self.root / MANIFEST).exists():
+            raise StoreError(f"{self.root} is not a spamcorpus corpus (no {MANIFEST})")
+        self.run_id = run_id or new_run_id()
+        self.zstd_level = zstd_level
+        self._seq = 0
+        self._committed: set[str] = set()
+        self._manifest_offset = 0
+        (self.root / MANIFEST).touch(exist_ok=True)
+
+    # -- locking and recovery -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.root / LOCK, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._recover_locked()
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _recover_locked(self) -> None:
+        manifest = self.root / MANIFEST
+        raw = manifest.read_bytes()
+        if raw and not raw.endswith(b"\n"):
+            # a crash mid-append: the shard it named was never renamed, so the line is not a commit
+            with open(manifest, "r+b") as fh:
+                fh.truncate(raw.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
+        entries = self._entries()
+        staging = self.root / STAGING
+        staged = {p.name: p for p in staging.glob("*.parquet")} if staging.exists() else {}
+        for entry in entries:
+            final = self.root / entry["shard"]
+            name = Path(entry["shard"]).name
+            if not final.exists() and name in staged:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged.pop(name), final)  # roll forward a commit cut short by a crash
+                _fsync_dir(final.parent)
+            staged.pop(name, None)
+        for leftover in staged.values():  # written but never committed: the rows were not committed
+            leftover.unlink(missing_ok=True)
+        for tmp in staging.glob("*.tmp") if staging.exists() else []:
+            tmp.unlink(missing_ok=True)
+
+    def recover(self) -> None:
+        """Finish or discard commits cut short by a crash (also done before every commit)."""
+        with self._locked():
+            pass
+
+    # -- manifest -------------------------------------------------------------------------------
+    def _entries(self) -> list[dict[str, Any]]:
+        entries = []
+        with open(self.root / MANIFEST, encoding="utf-8") as fh:
+            for line in fh:
+                if line.endswith("\n") and line.strip():
+                    entries.append(json.loads(line))
+        return entries
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """Committed shards, oldest first."""
+        return self._entries()
+
+    def shard_paths(self) -> list[Path]:
+        return [self.root / e["shard"] for e in self._entries()]
+
+    def _refresh_committed(self) -> None:
+        with open(self.root / MANIFEST, "rb") as fh:
+            fh.seek(self._manifest_offset)
+            new = fh.read()
+        complete = new[: new.rfind(b"\n") + 1]
+        self._manifest_offset += len(complete)
+        for line in complete.decode("utf-8").splitlines():
+            if line.strip():
+                shard = self.root / json.loads(line)["shard"]
+                if shard.exists():
+                    self._committed.update(pq.read_table(shard, columns=["doc_id"]).column(0).to_pylist())
+
+    def committed_ids(self) -> set[str]:
+        """doc_ids of every committed row (cached; refreshed from new manifest lines)."""
+        with self._locked():
+            self._refresh_committed()
+        return set(self._committed)
+
+    # -- writing --------------------------------------------------------------------------------
+    def commit(self, rows: list[dict[str, Any]]) -> CommitResult:
+        """Atomically commit rows as one shard; rows whose doc_id is already committed are skipped."""
+        for row in rows:
+            validate_row(row)
+        with self._locked():
+            self._refresh_committed()
+            fresh, dups, seen = [], [], set()
+            for row in rows:
+                if row["doc_id"] in self._committed or row["doc_id"] in seen:
+                    dups.append(row["doc_id"])
+                else:
+                    seen.add(row["doc_id"])
+                    fresh.append(row)
+            if not fresh:
+                return CommitResult(None, 0, dups)
+            shard = self._write_locked(fresh)
+            self._committed.update(seen)
+            return CommitResult(shard, len(fresh), dups)
+
+    def _write_locked(self, rows: list[dict[str, Any]]) -> str:
+        jobs = {r["crawl_job"] for r in rows}
+        if len(jobs) != 1:
+            raise StoreError(f"one shard holds one crawl job, got {sorted(jobs)}")
+        self._seq += 1
+        name = f"part-{self.run_id}-{self._seq:05d}.parquet"
+        rel = f"crawl_job={partition_value(jobs.pop())}/{name}"
+        staging = self.root / STAGING
+        staging.mkdir(exist_ok=True)
+        tmp, staged = staging / (name + ".tmp"), staging / name
+        table = rows_to_table(rows)
+        try:
+            with open(tmp, "wb") as fh:
+                pq.write_table(table, fh, compression="zstd", compression_level=self.zstd_level)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, staged)
+            entry = {
+                "shard": rel, "rows": table.num_rows, "bytes": staged.stat().st_size,
+                "sha256": _sha256_file(staged), "run_id": self.run_id, "schema_version": SCHEMA_VERSION,
+                "committed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            }
+            with open(self.root / MANIFEST, "ab") as fh:
+                fh.write((json.dumps(entry, sort_keys=True) + "\n").encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            # we hold the lock and refreshed before writing, so everything up to here is known
+            self._manifest_offset = (self.root / MANIFEST).stat().st_size
+        except OSError as exc:  # e.g. a full disk: nothing was committed, nothing torn is visible
+            tmp.unlink(missing_ok=True)
+            staged.unlink(missing_ok=True)
+            raise StoreError(f"could not write shard {rel}: {exc}") from exc
+        final = self.root / rel
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, final)
+        _fsync_dir(final.parent)
+        return rel
+
+    # -- reading --------------------------------------------------------------------------------
+    def dataset(self) -> ds.Dataset:
+        """The committed shards as one pyarrow dataset with the explicit schema."""
+        self.recover()
+        paths = [str(p) for p in self.shard_paths()]
+        return ds.dataset(paths, schema=SCHEMA, format="parquet")
+
+    def read(self, columns: list[str] | None = None, filter: ds.Expression | None = None) -> pa.Table:
+        return self.dataset().to_table(columns=columns, filter=filter)
+
+
+def open_corpus(root: str | os.PathLike[str]) -> CorpusStore:
+    """Open an existing corpus for reading (raises StoreError if DIR is not a corpus)."""
+    return CorpusStore(root, create=False)

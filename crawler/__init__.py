@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders, page extraction, pipelines, middlewares, extensions."""
