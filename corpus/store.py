@@ -37,7 +37,8 @@ from corpus.schema import SCHEMA, SCHEMA_VERSION, rows_to_table, validate_row
 MANIFEST = "_manifest.jsonl"
 LOCK = "_manifest.lock"
 STAGING = "_staging"
-_SAFE_PART = re.compile(r"[^A-Za-z0-9._-]+")
+# hive readers take the partition value from the path over the file's column, so the two must agree
+JOB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 class StoreError(RuntimeError):
@@ -56,10 +57,11 @@ def new_run_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
-def partition_value(value: str) -> str:
-    """A crawl job name made safe for a hive partition directory."""
-    cleaned = _SAFE_PART.sub("_", value).strip("._") or "default"
-    return cleaned[:100]
+def check_job_name(name: str) -> str:
+    """A crawl job name is its partition directory: letters, digits, `.`, `_`, `-`, at most 100."""
+    if not isinstance(name, str) or not JOB_NAME.fullmatch(name):
+        raise StoreError(f"crawl job name {name!r} must match {JOB_NAME.pattern}")
+    return name
 
 
 def _fsync_dir(path: Path) -> None:
@@ -195,7 +197,7 @@ class CorpusStore:
             raise StoreError(f"one shard holds one crawl job, got {sorted(jobs)}")
         self._seq += 1
         name = f"part-{self.run_id}-{self._seq:05d}.parquet"
-        rel = f"crawl_job={partition_value(jobs.pop())}/{name}"
+        rel = f"crawl_job={check_job_name(jobs.pop())}/{name}"
         staging = self.root / STAGING
         staging.mkdir(exist_ok=True)
         tmp, staged = staging / (name + ".tmp"), staging / name

@@ -1,0 +1,38 @@
+"""Shared test helpers: a full corpus row builder and a loopback-only environment."""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+from corpus.ids import canonicalize_url, doc_id, host_of
+from corpus.schema import SCHEMA_VERSION
+
+# keep every test off any proxy: traffic goes to loopback only
+for _var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(_var, None)
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+def make_row(url: str, text: str = "hello", *, job: str = "test", title: str = "t", contacts=(), score=0.1,
+             family="other", lang="en", run_id="test-run", **extra) -> dict:
+    """A row with every schema column filled, for store, campaign and annotation tests."""
+    row = {
+        "doc_id": doc_id(url), "url": canonicalize_url(url), "final_url": canonicalize_url(url),
+        "host": host_of(url), "fetched_at": datetime(2026, 11, 1, tzinfo=timezone.utc), "status": 200,
+        "content_type": "text/html", "doc_format": "html", "encoding": "utf-8", "encoding_source": "header",
+        "replacement_ratio": 0.0, "title": title, "text": text, "lang": lang, "script": "",
+        "contacts": [dict(c) for c in contacts], "links": [], "spam_score": score, "spam_signals": [],
+        "family_guess": family, "detector_version": "test", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "crawl_job": job, "run_id": run_id, "depth": 0, "referrer": None, "body": text.encode(),
+        "schema_version": SCHEMA_VERSION,
+    }
+    row.update(extra)
+    return row
+
+
+@pytest.fixture
+def row_factory():
+    return make_row
