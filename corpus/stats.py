@@ -1,0 +1,95 @@
+"""Corpus statistics: rows, hosts, languages, families, contact kinds, top handles, drops by reason."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+
+from corpus.store import open_corpus
+
+RUNS_DIR = "_runs"
+DROP_PREFIX = "spamcorpus/drops/"
+
+
+def drops_from_runs(root: str | Path) -> tuple[dict[str, int], int]:
+    """Drops by reason summed over every saved run, and the number of runs."""
+    totals: Counter[str] = Counter()
+    runs = sorted(Path(root, RUNS_DIR).glob("*.json"))
+    for path in runs:
+        stats = json.loads(path.read_text(encoding="utf-8")).get("stats", {})
+        for key, value in stats.items():
+            if key.startswith(DROP_PREFIX) and isinstance(value, int):
+                totals[key[len(DROP_PREFIX):]] += value
+    return dict(sorted(totals.items())), len(runs)
+
+
+def _counts(table, column: str, top: int) -> list[tuple[str, int]]:
+    if table.num_rows == 0:
+        return []
+    vc = pc.value_counts(table.column(column)).to_pylist()
+    pairs = sorted(((d["values"], d["counts"]) for d in vc), key=lambda p: (-p[1], str(p[0])))
+    return pairs[:top]
+
+
+def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
+    """Everything `spamcorpus stats` prints, as plain data."""
+    store = open_corpus(root)
+    table = store.read(columns=["doc_id", "host", "lang", "script", "family_guess", "spam_score",
+                                "contacts", "crawl_job"])
+    kinds: Counter[str] = Counter()
+    handles: Counter[tuple[str, str]] = Counter()
+    for contacts in table.column("contacts").to_pylist():
+        for c in contacts:
+            kinds[c["kind"]] += 1
+            handles[(c["kind"], c["value"])] += 1
+    spam = int(pc.sum(pc.greater_equal(table.column("spam_score"), 0.5)).as_py() or 0) if table.num_rows else 0
+    drops, runs = drops_from_runs(root)
+    result = {
+        "corpus": str(root),
+        "rows": table.num_rows,
+        "shards": len(store.manifest()),
+        "runs": runs,
+        "likely_spam": spam,
+        "hosts": _counts(table, "host", top),
+        "host_count": len(set(table.column("host").to_pylist())),
+        "languages": _counts(table, "lang", top),
+        "families": _counts(table, "family_guess", top),
+        "crawl_jobs": _counts(table, "crawl_job", top),
+        "contact_kinds": sorted(kinds.items(), key=lambda p: (-p[1], p[0])),
+        "top_handles": [(k, v, n) for (k, v), n in handles.most_common(top)],
+        "drops": drops,
+    }
+    try:
+        from corpus.campaigns import campaign_summary
+    except ImportError:
+        result["campaigns"] = None
+    else:
+        result["campaigns"] = campaign_summary(root, top=top)
+    return result
+
+
+def format_stats(s: dict[str, Any]) -> str:
+    lines = [f"corpus {s['corpus']}: {s['rows']} rows in {s['shards']} shards from {s['runs']} runs; "
+             f"{s['likely_spam']} score >= 0.5; {s['host_count']} hosts"]
+
+    def section(title: str, pairs) -> None:
+        if pairs:
+            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in pairs))
+
+    section("languages", s["languages"])
+    section("families (guess)", s["families"])
+    section("hosts", s["hosts"])
+    section("contact kinds", s["contact_kinds"])
+    if s["top_handles"]:
+        lines.append("top handles: " + ", ".join(f"{k}:{v} ({n})" for k, v, n in s["top_handles"]))
+    if s["drops"]:
+        lines.append("drops by reason: " + ", ".join(f"{k} {v}" for k, v in s["drops"].items()))
+    else:
+        lines.append("drops by reason: none recorded")
+    for c in s.get("campaigns") or []:
+        lines.append(f"campaign {c['campaign_id']}: {c['size']} docs; handles {', '.join(c.get('handles', [])[:3])}; "
+                     f"hosts {len(c.get('hosts', []))}; families {', '.join(c.get('families', [])[:3])}")
+    return "\n".join(lines)

@@ -1,0 +1,60 @@
+"""Extension: saves each run's stats (drops by reason included) as JSON beside the corpus, under _runs/."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+RUNS_DIR = "_runs"
+# settings that are safe and useful to record with a run (never tokens or credentials)
+RECORDED_SETTINGS = (
+    "SPAMCORPUS_JOB_NAME", "SPAMCORPUS_RUN_ID", "SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES", "ROBOTSTXT_OBEY",
+    "SPAMCORPUS_ROBOTS_UNAVAILABLE", "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_TIMEOUT", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT",
+    "USER_AGENT",
+)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)
+
+
+class RunStats:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.root = Path(crawler.settings.get("SPAMCORPUS_CORPUS_DIR"))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("SPAMCORPUS_CORPUS_DIR"):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider, reason: str) -> None:
+        settings = self.crawler.settings
+        record = {
+            "run_id": settings.get("SPAMCORPUS_RUN_ID"),
+            "job": settings.get("SPAMCORPUS_JOB_NAME"),
+            "finish_reason": reason,
+            "settings": {k: _jsonable(settings.get(k)) for k in RECORDED_SETTINGS},
+            "stats": {k: _jsonable(v) for k, v in sorted(self.crawler.stats.get_stats().items())},
+        }
+        runs = self.root / RUNS_DIR
+        runs.mkdir(parents=True, exist_ok=True)
+        final = runs / f"{record['run_id']}.json"
+        tmp = final.with_suffix(".json.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)

@@ -1,0 +1,105 @@
+"""One fetched page -> one corpus row (page-object style: plain inputs in, a row dict out, no Scrapy)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
+from corpus.ids import canonicalize_url, doc_id, host_of
+from corpus.lang import detect_language
+from corpus.schema import SCHEMA_VERSION
+from corpus.signals import DETECTOR_VERSION, score_document
+from crawler.encoding import decode_body
+from crawler.extract import detect_format, extract
+
+# Media types we read as documents; anything else (images, archives, PDFs) is dropped by reason.
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown", "")
+
+
+class PageRejected(Exception):
+    """A response that does not become a row; `reason` is the stats key of the drop."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PageInput:
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]  # lowercase names
+    body: bytes
+    fetched_at: datetime
+    crawl_job: str
+    run_id: str
+    depth: int = 0
+    referrer: str | None = None
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _boilerplate(full_text: str, main_text: str) -> str:
+    """Lines of the whole page that are not in the main text: footers, sidebars, headers."""
+    main = {line.strip() for line in main_text.splitlines() if line.strip()}
+    return "\n".join(ln for ln in full_text.splitlines() if ln.strip() and ln.strip() not in main)
+
+
+def build_row(page: PageInput) -> dict[str, Any]:
+    """Decode, extract, find contacts and score one page; raise PageRejected for non-documents."""
+    content_type = page.headers.get("content-type")
+    mtype = media_type(content_type)
+    if mtype not in TEXT_TYPES and not mtype.startswith("text/"):
+        raise PageRejected("unsupported_content_type", mtype)
+    if not page.body.strip():
+        raise PageRejected("empty_body")
+    decoded = decode_body(page.body, content_type)
+    fmt = detect_format(content_type, page.final_url, decoded.text[:4096])
+    ex = extract(decoded.text, base_url=page.final_url, doc_format=fmt)
+    if not ex.text.strip() and not ex.title.strip():
+        raise PageRejected("empty_text")
+    lang, script = detect_language(ex.text or ex.title)
+    boilerplate = _boilerplate(ex.full_text, ex.text)
+    contacts = merge_contacts([
+        find_contacts(ex.title, "title"),
+        find_contacts(ex.text, "text"),
+        find_contacts(boilerplate, "boilerplate"),
+        contacts_from_links([*ex.links, *getattr(ex, "contact_hrefs", [])]),
+    ])
+    verdict = score_document(ex.title, ex.text, contacts=contacts, links=ex.links, lang=lang,
+                             boilerplate=boilerplate)
+    return {
+        "doc_id": doc_id(page.final_url),
+        "url": canonicalize_url(page.url),
+        "final_url": canonicalize_url(page.final_url),
+        "host": host_of(page.final_url),
+        "fetched_at": page.fetched_at,
+        "status": page.status,
+        "content_type": mtype or None,
+        "doc_format": ex.doc_format,
+        "encoding": decoded.encoding,
+        "encoding_source": decoded.source,
+        "replacement_ratio": float(decoded.replacement_ratio),
+        "title": ex.title,
+        "text": ex.text,
+        "lang": lang,
+        "script": script,
+        "contacts": [c.as_row() for c in contacts],
+        "links": list(ex.links),
+        "spam_score": float(verdict.score),
+        "spam_signals": list(verdict.signals),
+        "family_guess": verdict.family,
+        "detector_version": DETECTOR_VERSION,
+        "text_sha256": hashlib.sha256(ex.text.encode("utf-8")).hexdigest(),
+        "crawl_job": page.crawl_job,
+        "run_id": page.run_id,
+        "depth": page.depth,
+        "referrer": page.referrer,
+        "body": page.body,
+        "schema_version": SCHEMA_VERSION,
+    }

@@ -1,0 +1,56 @@
+"""Scrapy settings for spamcorpus: overrides of Scrapy's defaults and the SPAMCORPUS_* settings."""
+from corpus.version import __version__
+
+BOT_NAME = "spamcorpus"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- spamcorpus settings -------------------------------------------------------------------------
+SPAMCORPUS_CORPUS_DIR = "datasets/corpus"
+SPAMCORPUS_CONTACT_URL = "https://github.com/spamcorpus/spamcorpus#crawler"  # where site owners learn who we are
+SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES = False  # only the sample web and tests set this
+SPAMCORPUS_ROBOTS_UNAVAILABLE = "disallow"  # robots.txt answering 5xx or timing out: RFC 9309 says disallow all
+SPAMCORPUS_SHARD_ROWS = 500  # rows per committed Parquet shard
+SPAMCORPUS_COMMIT_SECONDS = 30.0  # commit at least this often, so a kill loses little work
+SPAMCORPUS_ZSTD_LEVEL = 3
+SPAMCORPUS_PROGRESS = True
+SPAMCORPUS_PROGRESS_INTERVAL = 2.0
+SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
+
+# --- politeness ----------------------------------------------------------------------------------
+USER_AGENT = f"spamcorpus/{__version__} (+{SPAMCORPUS_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # applies to decompressed bodies (decompression-bomb guard)
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEPTH_LIMIT = 3
+DEPTH_STATS_VERBOSE = True
+REDIRECT_MAX_TIMES = 5
+LOG_LEVEL = "INFO"
+
+# --- components ----------------------------------------------------------------------------------
+DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+DOWNLOADER_MIDDLEWARES = {
+    # first in line, so nothing (not even a robots.txt fetch) reaches a refused address
+    "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.PoliteRobotsTxtMiddleware": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.validate.ValidateRowPipeline": 100,
+    "crawler.pipelines.dedup.DedupPipeline": 200,
+    "crawler.pipelines.store.ParquetStorePipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.extensions.progress.ProgressLine": 500,
+    "crawler.extensions.runstats.RunStats": 510,
+}

@@ -1,0 +1,212 @@
+"""The `corpus` spider: discovery only (seeds, sitemaps, robots.txt, follow policy, resume frontier)."""
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, Iterable
+
+import pyarrow.dataset as ds
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from corpus.ids import InvalidURL, canonicalize_url, host_of
+from corpus.store import CorpusStore, StoreError, new_run_id
+from crawler.job import CrawlJob, JobError, adhoc_job, load_job
+from crawler.pages import PageInput, PageRejected, build_row
+
+logger = logging.getLogger(__name__)
+DEPTH = "spamcorpus_depth"
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _as_bool(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+class CorpusSpider(scrapy.Spider):
+    """Fetches a crawl job's pages; each page is handed to crawler.pages.build_row."""
+
+    name = "corpus"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        job = kwargs.pop("job", None)
+        overrides = {
+            "max_pages": int(kwargs.pop("max_pages")) if "max_pages" in kwargs else None,
+            "depth": int(kwargs.pop("depth")) if "depth" in kwargs else None,
+            "allow_private_addresses": _as_bool(kwargs.pop("allow_private_addresses"))
+            if "allow_private_addresses" in kwargs else None,
+        }
+        seeds_file = kwargs.pop("seeds_file", None)
+        job_name = kwargs.pop("job_name", None)
+        try:
+            if isinstance(job, CrawlJob):
+                pass
+            elif job:
+                job = load_job(job, **({"name": job_name} if job_name else {}), **overrides)
+            elif seeds_file:
+                job = adhoc_job(job_name or "adhoc", seeds_file, **overrides)
+            else:
+                raise JobError("give -a job=JOB.toml or -a seeds_file=FILE")
+        except JobError as exc:
+            raise ValueError(str(exc)) from None
+        # from_crawler runs before the settings freeze: the job's settings apply at spider priority
+        crawler.settings.setdict(job.scrapy_settings(), priority="spider")
+        if "out" in kwargs:
+            crawler.settings.set("SPAMCORPUS_CORPUS_DIR", kwargs.pop("out"), priority="spider")
+        if not crawler.settings.get("SPAMCORPUS_RUN_ID"):
+            crawler.settings.set("SPAMCORPUS_RUN_ID", new_run_id(), priority="spider")
+        crawler.settings.set("SPAMCORPUS_JOB_NAME", job.name, priority="spider")
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.job = job
+        return spider
+
+    # -- start -----------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        job: CrawlJob = self.job
+        self.allowed = {h.lower() for h in job.allowed_hosts} or {
+            host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
+        }
+        self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE", 500)
+        self.committed_urls, frontier = self._committed_frontier()
+        for url in job.seeds:
+            req = self._page_request(url, depth=0, referrer=None)
+            if req is not None:
+                yield req
+        for url in job.sitemaps:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for url in job.robots:
+            yield scrapy.Request(url, callback=self.parse_robots_seed, errback=self.on_error,
+                                 meta={"dont_obey_robotstxt": True})
+        for url, depth, referrer in frontier:
+            req = self._page_request(url, depth=depth, referrer=referrer)
+            if req is not None:
+                yield req
+
+    def _committed_frontier(self) -> tuple[set[str], list[tuple[str, int, str]]]:
+        """Canonical URLs already committed, and the uncommitted links of committed pages (resume)."""
+        root = self.settings.get("SPAMCORPUS_CORPUS_DIR")
+        try:
+            store = CorpusStore(root, run_id="reader")
+            table = store.read(columns=["url", "final_url", "depth", "links", "spam_score"],
+                               filter=ds.field("crawl_job") == self.job.name)
+        except (StoreError, OSError) as exc:
+            logger.warning("no resume state from %s: %s", root, exc)
+            return set(), []
+        rows = table.to_pylist()
+        done = {r["url"] for r in rows} | {r["final_url"] for r in rows}
+        frontier = []
+        for r in rows:
+            if r["depth"] < self.job.depth and self._follows(r["spam_score"]):
+                frontier += [(link, r["depth"] + 1, r["final_url"]) for link in r["links"][: self.max_links]]
+        if rows:
+            self.crawler.stats.set_value("spamcorpus/resume/committed_rows", len(rows))
+            self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(frontier))
+        return done, frontier
+
+    # -- requests --------------------------------------------------------------------------------
+    def _follows(self, score: float) -> bool:
+        mode = self.job.follow
+        return mode == "all" or (mode == "spam_only" and score >= self.job.spam_threshold)
+
+    def _page_request(self, url: str, *, depth: int, referrer: str | None) -> scrapy.Request | None:
+        try:
+            canonical = canonicalize_url(url)
+        except InvalidURL:
+            self.crawler.stats.inc_value("spamcorpus/skipped/invalid_url")
+            return None
+        if "*" not in self.allowed and host_of(canonical) not in self.allowed:
+            self.crawler.stats.inc_value("spamcorpus/skipped/offsite")
+            return None
+        if canonical in self.committed_urls:
+            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
+            return None
+        meta = {DEPTH: depth, "spamcorpus_referrer": referrer}
+        return scrapy.Request(canonical, callback=self.parse, errback=self.on_error, meta=meta)
+
+    # -- callbacks -------------------------------------------------------------------------------
+    def parse(self, response: Response) -> Iterable[Any]:
+        depth = response.meta.get(DEPTH, 0)
+        first_url = (response.meta.get("redirect_urls") or [response.url])[0]
+        headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        page = PageInput(
+            url=first_url, final_url=response.url, status=response.status, headers=headers,
+            body=response.body, fetched_at=datetime.now(timezone.utc), crawl_job=self.job.name,
+            run_id=self.settings.get("SPAMCORPUS_RUN_ID"), depth=depth,
+            referrer=response.meta.get("spamcorpus_referrer"),
+        )
+        try:
+            row = build_row(page)
+        except PageRejected as exc:
+            self.crawler.stats.inc_value(f"spamcorpus/drops/{exc.reason}")
+            return
+        except Exception:  # a hostile page must not stop the crawl; the drop is counted and logged
+            logger.exception("extraction failed for %s", response.url)
+            self.crawler.stats.inc_value("spamcorpus/drops/extraction_error")
+            return
+        self.crawler.stats.inc_value("spamcorpus/pages_extracted")
+        yield row
+        if depth < self.job.depth and self._follows(row["spam_score"]):
+            for link in row["links"][: self.max_links]:
+                req = self._page_request(link, depth=depth + 1, referrer=row["final_url"])
+                if req is not None:
+                    yield req
+
+    def parse_sitemap(self, response: Response) -> Iterable[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
+                    body = fh.read(SITEMAP_MAX_BYTES + 1)
+            except (OSError, EOFError):
+                self.crawler.stats.inc_value("spamcorpus/drops/bad_sitemap")
+                return
+            if len(body) > SITEMAP_MAX_BYTES:
+                self.crawler.stats.inc_value("spamcorpus/drops/sitemap_too_large")
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml raises on non-XML bodies
+            self.crawler.stats.inc_value("spamcorpus/drops/bad_sitemap")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+            else:
+                req = self._page_request(loc, depth=0, referrer=None)
+                if req is not None:
+                    yield req
+
+    def parse_robots_seed(self, response: Response) -> Iterable[Any]:
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+
+    def on_error(self, failure: Failure) -> None:
+        stats = self.crawler.stats
+        if failure.check(HttpError):
+            stats.inc_value(f"spamcorpus/drops/http_{failure.value.response.status}")
+        elif failure.check(IgnoreRequest):
+            pass  # the middleware that refused it (SSRF guard, robots.txt) counted it under its reason
+        elif failure.check(CancelledError):
+            stats.inc_value("spamcorpus/drops/too_large")
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            stats.inc_value("spamcorpus/drops/timeout")
+        elif failure.check(DNSLookupError):
+            stats.inc_value("spamcorpus/drops/dns_error")
+        elif failure.check(ConnectionRefusedError):
+            stats.inc_value("spamcorpus/drops/connection_refused")
+        else:
+            stats.inc_value(f"spamcorpus/drops/download_error_{type(failure.value).__name__}")
+        request = getattr(failure, "request", None)
+        logger.info("dropped %s: %s", request.url if request else "?", failure.getErrorMessage())
