@@ -1,0 +1,47 @@
+"""`spamcorpus stats`: counts from real shards and drops summed from saved run stats."""
+import json
+
+from click.testing import CliRunner
+
+from corpus.cli import main
+from corpus.stats import corpus_stats
+from corpus.store import CorpusStore
+from tests.conftest import make_row
+
+
+def build(tmp_path):
+    store = CorpusStore(tmp_path)
+    tg = {"kind": "telegram", "value": "esim1088", "where": "title"}
+    store.commit([
+        make_row("http://a.example/1", "x", contacts=[tg], score=0.9, family="telecom_sim", lang="zh"),
+        make_row("http://a.example/2", "y", contacts=[tg, {"kind": "qq", "value": "12345678", "where": "text"}],
+                 score=0.8, family="telecom_sim", lang="zh"),
+        make_row("http://b.example/1", "z", score=0.1, lang="en"),
+    ])
+    runs = tmp_path / "_runs"
+    runs.mkdir()
+    for i, drops in enumerate([{"http_404": 2, "ssrf_link_local": 1}, {"http_404": 1}]):
+        stats = {f"spamcorpus/drops/{k}": v for k, v in drops.items()}
+        (runs / f"r{i}.json").write_text(json.dumps({"run_id": f"r{i}", "stats": stats}))
+
+
+def test_corpus_stats_counts(tmp_path):
+    build(tmp_path)
+    s = corpus_stats(tmp_path)
+    assert s["rows"] == 3 and s["likely_spam"] == 2 and s["host_count"] == 2 and s["runs"] == 2
+    assert s["languages"][0] == ("zh", 2)
+    assert ("telegram", "esim1088", 2) in s["top_handles"]
+    assert dict(s["contact_kinds"]) == {"telegram": 2, "qq": 1}
+    assert s["drops"] == {"http_404": 3, "ssrf_link_local": 1}
+
+
+def test_stats_cli_text_json_and_errors(tmp_path):
+    build(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["stats", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "3 rows" in res.output and "http_404 3" in res.output and "telegram:esim1088 (2)" in res.output
+    res = runner.invoke(main, ["stats", str(tmp_path), "--json"])
+    assert json.loads(res.output)["rows"] == 3
+    res = runner.invoke(main, ["stats", str(tmp_path / "nothing")])
+    assert res.exit_code != 0 and "not a spamcorpus corpus" in res.output and "Traceback" not in res.output
