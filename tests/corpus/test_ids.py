@@ -52,7 +52,8 @@ def test_canonicalisation_is_idempotent(url):
 
 @given(urls)
 def test_fragment_and_tracking_never_change_doc_id(url):
-    base = url.split("#", 1)[0]
+    # leading and trailing spaces are not part of a URL (WHATWG strips them), so compare stripped forms
+    base = url.split("#", 1)[0].strip()
     sep = "&" if "?" in base else "?"
     assert doc_id(base + sep + "utm_campaign=spam") == doc_id(base)
     assert doc_id(base + "#frag") == doc_id(base)
