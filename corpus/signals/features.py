@@ -1,0 +1,291 @@
+"""The named spam signals: each a small function from a laid-out document to a strength in 0..1."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part
+
+# How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
+KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
+               "email": 0.25, "url": 0.4}
+# Title, head and tail are where spam puts its pitch around a borrowed tutorial.
+REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 1.0}
+MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
+                   "line.me", "lin.ee", "qm.qq.com", "jq.qq.com", "u.wechat.com", "signal.me", "m.me",
+                   "invite.viber.com", "open.kakao.com", "zalo.me", "discord.gg", "t.snapchat.com")
+SHORTENERS = ("bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "cutt.ly", "rebrand.ly", "s.id", "ow.ly",
+              "shorturl.at", "rb.gy", "t.ly", "tiny.cc", "v.gd", "bl.ink", "short.io", "dwz.cn", "url.cn",
+              "suo.im", "linktr.ee", "lnk.bio", "reurl.cc", "bit.do", "shorturl.asia", "clck.ru", "u.to")
+# Official accounts and documentation links that every bot README carries.
+_OFFICIAL_PATHS = ("/botfather", "/telegram", "/durov", "/bots", "/tdlib", "/s/telegram", "/contest")
+_PLACEHOLDER = re.compile(
+    r"@(?:your|my)[_-]?\w*|@(?:username|channel|handle|example)\w*|\byour[_-]?(?:bot|channel|handle|username)\b|"
+    r"\b[\w.+-]+@example\.(?:com|org|net)\b|\b555[-. ]?01\d\d\b|<(?:your|bot)[_ -]?\w*>|\bxxxx+\b|\b123456789\b", re.I)
+_PLACEHOLDER_TEMPLATE = re.compile(
+    r"\{[^{}\n]{0,4}(?:变量|變量|关键词|關鍵詞|关键字|標題|标题|品牌|城市|地区|地區|keyword|kw|spin|brand|city)"
+    r"[^{}\n]{0,6}\}|\{[\u4e00-\u9fff]{1,6}\d{1,3}\}|%(?:keyword|kw|brand|city|title)\w*%|"
+    r"\[(?:关键词|關鍵詞|keyword|kw)\d*\]|\{[^{}|\n]{1,40}(?:\|[^{}|\n]{1,40}){2,}\}", re.I)
+_TOKEN_LINE = re.compile(r"^[ \t]*([A-Za-z0-9]{8,40})[ \t]*$", re.M)
+_BRACKETS = re.compile(r"【[^】\n]{1,80}】|〖[^〗\n]{1,80}〗|\[\[[^\]\n]{1,80}\]\]|『[^』\n]{1,80}』")
+_KEYWORD_LIST = re.compile(r"^[^\n]{0,20}(?:[^,，、|/\n]{1,16}[,，、|/]){5,}[^\n]*$", re.M)
+
+
+@dataclass
+class Mention:
+    kind: str
+    value: str
+    where: str      # title, head, middle, tail, boilerplate or link
+    part: str       # title, text, boilerplate or link
+    pos: int        # offset in that part, -1 for links
+    in_code: bool = False
+
+
+@dataclass
+class Doc:
+    """Everything the signals read: the parts, contact mentions, lexicon sums and links."""
+
+    parts: dict[str, Part]
+    mentions: list[Mention]
+    links: list[str]
+    sums: Counter = field(default_factory=Counter)         # category -> position-weighted lexicon weight
+    term_counts: Counter = field(default_factory=Counter)  # family term -> occurrences
+
+    @property
+    def seller_mentions(self) -> list[Mention]:
+        return [m for m in self.mentions if not m.in_code]
+
+
+def saturate(x: float, scale: float) -> float:
+    return 1.0 - math.exp(-max(x, 0.0) / scale)
+
+
+def collect_mentions(parts: dict[str, Part], contacts) -> list[Mention]:
+    """Every place a contact shows: its own offset, plus first and last occurrence of its value in each part."""
+    out: list[Mention] = []
+    for c in contacts:
+        kind, value, where = c.kind, str(c.value).lower(), c.where
+        if where == "link":
+            out.append(Mention(kind, value, "link", "link", -1))
+        seen = set()
+        start = getattr(c, "start", -1)
+        if where in parts and start is not None and start >= 0:
+            seen.add((where, start))
+        needle = value.lstrip("+") if kind in ("phone", "whatsapp") else value
+        if len(needle) >= 4:
+            for name, part in parts.items():
+                first = part.norm.find(needle)
+                if first >= 0:
+                    seen.update({(name, first), (name, part.norm.rfind(needle))})
+        for name, pos in seen:
+            part = parts[name]
+            where_ = "boilerplate" if name == "boilerplate" else part.region(pos) if name == "text" else "title"
+            out.append(Mention(kind, value, where_, name, pos, part.in_code(pos)))
+    return out
+
+
+def lexicon_sums(doc: Doc) -> None:
+    """Position-weighted sums per category; a term counts at most four times (stuffing has its own signal)."""
+    per_term: Counter = Counter()
+    for name, part in doc.parts.items():
+        for hit in part.hits:
+            if part.in_code(hit.start):
+                continue
+            per_term[hit.term] += 1
+            if any(cat.startswith("family:") for cat, _ in hit.categories):
+                doc.term_counts[hit.term] += 1
+            if per_term[hit.term] > 4:
+                continue
+            where = "boilerplate" if name == "boilerplate" else part.region(hit.start) if name == "text" else "title"
+            for cat, weight in hit.categories:
+                doc.sums[cat] += REGION_WEIGHT[where] * weight
+
+
+def family_strengths(doc: Doc) -> dict[str, float]:
+    return {cat[7:]: total for cat, total in doc.sums.items() if cat.startswith("family:")}
+
+
+# --- contact signals -------------------------------------------------------------------------------------------
+
+def _max_kind(mentions, where: tuple[str, ...]) -> float:
+    return max((KIND_WEIGHT.get(m.kind, 0.3) for m in mentions if m.where in where), default=0.0)
+
+
+def contact_in_title(doc: Doc) -> float:
+    return _max_kind(doc.seller_mentions, ("title",))
+
+
+def contact_at_edge(doc: Doc) -> float:
+    return _max_kind(doc.seller_mentions, (HEAD, TAIL))
+
+
+def contact_in_boilerplate(doc: Doc) -> float:
+    return _max_kind(doc.seller_mentions, ("boilerplate",))
+
+
+def contact_in_body(doc: Doc) -> float:
+    return _max_kind(doc.seller_mentions, (MIDDLE,))
+
+
+def seller_contact(doc: Doc) -> float:
+    """The strongest seller-like contact, weighted by where it sits."""
+    place = {"title": 1.0, HEAD: 0.9, TAIL: 0.9, "boilerplate": 0.7, MIDDLE: 0.6, "link": 0.6}
+    return max((KIND_WEIGHT.get(m.kind, 0.3) * place[m.where] for m in doc.seller_mentions), default=0.0)
+
+
+def handle_repeated(doc: Doc) -> float:
+    """The same handle over and over (title, intro, footer, every section)."""
+    counts = [sum(p.norm.count(m.value) for p in doc.parts.values())
+              for m in doc.seller_mentions if m.kind not in ("email", "url", "phone", "whatsapp") and len(m.value) >= 4]
+    return min(1.0, max(0, max(counts, default=0) - 2) / 3)
+
+
+def contact_density(doc: Doc) -> float:
+    """Several distinct messenger handles or numbers in one document."""
+    distinct = {(m.kind, m.value) for m in doc.seller_mentions if KIND_WEIGHT.get(m.kind, 0) >= 0.8}
+    kinds = {k for k, _ in distinct}
+    return min(1.0, max(len(distinct) - 1, len(kinds) - 1, 0) / 2)
+
+
+def cta_near_contact(doc: Doc, window: int = 40) -> float:
+    """A call to action or messenger cue right next to a contact ("加V", "DM on TG", "联系飞机")."""
+    best = 0.0
+    for m in doc.seller_mentions:
+        part = doc.parts.get(m.part)
+        if part is None or m.pos < 0:
+            continue
+        for hit in part.hits:
+            if hit.end >= m.pos - window and hit.start <= m.pos + len(m.value) + window and any(
+                    cat in ("cta", "messenger") for cat, _ in hit.categories):
+                best = max(best, KIND_WEIGHT.get(m.kind, 0.3))
+                break
+    return best
+
+
+def contacts_in_code(doc: Doc) -> float:
+    """Contacts quoted inside code or patterns (rule lists, test fixtures): examples, not offers."""
+    inside = sum(1 for m in doc.mentions if m.in_code)
+    return 0.0 if not inside else inside / len([m for m in doc.mentions if m.pos >= 0] or [1])
+
+
+def decorated_contact(doc: Doc) -> float:
+    """An emoji or pictograph right before a contact (TG💪+ @x, ✈️ @x, 📞 ...)."""
+    for m in doc.seller_mentions:
+        part = doc.parts.get(m.part)
+        if part is None or m.pos < 0:
+            continue
+        before = part.raw[max(0, m.pos - 8):m.pos]
+        if any(unicodedata.category(ch) == "So" for ch in before):
+            return 1.0
+    return 0.0
+
+
+# --- links ------------------------------------------------------------------------------------------------------
+
+def _hosts(links) -> list[tuple[str, str]]:
+    out = []
+    for url in links:
+        try:
+            parts = urlsplit(url)
+            out.append(((parts.hostname or "").lower().removeprefix("www."), parts.path.lower().rstrip("/")))
+        except ValueError:
+            continue
+    return out
+
+
+def messaging_link(doc: Doc) -> float:
+    hits = [(h, p) for h, p in _hosts(doc.links) if h in MESSAGING_HOSTS and p and p not in _OFFICIAL_PATHS]
+    return min(1.0, len(hits) / 2)
+
+
+def shortener_link(doc: Doc) -> float:
+    return min(1.0, sum(1 for h, _ in _hosts(doc.links) if h in SHORTENERS) / 2)
+
+
+# --- lexicon signals ----------------------------------------------------------------------------------------------
+
+def family_lexicon(doc: Doc) -> float:
+    return saturate(max(family_strengths(doc).values(), default=0.0), 5.0)
+
+
+def call_to_action(doc: Doc) -> float:
+    return saturate(doc.sums["cta"], 3.0)
+
+
+def selling_terms(doc: Doc) -> float:
+    return saturate(doc.sums["selling"], 4.0)
+
+
+def anti_spam_framing(doc: Doc) -> float:
+    return saturate(doc.sums["anti_spam"], 3.0)
+
+
+def developer_context(doc: Doc) -> float:
+    text = doc.parts["text"]
+    fences = text.raw.count("```") // 2 + text.raw.count("~~~") // 2
+    return saturate(doc.sums["developer"] + 3 * fences + 0.02 * sum(e - s for s, e in text.code) ** 0.5, 4.0)
+
+
+def commerce_with_contact(doc: Doc) -> float:
+    """The core of a spam post: something for sale and a handle to buy it from."""
+    return seller_contact(doc) * max(family_lexicon(doc), 0.8 * selling_terms(doc))
+
+
+def keyword_stuffing(doc: Doc) -> float:
+    """One brand term repeated far beyond prose, or lines that are lists of keywords."""
+    text = doc.parts["text"]
+    kb = max(len(text.raw), 500) / 1000
+    top = max(doc.term_counts.values(), default=0)
+    repeated = max(0.0, min(1.0, (top / kb - 4) / 6)) if top >= 6 else 0.0
+    lists = 0
+    for m in _KEYWORD_LIST.finditer(text.norm):
+        items = re.split(r"[,，、|/]", m.group())
+        if len(items) >= 6 and sum(len(i) for i in items) / len(items) <= 14 and not text.in_code(m.start()):
+            hits = sum(1 for h in text.hits if m.start() <= h.start < m.end())
+            lists += hits >= 4
+    return max(repeated, min(1.0, lists / 2))
+
+
+# --- template markers ---------------------------------------------------------------------------------------------
+
+def template_placeholder(doc: Doc) -> float:
+    """Unfilled template slots ({变量2}, {keyword}, spintax {a|b|c}) outside code."""
+    n = 0
+    for part in doc.parts.values():
+        n += sum(1 for m in _PLACEHOLDER_TEMPLATE.finditer(part.raw) if not part.in_code(m.start()))
+    return min(1.0, n / 2)
+
+
+def random_token_line(doc: Doc) -> float:
+    """Lines that are a single random-looking token (anti-duplicate salt), outside code."""
+    text = doc.parts["text"]
+    n = 0
+    for m in _TOKEN_LINE.finditer(text.raw):
+        tok = m.group(1)
+        classes = sum((any(c.islower() for c in tok), any(c.isupper() for c in tok), any(c.isdigit() for c in tok)))
+        hexlike = all(c in "0123456789abcdefABCDEF" for c in tok)
+        if classes >= 2 and not hexlike and not text.in_code(m.start(1)) and sum(c.isdigit() for c in tok) >= 2:
+            n += 1
+    return min(1.0, n / 2)
+
+
+def bracket_header(doc: Doc) -> float:
+    """A 【...】 / [[...]] header with a contact, call to action or spam term in it, at the head or tail."""
+    for name, part in doc.parts.items():
+        for m in _BRACKETS.finditer(part.raw):
+            if name == "text" and part.region(m.start()) == MIDDLE:
+                continue
+            if any(m.start() <= h.start < m.end() and any(c in ("cta", "messenger", "selling") for c, _ in h.categories)
+                   for h in part.hits) or any(x.part == name and m.start() <= x.pos < m.end() for x in doc.mentions):
+                return 1.0
+    return 0.0
+
+
+def placeholder_contacts(doc: Doc) -> float:
+    """Documentation placeholders (@your_channel, 555-01xx, user@example.com): a template for readers, not an offer."""
+    n = sum(len(_PLACEHOLDER.findall(p.raw)) for p in doc.parts.values())
+    return min(1.0, n / 2)

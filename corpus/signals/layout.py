@@ -1,0 +1,77 @@
+"""Where things sit in a document: head, tail or middle, inside code or not, and the title/text/boilerplate parts."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from corpus.signals.matcher import Hit, matcher_for, prepare
+
+# Fenced code blocks, inline code and <code>/<pre> left in text: quoted spam there is an example, not an offer.
+_CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]{1,200}`|<(pre|code)>.*?</\1>", re.S)
+# Lines that look like code or patterns: regexes, assignments, calls, rule-list entries with quotes.
+_CODE_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:r?['\"].*['\"],?|.*(?:\\[bdwsS]|\(\?[:i!=<]|\[\^|\]\+|\.\*).*|"
+                        r"(?:def|class|import|from|const|let|var|return|if|elif|for|while|function)\b.*|"
+                        r".*[;{}]\s*$|\s{4,}\S.*|\s*[A-Za-z_][\w.\[\]'\"]*\s*=\s*\S.*)$", re.M)
+
+HEAD, MIDDLE, TAIL = "head", "middle", "tail"
+
+
+def edge_size(length: int) -> int:
+    """Characters at each end of the text that count as head or tail (spam wraps tutorials there)."""
+    return min(max(200, length // 8), 600)
+
+
+@dataclass
+class Part:
+    """One of title, text, boilerplate: its prepared form, lexicon hits and code spans."""
+
+    name: str
+    raw: str
+    norm: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    code: list[tuple[int, int]] = field(default_factory=list)
+    _code_starts: list[int] = field(default_factory=list)
+
+    def in_code(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._code_starts, pos) - 1
+        return i >= 0 and self.code[i][0] <= pos < self.code[i][1]
+
+    def region(self, pos: int) -> str:
+        """head, middle or tail for the text; the title is all head; boilerplate counts as tail (footers)."""
+        if self.name == "title":
+            return HEAD
+        if self.name == "boilerplate":
+            return TAIL
+        edge = edge_size(len(self.raw))
+        if pos < edge:
+            return HEAD
+        if pos >= len(self.raw) - edge:
+            return TAIL
+        return MIDDLE
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    if not text:
+        return []
+    spans = [m.span() for m in _CODE.finditer(text)]
+    if "\n" in text:  # only multi-line documents have code lines; a title never does
+        spans += [m.span() for m in _CODE_LINE.finditer(text) if m.end() > m.start()]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def make_part(name: str, raw: str, lang: str) -> Part:
+    raw = raw or ""
+    norm = prepare(raw)
+    if len(norm) != len(raw):  # NFKC changed lengths (ligatures, circled digits): match on the raw lowercase
+        norm = raw.lower()
+    part = Part(name, raw, norm, matcher_for(lang).find(norm), _code_spans(raw))
+    part._code_starts = [s for s, _ in part.code]
+    return part

@@ -1,0 +1,89 @@
+"""One-pass lexicon matching (Aho-Corasick, leftmost-longest), word boundaries checked for spaced scripts."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus.lexicons import Term, load_terms, normalise
+
+try:  # Rust Aho-Corasick: ~0.04 ms for 5 KB against ~3,000 terms; the regex fallback is ~50x slower
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - exercised only where the wheel is missing
+    ahocorasick_rs = None
+
+# Scripts written without spaces (or with attached prefixes): their terms match anywhere.
+_UNSPACED = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    term: str
+    categories: tuple[tuple[str, float], ...]  # (category, weight) pairs the term belongs to
+
+
+def is_word_char(ch: str) -> bool:
+    """A character that continues a word in a spaced script (Latin, Greek, Cyrillic, Vietnamese) or a digit."""
+    return ch.isalnum() and (ord(ch) < 0x0590 or 0x1E00 <= ord(ch) < 0x2000)
+
+
+class Matcher:
+    """Finds lexicon terms in prepared text; built once per document language and cached."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        cats: dict[str, list[tuple[str, float]]] = {}
+        stem: dict[str, bool] = {}
+        for t in terms:
+            entry = cats.setdefault(t.text, [])
+            if (t.category, t.weight) not in entry:
+                entry.append((t.category, t.weight))
+            stem[t.text] = stem.get(t.text, False) or t.stem
+        self.patterns = sorted(cats)
+        # per pattern: categories, needs word boundaries, stem
+        self.info = [(tuple(cats[p]), not _UNSPACED.search(p), stem[p]) for p in self.patterns]
+        if ahocorasick_rs is not None:
+            self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+        else:
+            alternation = "|".join(map(re.escape, sorted(self.patterns, key=len, reverse=True)))
+            self._re = re.compile(alternation)
+            self._pos = {p: i for i, p in enumerate(self.patterns)}
+
+    def _raw(self, text: str) -> list[tuple[int, int, int]]:
+        if ahocorasick_rs is not None:
+            return self._ac.find_matches_as_indexes(text)
+        return [(self._pos[m.group()], m.start(), m.end()) for m in self._re.finditer(text)]
+
+    def find(self, text: str) -> list[Hit]:
+        """Hits in `text` (already prepared); offsets index into it."""
+        hits = []
+        n = len(text)
+        for idx, start, end in self._raw(text):
+            categories, spaced, stem = self.info[idx]
+            if spaced:
+                if start > 0 and is_word_char(text[start - 1]):
+                    continue
+                if stem:
+                    while end < n and is_word_char(text[end]):
+                        end += 1
+                elif end < n and is_word_char(text[end]):
+                    continue
+            hits.append(Hit(start, end, self.patterns[idx], categories))
+        return hits
+
+
+def prepare(text: str) -> str:
+    """Normalise a document for matching (NFKC, lowercase, zero-width characters out)."""
+    return normalise(text).translate(_ZERO_WIDTH)
+
+
+@lru_cache(maxsize=32)
+def matcher_for(lang: str) -> Matcher:
+    """English plus the document language for spaced scripts; every unspaced-script term always."""
+    lang = (lang or "und").split("-")[0].lower()
+    lang = {"ms": "id", "": "und"}.get(lang, lang)
+    terms = [t for t in load_terms() if t.lang in ("en", lang) or _UNSPACED.search(t.text)
+             or (lang == "und" and t.lang == "zh")]
+    return Matcher(terms)
