@@ -1,6 +1,7 @@
 """The named spam signals: each a small function from a laid-out document to a strength in 0..1."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -8,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part
+from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part, edge_size
 
 # How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
 KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
@@ -23,16 +24,17 @@ SHORTENERS = ("bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "cutt.ly", "re
               "suo.im", "linktr.ee", "lnk.bio", "reurl.cc", "bit.do", "shorturl.asia", "clck.ru", "u.to")
 # Official accounts and documentation links that every bot README carries.
 _OFFICIAL_PATHS = ("/botfather", "/telegram", "/durov", "/bots", "/tdlib", "/s/telegram", "/contest")
+# matched in the lowercased text; every branch starts with a literal so the scan skips ahead
 _PLACEHOLDER = re.compile(
-    r"@(?:your|my)[_-]?\w*|@(?:username|channel|handle|example)\w*|\byour[_-]?(?:bot|channel|handle|username)\b|"
-    r"\b[\w.+-]+@example\.(?:com|org|net)\b|\b555[-. ]?01\d\d\b|<(?:your|bot)[_ -]?\w*>|\bxxxx+\b|\b123456789\b", re.I)
+    r"@(?:your|my)[_-]?\w*|@(?:username|channel|handle|example)\w*|your[_-]?(?:bot|channel|handle|username)\b|"
+    r"@example\.(?:com|org|net)\b|555[-. ]?01\d\d\b|<(?:your|bot)[_ -]?\w*>|xxxx+|123456789\b")
 _PLACEHOLDER_TEMPLATE = re.compile(
     r"\{[^{}\n]{0,4}(?:变量|變量|关键词|關鍵詞|关键字|標題|标题|品牌|城市|地区|地區|keyword|kw|spin|brand|city)"
     r"[^{}\n]{0,6}\}|\{[\u4e00-\u9fff]{1,6}\d{1,3}\}|%(?:keyword|kw|brand|city|title)\w*%|"
     r"\[(?:关键词|關鍵詞|keyword|kw)\d*\]|\{[^{}|\n]{1,40}(?:\|[^{}|\n]{1,40}){2,}\}", re.I)
 _TOKEN_LINE = re.compile(r"^[ \t]*([A-Za-z0-9]{8,40})[ \t]*$", re.M)
 _BRACKETS = re.compile(r"【[^】\n]{1,80}】|〖[^〗\n]{1,80}〗|\[\[[^\]\n]{1,80}\]\]|『[^』\n]{1,80}』")
-_KEYWORD_LIST = re.compile(r"^[^\n]{0,20}(?:[^,，、|/\n]{1,16}[,，、|/]){5,}[^\n]*$", re.M)
+_LIST_SEPARATORS = re.compile(r"[,，、|/]")
 
 
 @dataclass
@@ -91,18 +93,23 @@ def collect_mentions(parts: dict[str, Part], contacts) -> list[Mention]:
 def lexicon_sums(doc: Doc) -> None:
     """Position-weighted sums per category; a term counts at most four times (stuffing has its own signal)."""
     per_term: Counter = Counter()
+    sums, term_counts = doc.sums, doc.term_counts
     for name, part in doc.parts.items():
+        has_code = bool(part.code)
+        fixed = {"title": REGION_WEIGHT["title"], "boilerplate": REGION_WEIGHT["boilerplate"]}.get(name)
+        edge, length = edge_size(len(part.raw)), len(part.raw)
         for hit in part.hits:
-            if part.in_code(hit.start):
+            if has_code and part.in_code(hit.start):
                 continue
             per_term[hit.term] += 1
-            if any(cat.startswith("family:") for cat, _ in hit.categories):
-                doc.term_counts[hit.term] += 1
+            if hit.family:
+                term_counts[hit.term] += 1
             if per_term[hit.term] > 4:
                 continue
-            where = "boilerplate" if name == "boilerplate" else part.region(hit.start) if name == "text" else "title"
-            for cat, weight in hit.categories:
-                doc.sums[cat] += REGION_WEIGHT[where] * weight
+            weight = fixed if fixed is not None else (
+                REGION_WEIGHT[HEAD] if hit.start < edge or hit.start >= length - edge else REGION_WEIGHT[MIDDLE])
+            for cat, w in hit.categories:
+                sums[cat] += weight * w
 
 
 def family_strengths(doc: Doc) -> dict[str, float]:
@@ -241,12 +248,14 @@ def keyword_stuffing(doc: Doc) -> float:
     kb = max(len(text.raw), 500) / 1000
     top = max(doc.term_counts.values(), default=0)
     repeated = max(0.0, min(1.0, (top / kb - 4) / 6)) if top >= 6 else 0.0
-    lists = 0
-    for m in _KEYWORD_LIST.finditer(text.norm):
-        items = re.split(r"[,，、|/]", m.group())
-        if len(items) >= 6 and sum(len(i) for i in items) / len(items) <= 14 and not text.in_code(m.start()):
-            hits = sum(1 for h in text.hits if m.start() <= h.start < m.end())
-            lists += hits >= 4
+    lists, pos = 0, 0
+    starts = [h.start for h in text.hits]
+    for line in text.norm.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        items = _LIST_SEPARATORS.split(line) if len(line) >= 12 else ()
+        if len(items) < 6 or len(line) / len(items) > 15 or text.in_code(start):
+            continue
+        lists += bisect.bisect_left(starts, pos) - bisect.bisect_left(starts, start) >= 4
     return max(repeated, min(1.0, lists / 2))
 
 
@@ -287,5 +296,5 @@ def bracket_header(doc: Doc) -> float:
 
 def placeholder_contacts(doc: Doc) -> float:
     """Documentation placeholders (@your_channel, 555-01xx, user@example.com): a template for readers, not an offer."""
-    n = sum(len(_PLACEHOLDER.findall(p.raw)) for p in doc.parts.values())
+    n = sum(len(_PLACEHOLDER.findall(p.norm)) for p in doc.parts.values())
     return min(1.0, n / 2)

@@ -9,10 +9,15 @@ from corpus.signals.matcher import Hit, matcher_for, prepare
 
 # Fenced code blocks, inline code and <code>/<pre> left in text: quoted spam there is an example, not an offer.
 _CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]{1,200}`|<(pre|code)>.*?</\1>", re.S)
-# Lines that look like code or patterns: regexes, assignments, calls, rule-list entries with quotes.
-_CODE_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:r?['\"].*['\"],?|.*(?:\\[bdwsS]|\(\?[:i!=<]|\[\^|\]\+|\.\*).*|"
-                        r"(?:def|class|import|from|const|let|var|return|if|elif|for|while|function)\b.*|"
-                        r".*[;{}]\s*$|\s{4,}\S.*|\s*[A-Za-z_][\w.\[\]'\"]*\s*=\s*\S.*)$", re.M)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Lines that look like code or patterns: regex syntax, statements, assignments, quoted rule-list entries,
+# lines ending in ; { }, indented lines with code punctuation and no CJK (Markdown code; wrapped prose is CJK).
+_CODE_LINE_MARKS = re.compile(
+    r"\\[dwsbS.]|\(\?[:i!=<]|\[\^|\]\+|\.\*|"
+    r"^[ \t]*(?:(?:def|class|import|const|let|var|return|elif|function|async|await)\s|"
+    r"[A-Za-z_][\w.\[\]'\"]*[ \t]*[:+]?=[ \t]*\S|[-*]?[ \t]*r?['\"/][^\n]*['\"/],?[ \t]*$)|"
+    r"[;{}][ \t]*$|^(?:    |\t)(?=[^\n]*[=(){}\[\]<>$])(?![^\n]*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])", re.M)
+
 
 HEAD, MIDDLE, TAIL = "head", "middle", "tail"
 
@@ -56,7 +61,14 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
         return []
     spans = [m.span() for m in _CODE.finditer(text)]
     if "\n" in text:  # only multi-line documents have code lines; a title never does
-        spans += [m.span() for m in _CODE_LINE.finditer(text) if m.end() > m.start()]
+        last_end = -1
+        for m in _CODE_LINE_MARKS.finditer(text):
+            if m.start() < last_end:
+                continue
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.start())
+            last_end = len(text) if end < 0 else end
+            spans.append((start, last_end))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -69,9 +81,7 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 def make_part(name: str, raw: str, lang: str) -> Part:
     raw = raw or ""
-    norm = prepare(raw)
-    if len(norm) != len(raw):  # NFKC changed lengths (ligatures, circled digits): match on the raw lowercase
-        norm = raw.lower()
+    norm = prepare(raw)  # same offsets as raw unless zero-width characters were dropped (a few characters off)
     part = Part(name, raw, norm, matcher_for(lang).find(norm), _code_spans(raw))
     part._code_starts = [s for s, _ in part.code]
     return part

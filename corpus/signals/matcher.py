@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
-from corpus.lexicons import Term, load_terms, normalise
+from corpus.lexicons import Term, load_terms
 
 try:  # Rust Aho-Corasick: ~0.04 ms for 5 KB against ~3,000 terms; the regex fallback is ~50x slower
     import ahocorasick_rs
@@ -14,15 +15,37 @@ except ImportError:  # pragma: no cover - exercised only where the wheel is miss
 
 # Scripts written without spaces (or with attached prefixes): their terms match anywhere.
 _UNSPACED = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f"
 
 
-@dataclass(frozen=True)
-class Hit:
+# full-width and half-width forms, circled and mathematical letters: what filter dodgers use
+_FOLD_BLOCKS = ((0x2460, 0x24FF), (0xFF10, 0xFF9F), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
+
+
+def _fold_map() -> dict[str, str]:
+    """Characters whose NFKC form is one other letter or digit (full-width Ｑ, 𝐞, half-width ｶ); zero-width ones out."""
+    table = dict.fromkeys(_ZERO_WIDTH, "")
+    for lo, hi in _FOLD_BLOCKS:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            norm = unicodedata.normalize("NFKC", ch).lower()
+            if norm != ch and len(norm) == 1 and norm.isalnum() and ch not in table:
+                table[ch] = norm
+    return table
+
+
+_FOLD = _fold_map()
+
+# whole blocks in the class (few ranges keep sre's scan fast); characters without a folding map to themselves
+_FOLD_RE = re.compile("[" + re.escape(_ZERO_WIDTH) + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FOLD_BLOCKS) + "]+")
+
+
+class Hit(NamedTuple):
     start: int
     end: int
     term: str
     categories: tuple[tuple[str, float], ...]  # (category, weight) pairs the term belongs to
+    family: bool                                # one of the categories is a family
 
 
 def is_word_char(ch: str) -> bool:
@@ -43,7 +66,8 @@ class Matcher:
             stem[t.text] = stem.get(t.text, False) or t.stem
         self.patterns = sorted(cats)
         # per pattern: categories, needs word boundaries, stem
-        self.info = [(tuple(cats[p]), not _UNSPACED.search(p), stem[p]) for p in self.patterns]
+        self.info = [(tuple(cats[p]), not _UNSPACED.search(p), stem[p], any(c.startswith("family:") for c, _ in cats[p]))
+                     for p in self.patterns]
         if ahocorasick_rs is not None:
             self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
         else:
@@ -61,7 +85,7 @@ class Matcher:
         hits = []
         n = len(text)
         for idx, start, end in self._raw(text):
-            categories, spaced, stem = self.info[idx]
+            categories, spaced, stem, family = self.info[idx]
             if spaced:
                 if start > 0 and is_word_char(text[start - 1]):
                     continue
@@ -70,13 +94,15 @@ class Matcher:
                         end += 1
                 elif end < n and is_word_char(text[end]):
                     continue
-            hits.append(Hit(start, end, self.patterns[idx], categories))
+            hits.append(Hit(start, end, self.patterns[idx], categories, family))
         return hits
 
 
 def prepare(text: str) -> str:
-    """Normalise a document for matching (NFKC, lowercase, zero-width characters out)."""
-    return normalise(text).translate(_ZERO_WIDTH)
+    """Lowercase and fold compatibility characters one for one, so offsets stay those of the original text
+    (zero-width characters, which split words to dodge filters, are dropped: offsets shift by as many)."""
+    text = text.lower()
+    return _FOLD_RE.sub(lambda m: "".join(_FOLD.get(c, c) for c in m.group()), text)
 
 
 @lru_cache(maxsize=32)
