@@ -1,0 +1,1 @@
+"""Versioned research dataset releases: label resolution, leak-free splits, card, Croissant, manifest."""
