@@ -1,6 +1,7 @@
 """Contact extraction: every mention of a handle, number, id, e-mail or call-to-action link, in normal form."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,48 +28,95 @@ def _build_char_map() -> dict[str, str]:
             norm = unicodedata.normalize("NFKC", ch)
             if norm != ch and norm.isascii() and wanted.search(norm):
                 table[ch] = norm
-    table["\u3002"] = "\u3002"  # ideographic full stop is handled in context (below), not everywhere
+    table["\u0130"] = "I"  # the one character whose lowercase is two characters: keep lower() length-preserving
     return table
 
 
 CHAR_MAP = _build_char_map()
-_CHANGED = re.compile("[" + "".join(re.escape(c) for c in CHAR_MAP if CHAR_MAP[c] != c) + "]+")
-# obfuscated dots and ats: `gmail[dot]com`, `t。me`, `name(at)mail`, `abc ● com`
-_OBFUSCATED = re.compile(
-    r"(?<=[A-Za-z0-9])\s?(?:(?P<dot>\[dot\]|\(dot\)|\{dot\}|<dot>)|(?P<at>\[at\]|\(at\)|\{at\}|<at>))\s?(?=[A-Za-z0-9])"
-    r"|(?<=[A-Za-z0-9])(?P<sdot>\s?[●•·。]\s?| dot )(?=(?:com|net|org|me|io|co|cn|hk|tw|info|xyz|top|cc|ru|[a-z]{2})"
-    r"(?![A-Za-z0-9]))", re.I)
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex class of `chars` as ranges: sre tests a class item by item, so few items keep scans fast."""
+    cps, items = sorted(ord(c) for c in chars), []
+    for cp in cps:
+        if items and items[-1][1] == cp - 1:
+            items[-1][1] = cp
+        else:
+            items.append([cp, cp])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in items) + "]"
+
+
+# One pattern per plane: sre tests a BMP-only class with a bitmap, but a class (or an alternation) with astral
+# characters range by range, which is several times slower on every character of the page.
+_CHANGED = (re.compile(_char_class(c for c in CHAR_MAP if CHAR_MAP[c] != c and c <= "\uffff") + "+"),
+            re.compile("[\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]+"))
+ONE_TO_ONE = {ord(c): r for c, r in CHAR_MAP.items() if len(r) == 1}
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_TLD_AHEAD = r"(?=(?:com|net|org|me|io|co|cn|hk|tw|info|xyz|top|cc|ru|[a-z]{2})(?![a-z0-9]))"
+# obfuscated dots and ats (`gmail[dot]com`, `t。me`, `name(at)mail`, `abc ● com`), in lowercased text, each
+# token found by its own pattern that starts with the token (fast) and checked for a letter or digit before it
+AT_TOKENS = ("[at]", "(at)", "{at}", "<at>")
+OBFUSCATION = {tok: re.compile(re.escape(tok) + " ?" + ("(?=[a-z0-9])" if tok[0] in "[({<" else _TLD_AHEAD))
+               for tok in ("[dot]", "(dot)", "{dot}", "<dot>", *AT_TOKENS, "●", "•", "·", "。", " dot ")}
+
+
+def _obfuscations(low: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for token, pattern in OBFUSCATION.items():
+        if token not in low:
+            continue
+        for m in pattern.finditer(low):
+            a = m.start() - (token[0] != " " and m.start() > 0 and low[m.start() - 1] == " ")
+            if a > 0 and low[a - 1] in _ALNUM:
+                edits.append((a, m.end(), "@" if token in AT_TOKENS else "."))
+    edits.sort()
+    return [e for i, e in enumerate(edits) if i == 0 or e[0] >= edits[i - 1][1]]
+
+
+def _spliced(text: str, edits: list[tuple[int, int, str]]) -> list[str]:
+    pieces, last = [], 0
+    for a, b, rep in edits:
+        pieces += (text[last:a], rep)
+        last = b
+    pieces.append(text[last:])
+    return pieces
 
 
 class _Norm:
-    """Normalised text plus, for each of its characters, the span of the original characters it came from."""
+    """Normalised text, its lowercase twin (same length), and for each character the original span it came from."""
 
-    __slots__ = ("text", "starts", "ends")
+    __slots__ = ("text", "low", "starts", "ends")
 
     def __init__(self, text: str) -> None:
         self.text, self.starts, self.ends = text, None, None
-        if _CHANGED.search(text):
-            self._rewrite(_CHANGED, lambda m: "".join(CHAR_MAP[c] for c in m.group()), per_char=True)
-        if _OBFUSCATED.search(self.text):
-            self._rewrite(_OBFUSCATED, lambda m: "@" if m.group("at") else ".", per_char=False)
-
-    def _rewrite(self, pattern: re.Pattern, repl, per_char: bool) -> None:
-        src = self.text
-        old_s = self.starts if self.starts is not None else range(len(src) + 1)
-        old_e = self.ends if self.ends is not None else range(1, len(src) + 2)
-        pieces, starts, ends, last = [], [], [], 0
-        for m in pattern.finditer(src):
-            a, b = m.span()
-            pieces.append(src[last:a]); starts.extend(old_s[last:a]); ends.extend(old_e[last:a])
-            if per_char:  # each original character keeps its own span
-                for i in range(a, b):
-                    rep = CHAR_MAP[src[i]]
-                    pieces.append(rep); starts.extend([old_s[i]] * len(rep)); ends.extend([old_e[i]] * len(rep))
+        runs = []
+        if not text.isascii():
+            astral = len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)  # C-speed, unlike max()
+            patterns = _CHANGED if astral else _CHANGED[:1]
+            runs = [m.span() for p in patterns if p.search(text) for m in p.finditer(text)]
+        if runs:
+            edits = sorted((i, i + 1, CHAR_MAP.get(text[i], text[i])) for a, b in runs for i in range(a, b))
+            if all(len(rep) == 1 for *_, rep in edits):  # the usual case: same length, identity offsets
+                self.text = "".join(_spliced(text, edits))
             else:
-                rep = repl(m)
-                pieces.append(rep); starts.extend([old_s[a]] * len(rep)); ends.extend([old_e[b - 1]] * len(rep))
+                self._apply(edits)
+        self.low = self.text.lower()
+        edits = _obfuscations(self.low)
+        if edits:
+            self._apply(edits)
+            self.low = self.text.lower()
+
+    def _apply(self, edits: list[tuple[int, int, str]]) -> None:
+        """Replace text[a:b] by each `rep`; the new characters map to the original span of text[a:b]."""
+        src = self.text
+        old_s = self.starts if self.starts is not None else range(len(src))
+        old_e = self.ends if self.ends is not None else range(1, len(src) + 1)
+        pieces, starts, ends, last = [], [], [], 0
+        for a, b, rep in edits:
+            pieces.append(src[last:a]); starts.extend(old_s[last:a]); ends.extend(old_e[last:a])
+            pieces.append(rep); starts.extend([old_s[a]] * len(rep)); ends.extend([old_e[b - 1]] * len(rep))
             last = b
-        pieces.append(src[last:]); starts.extend(old_s[last:len(src)]); ends.extend(old_e[last:len(src)])
+        pieces.append(src[last:]); starts.extend(old_s[last:]); ends.extend(old_e[last:])
         self.text, self.starts, self.ends = "".join(pieces), starts, ends
 
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -91,8 +139,7 @@ EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61
 FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico", "bmp", "avif"})
 CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 NANP = re.compile(r"1?[2-9][0-9]{2}[2-9][0-9]{6}")
-_TG_PREFIX = re.compile(r"^(?:(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/(?:s/)?|tg://resolve\?domain=|@)",
-                        re.I)
+_TG_URL = re.compile(r"https?://|tg:|(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/|[a-z0-9_]+\.t\.me(?![a-z0-9.-])", re.I)
 
 
 def _phone(raw: str, region: str | None = None) -> str | None:
@@ -123,9 +170,16 @@ def _phone(raw: str, region: str | None = None) -> str | None:
 
 def normalize_value(kind: str, raw: str, region: str | None = None) -> str | None:
     """Normal form of a raw contact of `kind` (as written or as linked), or None if it is not valid syntax."""
-    raw = normalize_text(raw).strip()
+    return _normal(kind, normalize_text(raw).strip(), region)
+
+
+def _normal(kind: str, raw: str, region: str | None = None) -> str | None:
+    """normalize_value for text that is already normalised."""
     if kind == "telegram":
-        value = _TG_PREFIX.sub("", raw).lstrip("@").split("/")[0].split("?")[0].lower()
+        if _TG_URL.match(raw):  # a link: the same rules as links on the page
+            got = classify_url(raw)
+            return got[1] if got and got[0] == "telegram" else None
+        value = raw.removeprefix("@").lower()
         return value if TELEGRAM_RE.fullmatch(value) and "__" not in value else None
     if kind in ("phone", "whatsapp"):
         return _phone(raw, region)
@@ -214,14 +268,23 @@ TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "
 # first path segments of t.me that are not user names (share buttons, sticker packs, proxies)
 TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "setlanguage", "proxy", "socks",
                                "iv", "login", "bg", "invoice", "confirmphone", "addlist", "boost", "contact"})
+CONTACT_HOSTS = frozenset({*TELEGRAM_HOSTS, "wa.me", "line.me", "www.line.me", *SHORTENERS, *MESSENGER_HOSTS,
+                           *(f"www.{h}" for h in (*SHORTENERS, *MESSENGER_HOSTS))})
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+_HTTP_HOST = re.compile(r"https?://(?:[^/?#@]*@)?([^/?#:\\]+)", re.I)
 CONTACT_SCHEMES = frozenset({"tg", "mailto", "tel", "weixin", "whatsapp", "skype", "viber", "line", "sms"})
 
 
 def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
     """(kind, value) of a link that is a contact: messenger links, mailto/tel, shorteners, or `cta` links."""
     url = url.strip()
-    if not re.match(r"[a-z][a-z0-9+.-]*:", url, re.I):
+    if not _SCHEME.match(url):
         url = "https://" + url
+    fast = _HTTP_HOST.match(url)
+    if fast and not cta:  # most links on a page go elsewhere: decide on the host before parsing the URL
+        host = fast.group(1).lower()
+        if host not in CONTACT_HOSTS and not host.endswith((".t.me", "whatsapp.com")):
+            return None
     try:
         parts = urlsplit(url)
         scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
@@ -237,19 +300,19 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
                 return None
             if segs[0].startswith("+") or segs[0].lower() in ("joinchat", "c"):
                 return _url_contact(url)
-            handle = normalize_value("telegram", segs[0])
+            handle = _normal("telegram", segs[0])
             return ("telegram", handle) if handle else None
         if host.endswith(".t.me"):
-            handle = normalize_value("telegram", host[:-5])
+            handle = _normal("telegram", host[:-5])
             return ("telegram", handle) if handle else None
         if host == "wa.me" or (host.endswith("whatsapp.com") and host != "chat.whatsapp.com"):
             digits = segs[0] if host == "wa.me" and segs else (query.get("phone") or [""])[0]
-            number = normalize_value("whatsapp", "+" + digits.lstrip("+")) if digits.lstrip("+").isdigit() else None
+            number = _normal("whatsapp", "+" + digits.lstrip("+")) if digits.lstrip("+").isdigit() else None
             return ("whatsapp", number) if number else _url_contact(url) if host == "wa.me" else None
         if host in ("line.me", "www.line.me"):
             idx = next((i for i, p in enumerate(segs) if p == "p" and i and segs[i - 1] == "ti"), -1)
             if 0 <= idx < len(segs) - 1:
-                line_id = normalize_value("line", segs[idx + 1])
+                line_id = _normal("line", segs[idx + 1])
                 return ("line", line_id) if line_id else None
             return _url_contact(url)
         bare = host.removeprefix("www.")
@@ -258,17 +321,17 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
         return None
     if scheme == "tg":
         if host == "resolve" and query.get("domain"):
-            handle = normalize_value("telegram", query["domain"][0])
+            handle = _normal("telegram", query["domain"][0])
             return ("telegram", handle) if handle else None
         return _url_contact(url) if host == "join" else None
     if scheme == "mailto":
-        email = normalize_value("email", unquote(url[7:]))
+        email = _normal("email", unquote(url[7:]))
         return ("email", email) if email else None
     if scheme in ("tel", "sms"):
-        number = normalize_value("phone", unquote(url.split(":", 1)[1]).split("?")[0].split(";")[0])
+        number = _normal("phone", unquote(url.split(":", 1)[1]).split("?")[0].split(";")[0])
         return ("phone", number) if number else None
     if scheme == "whatsapp" and query.get("phone"):
-        number = normalize_value("whatsapp", "+" + query["phone"][0].lstrip("+ "))
+        number = _normal("whatsapp", "+" + query["phone"][0].lstrip("+ "))
         return ("whatsapp", number) if number else None
     return _url_contact(url) if scheme in CONTACT_SCHEMES else None
 
@@ -279,48 +342,58 @@ def _url_contact(url: str) -> tuple[str, str] | None:
 
 
 # --- mentions in text -----------------------------------------------------------------------------------
-_L = r"(?<![A-Za-z0-9])"
-_GAP = r"[^\w\n]{0,12}?"  # punctuation, spaces and emoji between a cue and its value, never words
-TG_CUE = rf"(?:{_L}(?:telegram|tg)(?![a-z])|电报|電報|纸飞机|紙飛機|小飞机|小飛機|飞机|飛機|✈)"
-CTA_CUE = re.compile(
-    rf"联系|聯繫|聯絡|咨询|諮詢|购买|購買|下单|下單|客服|加我|私聊|点击|點擊|{_L}(?:contact(?: us| me)?|buy now|order now|"
-    r"chat with us|message us|dm me|get in touch|click here|shop now|join now|join us)(?![a-z])", re.I)
-_TG_CUE_RE = re.compile(TG_CUE, re.I)
-# (kind, cue) pairs; the value pattern of each kind follows the cue and a gap
-_CUES = {
-    "telegram": TG_CUE + r"(?:号|號| ?id|账号|帳號|频道|頻道|群|群组|群組)?",
-    "whatsapp": rf"(?:{_L}(?:whats ?app|wa|wapp)(?![a-z])|瓦次普)(?:号码|號碼|号|號)?",
-    "phone": rf"(?:电话|電話|手机|手機|热线|熱線|客服|座机|座機|致电|致電|拨打|撥打|{_L}(?:tel|phone|mobile|hotline|"
-             r"call(?: us)?(?: now)?|cell|contact number)(?![a-z])|℡|☎|📞|📱)(?:号码|號碼|号|號|热线|熱線|电话|電話)?",
-    "wechat": rf"(?:微信|威信|薇信|[vV]信|加[vV微]|{_L}(?:vx|wx|wechat|weixin)(?![a-z]))(?:号|號| ?id)?",
-    "qq": rf"(?:{_L}qq|扣扣|企鹅|企鵝|[qQ]群)(?:交流群|群号|群號|群|号|號)?",
-    "line": rf"(?:{_L}(?-i:LINE|Line ?ID|line ?id|Line ?Id)(?![A-Za-z])|加賴|賴)(?:ID)?",
-}
-_VALUES = {
-    "telegram": r"@?[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])",
-    "whatsapp": r"\+?[0-9(\[【][0-9 \-.()\[\]【】]{5,28}[0-9](?![0-9])",
-    "wechat": r"[A-Za-z][A-Za-z0-9_-]{5,19}(?![A-Za-z0-9_-])|[0-9]{6,15}(?![0-9])",
-    "qq": r"[1-9][0-9]{4,10}(?![0-9])",
-    "line": r"@?~?[A-Za-z0-9][A-Za-z0-9._-]{2,19}(?![A-Za-z0-9_-])",
-}
-_VALUES["phone"] = _VALUES["whatsapp"]
-CUE_PATTERNS = {kind: re.compile(rf"(?:{cue})(?P<gap>{_GAP})(?P<v>{_VALUES[kind]})", re.I) for kind, cue in _CUES.items()}
-_ZH_CUE = re.compile(r"[\u4e00-\u9fff]")
-URL_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9.@/-])(?:(?:https?|tg|whatsapp|weixin|mailto|tel)://?|(?:www\.)?(?:t\.me|telegram\.(?:me|dog)|wa\.me|"
-    r"line\.me|api\.whatsapp\.com|chat\.whatsapp\.com)/|[a-z][a-z0-9_]{3,30}\.t\.me(?![a-z0-9.-]))"
-    r"[^\s<>\"'\[\](){}，。！？、；：“”‘’]*", re.I)
-EMAIL_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])")
-BARE_HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-/@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])")
-INTL_PHONE = re.compile(r"(?<![\w+])\+[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
+# Everything below runs on the lowercased normalised text. Each scan starts with a literal (a cue word, `@`,
+# `+`, a URL prefix) because Python's re only skips ahead quickly when a pattern begins with one.
+def _word(word: str) -> str:
+    """An ASCII cue word with letter boundaries (lookbehind after the literal, see _after_alnum)."""
+    return f"{re.escape(word)}(?<![a-z0-9]{re.escape(word)})(?![a-z])"
 
 
-def _code_follows(text: str, end: int) -> bool:
-    """A handle followed by `.name`, `(`, `/`, `@` or `://` is code, a path or an address, not a contact."""
-    nxt = text[end:end + 3]
-    return bool(re.match(r"\.[A-Za-z_]|[(/@]|:/", nxt))
+def _literals(*words: str) -> str:
+    return "|".join(_word(w) if w.isascii() and w[0].isalpha() else re.escape(w)
+                    for w in sorted(words, key=len, reverse=True))
+
+
+TG_WORDS = ("telegram", "tg", "电报", "電報", "纸飞机", "紙飛機", "小飞机", "小飛機", "飞机", "飛機", "✈")
+CUE_WORDS = {
+    "telegram": TG_WORDS,
+    "whatsapp": ("whatsapp", "whats app", "wa", "wapp", "瓦次普"),
+    "phone": ("电话", "電話", "手机", "手機", "热线", "熱線", "客服", "座机", "座機", "致电", "致電", "拨打", "撥打", "tel",
+              "phone", "mobile", "hotline", "call", "call us", "call now", "cell", "contact number", "☎", "📞", "📱"),
+    "wechat": ("微信", "威信", "薇信", "v信", "加v", "加微", "vx", "wx", "wechat", "weixin"),
+    "qq": ("qq", "扣扣", "企鹅", "企鵝", "q群"),
+    "line": ("line", "line id", "lineid", "加賴", "賴"),
+}
+CUE_KIND = {w: kind for kind, words in CUE_WORDS.items() for w in words}
+CUE_TRIGGER = re.compile(_literals(*CUE_KIND))
+_GAP = r"(?P<gap>[^\w\n]{0,12}?)"  # punctuation, spaces and emoji between a cue and its value, never words
+_PHONE_VALUE = r"\+?[0-9(\[【][0-9 \-.()\[\]【】]{5,28}[0-9](?![0-9])"
+CUE_TAIL = {kind: re.compile(suffix + _GAP + f"(?P<v>{value})") for kind, suffix, value in (
+    ("telegram", "(?:号|號| ?id|账号|帳號|频道|頻道|群组|群組|群)?", r"@?[a-z][a-z0-9_]{3,31}(?![a-z0-9_])"),
+    ("whatsapp", "(?:号码|號碼|号|號)?", _PHONE_VALUE),
+    ("phone", "(?:号码|號碼|号|號|热线|熱線|电话|電話)?", _PHONE_VALUE),
+    ("wechat", "(?:号|號| ?id)?", r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])|[0-9]{6,15}(?![0-9])"),
+    ("qq", "(?:交流群|群号|群號|群|号|號)?", r"[1-9][0-9]{4,10}(?![0-9])"),
+    ("line", "(?: ?id)?", r"@?~?[a-z0-9][a-z0-9._-]{2,19}(?![a-z0-9_-])"),
+)}
+TG_CUE = re.compile(_literals(*TG_WORDS))
+CTA_CUE = re.compile(_literals(
+    "联系", "聯繫", "聯絡", "咨询", "諮詢", "购买", "購買", "下单", "下單", "客服", "加我", "私聊", "点击", "點擊", "contact",
+    "buy now", "order now", "chat with us", "message us", "dm me", "get in touch", "click here", "shop now", "join now"))
+URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see the note above
+    "(?:" + "|".join(re.escape(p) for p in (
+        "http://", "https://", "tg://", "whatsapp://", "weixin://", "mailto:", "tel:", "t.me/", "www.t.me/",
+        "telegram.me/", "www.telegram.me/", "telegram.dog/", "wa.me/", "line.me/", "www.line.me/",
+        "api.whatsapp.com/", "chat.whatsapp.com/")) + r")[^\s<>\"'\[\](){}，。！？、；：“”‘’]*")
+SUBDOMAIN_TG = re.compile(r"\.t\.me(?![a-z0-9.-])")
+_SUBDOMAIN_LEFT = re.compile(r"[a-z][a-z0-9_]{3,30}$")
+_EMAIL_LEFT = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}$")
+_EMAIL_RIGHT = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+                          r"\.[a-z]{2,24}(?![a-z0-9-])")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+BARE_HANDLE = re.compile(r"@(?<![a-z0-9._%+\-/@]@)[a-z][a-z0-9_]{3,31}(?![a-z0-9_])")
+INTL_PHONE = re.compile(r"\+(?<![\w+]\+)[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
+_CODE_AFTER = re.compile(r"\.[a-z_]|[(/@]|:/")
 
 
 def _phone_candidates(raw: str) -> Iterable[str]:
@@ -330,64 +403,97 @@ def _phone_candidates(raw: str) -> Iterable[str]:
         yield raw[:m.start() + 1]
 
 
-def _same_line_window(text: str, a: int, b: int, before: int, after: int) -> str:
+def _window(text: str, a: int, b: int, before: int, after: int) -> str:
+    """Up to `before` characters before [a, b) and `after` after it, on the same line."""
     lo, hi = max(text.rfind("\n", 0, a) + 1, a - before), text.find("\n", b)
     return text[lo:a] + " " + text[b:min(b + after, len(text) if hi < 0 else hi)]
 
 
-def scan(text: str, known_handles: Collection[str] = ()) -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, value) of every mention in normalised `text`; earlier rules win overlaps."""
-    found: list[tuple[int, int, str, str]] = []
-    taken: list[tuple[int, int]] = []
+def _emails(low: str, add) -> None:
+    at = low.find("@")
+    while at >= 0:
+        left = _EMAIL_LEFT.search(low, max(0, at - 64), at)
+        right = _EMAIL_RIGHT.match(low, at + 1)
+        if left and right and not (left.start() and low[left.start() - 1] in _LOCAL_CHARS):
+            if not re.match(r":[^\s]", low[right.end():right.end() + 2]):  # git@host:path is an SSH remote
+                add(left.start(), right.end(), "email", _normal("email", low[left.start():right.end()]))
+        at = low.find("@", at + 1)
 
-    def add(a: int, b: int, kind: str, value: str | None) -> None:
-        if value and not any(a < e and s < b for s, e in taken):
-            taken.append((a, b)); found.append((a, b, kind, value))
 
-    for m in EMAIL_IN_TEXT.finditer(text):
-        if not re.match(r":[^\s]", text[m.end():m.end() + 2]):  # git@host:path is an SSH remote
-            add(m.start(), m.end(), "email", normalize_value("email", m.group()))
-    urls = []
-    for m in URL_IN_TEXT.finditer(text):
-        url = m.group().rstrip(".,;:!?*_~'\"")
-        urls.append((m.start(), m.start() + len(url), url))
-    for a, b, url in urls:
-        cta = bool(CTA_CUE.search(_same_line_window(text, a, b, 24, 0)))
-        got = classify_url(url, cta=cta)
+def _urls(text: str, low: str, add) -> None:
+    for m in URL_IN_TEXT.finditer(low):
+        a = m.start()
+        if a and low[a - 1] in "abcdefghijklmnopqrstuvwxyz0123456789.@-" and not low.startswith(("http", "tg:"), a):
+            continue
+        b = a + len(m.group().rstrip(".,;:!?*_~'\""))
+        cta = bool(CTA_CUE.search(_window(low, a, b, 24, 0)))
+        got = classify_url(text[a:b], cta=cta)  # original case: URL paths are case-sensitive
         if got:
             add(a, b, *got)
-    known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
-    for kind, pattern in CUE_PATTERNS.items():
-        for m in pattern.finditer(text):
-            raw, gap, (a, b) = m.group("v"), m.group("gap"), m.span("v")
-            if kind == "telegram":
-                if _code_follows(text, b):
-                    continue
-                value = normalize_value(kind, raw)
-                if value and not raw.startswith("@") and not re.search(r"[0-9_]", value) and value not in known:
-                    continue  # `Telegram: Download`: a bare word needs digits, `@` or a link elsewhere
-            elif kind in ("phone", "whatsapp"):
-                region = "CN" if _ZH_CUE.search(m.group()[:m.start("gap") - m.start()]) else None
-                value = None
-                for cand in _phone_candidates(raw):
-                    value = normalize_value(kind, cand, region)
-                    if value:
-                        b = a + len(cand)
-                        break
-            else:
-                value = normalize_value(kind, raw)
-                if value and kind != "qq" and value.isalpha() and ":" not in gap:
-                    continue  # `微信 WeChat`: a letters-only id needs `微信：id`
-            add(a, b, kind, value)
-    for m in BARE_HANDLE.finditer(text):
-        value = normalize_value("telegram", m.group())
-        if not value or _code_follows(text, m.end()):
+    if ".t.me" in low:
+        for m in SUBDOMAIN_TG.finditer(low):
+            left = _SUBDOMAIN_LEFT.search(low, max(0, m.start() - 31), m.start())
+            if left and not (left.start() and low[left.start() - 1] in "abcdefghijklmnopqrstuvwxyz0123456789_.-/"):
+                add(left.start(), m.end(), "telegram", _normal("telegram", left.group()))
+
+
+def _cues(text: str, low: str, known: set[str], add) -> None:
+    for m in CUE_TRIGGER.finditer(low):
+        cue, kind = m.group(), CUE_KIND[m.group()]
+        tail = CUE_TAIL[kind].match(low, m.end())
+        if not tail:
             continue
-        if value in known or _TG_CUE_RE.search(_same_line_window(text, m.start(), m.end(), 40, 20)):
+        if cue == "line" and text[m.start():m.end()] != "LINE" and not tail.group().startswith(("id", " id")):
+            continue  # the English word `line` is a cue only as `LINE` or `Line ID`
+        raw, gap, (a, b) = tail.group("v"), tail.group("gap"), tail.span("v")
+        if kind == "telegram":
+            if _CODE_AFTER.match(low, b):
+                continue
+            value = _normal(kind, raw)
+            if value and not raw.startswith("@") and not re.search(r"[0-9_]", value) and value not in known:
+                continue  # `Telegram: Download`: a bare word needs digits, `@` or a link elsewhere
+        elif kind in ("phone", "whatsapp"):
+            region, value = ("CN" if not cue.isascii() else None), None
+            for cand in _phone_candidates(raw):
+                value = _normal(kind, cand, region)
+                if value:
+                    b = a + len(cand)
+                    break
+        else:
+            value = _normal(kind, raw)
+            if value and kind != "qq" and value.isalpha() and ":" not in gap:
+                continue  # `微信 WeChat`: a letters-only id needs `微信：id`
+        add(a, b, kind, value)
+
+
+def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, value) of every mention in normalised `text` (`low` = text.lower()).
+
+    Rules run from the most specific (e-mail, links) to the least (bare `@handle`, `+` numbers); a
+    mention overlapping one already found is dropped.
+    """
+    found: list[tuple[int, int, str, str]] = []
+    spans: list[tuple[int, int]] = []  # sorted, non-overlapping
+
+    def add(a: int, b: int, kind: str, value: str | None) -> None:
+        i = bisect.bisect(spans, (a, b))
+        if value and not (i and spans[i - 1][1] > a) and not (i < len(spans) and spans[i][0] < b):
+            spans.insert(i, (a, b))
+            found.append((a, b, kind, value))
+
+    if "@" in low:
+        _emails(low, add)
+    _urls(text, low, add)
+    known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
+    _cues(text, low, known, add)
+    for m in BARE_HANDLE.finditer(low):
+        value = _normal("telegram", m.group())
+        if value and not _CODE_AFTER.match(low, m.end()) and (
+                value in known or TG_CUE.search(_window(low, m.start(), m.end(), 40, 20))):
             add(m.start(), m.end(), "telegram", value)
-    for m in INTL_PHONE.finditer(text):
+    for m in INTL_PHONE.finditer(low):
         for cand in _phone_candidates(m.group()):
-            value = normalize_value("phone", cand)
+            value = _normal("phone", cand)
             if value:
                 add(m.start(), m.start() + len(cand), "phone", value)
                 break
@@ -437,7 +543,7 @@ def find_contacts(text: str, where: str = "text", known_handles: Collection[str]
         return []
     norm = _Norm(text)
     out = []
-    for a, b, kind, value in scan(norm.text, known_handles):
+    for a, b, kind, value in scan(norm.text, norm.low, known_handles):
         if is_placeholder(kind, value):
             continue
         start, end = norm.span(a, b)
