@@ -1,1 +1,12 @@
-"""crawler/sample_web."""
+"""The bundled sample web: a generated site of SEO-spam posts and benign look-alikes on 127.0.0.2-7, with its truth."""
+from crawler.sample_web.campaigns import CAMPAIGNS, DEFAULT_BENIGN, DEFAULT_SPAM
+from crawler.sample_web.export import export_site
+from crawler.sample_web.generate import generate
+from crawler.sample_web.server import JOB_FILE, RequestRecord, SampleWebError, SampleWebServer, serve_sample_web
+from crawler.sample_web.site import DEFAULT_HOSTS, DEFAULT_PORT, PageTruth, Resource, SampleWeb
+
+__all__ = [
+    "CAMPAIGNS", "DEFAULT_BENIGN", "DEFAULT_HOSTS", "DEFAULT_PORT", "DEFAULT_SPAM", "JOB_FILE", "PageTruth",
+    "RequestRecord", "Resource", "SampleWeb", "SampleWebError", "SampleWebServer", "export_site", "generate",
+    "serve_sample_web",
+]

@@ -1,0 +1,219 @@
+"""Spam campaigns and benign pages of the sample web as posts (article + where it lives), before rendering."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.sample_web import benign
+from crawler.sample_web.articles import Article, build_spam, hant_wording
+from crawler.sample_web.contact_forms import Contact, Rendered, render
+from crawler.sample_web.identities import make_contact, telegram_handle
+from crawler.sample_web.text_en import EN
+from crawler.sample_web.text_zh import ZH
+from crawler.sample_web.text_zh2 import ZH2
+
+VOCAB = {"zh": {**ZH, **ZH2}, "en": EN}
+# host roles; the site maps them to 127.0.0.2..7
+BLOG, FORUM, SITEMAPPED, DOCS, BROKEN, SPECIAL = "blog", "forum", "sitemapped", "docs", "broken", "special"
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    id: str
+    family: str
+    lang: str                 # zh-Hans, zh-Hant or en
+    skeletons: tuple[str, ...]
+    count: int                # pages at the default scale
+    role: str                 # host role the campaign posts to
+    handles: str              # handle group: campaigns sharing a group share seller handles
+    extras: tuple[str, ...]   # secondary contact kinds
+    primary: str = "telegram"
+    markdown: bool = False
+    converter: str = ""       # OpenCC config for zh-Hant: s2t or s2twp
+
+
+CAMPAIGNS: tuple[CampaignSpec, ...] = (
+    CampaignSpec("c01-esim-renewal", "telecom_sim", "zh-Hans", ("howto", "listicle", "faq"), 45, BLOG, "sim-a", ("wechat",)),
+    CampaignSpec("c02-esim-hant", "telecom_sim", "zh-Hant", ("howto", "story"), 25, FORUM, "sim-b", ("line",), converter="s2twp"),
+    CampaignSpec("c03-esim-en", "telecom_sim", "en", ("howto", "listicle"), 20, SITEMAPPED, "sim-a", ("whatsapp",)),
+    CampaignSpec("c04-casino", "gambling", "zh-Hans", ("listicle", "story", "howto"), 35, BLOG, "bet", ("qq",)),
+    CampaignSpec("c05-documents", "fake_documents", "zh-Hans", ("howto", "faq"), 25, FORUM, "docs", ("wechat", "qq")),
+    CampaignSpec("c06-usdt", "crypto_finance", "zh-Hans", ("howto", "listicle"), 20, SITEMAPPED, "otc", ("email",)),
+    CampaignSpec("c07-crypto-en", "crypto_finance", "en", ("howto", "faq"), 20, DOCS, "otc-en", ("email", "whatsapp"), markdown=True),
+    CampaignSpec("c08-loans", "loans", "zh-Hans", ("howto", "faq", "story"), 25, BLOG, "loan", ("wechat",)),
+    CampaignSpec("c09-loans-hant", "loans", "zh-Hant", ("howto",), 15, SPECIAL, "loan", ("line",), converter="s2t"),
+    CampaignSpec("c10-support-en", "support_scam", "en", ("howto", "faq"), 25, SITEMAPPED, "support", (), primary="phone"),
+    CampaignSpec("c11-support-zh", "support_scam", "zh-Hans", ("howto",), 10, FORUM, "support-zh", ("wechat",), primary="phone"),
+    CampaignSpec("c12-accounts", "account_trade", "zh-Hans", ("howto", "listicle"), 25, DOCS, "acct", ("wechat",), markdown=True),
+    CampaignSpec("c13-accounts-en", "account_trade", "en", ("listicle", "faq"), 15, BLOG, "acct", ("email",)),
+    CampaignSpec("c14-data", "hacking_data", "zh-Hans", ("howto", "faq"), 20, FORUM, "data", ("qq",)),
+    CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, SITEMAPPED, "data-b", (), converter="s2twp"),
+)
+DEFAULT_SPAM = sum(c.count for c in CAMPAIGNS)
+# where the primary contact goes, cycled per campaign with an offset so every campaign uses every place
+PLACEMENTS = ("title", "text", "title", "footer", "link", "title", "text")
+
+
+@dataclass
+class Post:
+    article: Article
+    role: str
+    spam: bool
+    family: str | None
+    campaign: str | None = None
+    template: str | None = None
+    kind: str = "article"        # spam: article; benign: the builder (topup, esim, readme, ...)
+    markdown: bool = False
+    category: str = ""           # listing bucket on its host
+    date: str = ""
+
+
+@lru_cache(maxsize=4)
+def converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_hant(art: Article, config: str) -> Article:
+    conv = converter(config)
+
+    def c(text: str) -> str:
+        return conv.convert(hant_wording(text))
+
+    def segs(value):
+        if isinstance(value, str):
+            return c(value)
+        return [(s[0], c(s[1]), s[2]) if isinstance(s, tuple) else c(s) for s in value]
+
+    blocks = []
+    for b in art.blocks:
+        if b[0] in ("h2", "h3", "quote"):
+            blocks.append((b[0], c(b[1])))
+        elif b[0] == "p":
+            blocks.append(("p", segs(b[1])))
+        elif b[0] in ("ol", "ul"):
+            blocks.append((b[0], [segs(item) for item in b[1]]))
+        else:
+            blocks.append(b)
+    title_link = (c(art.title_link[0]), art.title_link[1]) if art.title_link else None
+    return Article(title=c(art.title), short_title=c(art.short_title), lang="zh-Hant", blocks=blocks,
+                   title_link=title_link, footer=[segs(s) for s in art.footer], contacts=list(art.contacts))
+
+
+def scaled_counts(total: int) -> list[int]:
+    """Campaign sizes for `total` spam pages, proportional to the defaults (largest remainder)."""
+    raw = [c.count * total / DEFAULT_SPAM for c in CAMPAIGNS]
+    counts = [int(x) for x in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def handle_groups(seed: int) -> dict[str, list[tuple[str, str]]]:
+    """Telegram handles per group: 1-3 sellers each (shown form, normal form)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for spec in CAMPAIGNS:
+        if spec.handles not in groups:
+            r = random.Random(f"{seed}:handles:{spec.handles}")
+            groups[spec.handles] = [telegram_handle(r, spec.family) for _ in range(r.randint(1, 3))]
+    return groups
+
+
+def spam_posts(seed: int, total: int = DEFAULT_SPAM) -> list[Post]:
+    groups = handle_groups(seed)
+    posts = []
+    for spec, count in zip(CAMPAIGNS, scaled_counts(total)):
+        r = random.Random(f"{seed}:{spec.id}")
+        sellers = groups[spec.handles]
+        extras = [make_contact(r, kind, spec.family) for kind in spec.extras]
+        hotlines = [make_contact(r, "phone", spec.family) for _ in range(2)] if spec.primary == "phone" else []
+        offset = r.randrange(len(PLACEMENTS))
+        vocab = VOCAB["en" if spec.lang == "en" else "zh"][spec.family]
+        for i in range(count):
+            skeleton = spec.skeletons[i % len(spec.skeletons)]
+            if hotlines:
+                primary, cc = hotlines[i % len(hotlines)]
+                shown = primary.value
+            else:
+                shown, normal = sellers[i % len(sellers)]
+                primary, cc = Contact("telegram", normal), 0
+            cc_len = {primary.value: cc, **{c.value: n for c, n in extras}}
+            page_extras = [c for c, _ in extras if r.random() < 0.6]
+            placement = PLACEMENTS[(i + offset) % len(PLACEMENTS)]
+            art = build_spam(vocab, skeleton, "zh-Hans" if spec.lang == "zh-Hant" else spec.lang, r,
+                             primary=primary, shown=shown, extras=page_extras, placement=placement,
+                             title_form=None, cc_len=cc_len)
+            if spec.lang == "zh-Hant":
+                art = to_hant(art, spec.converter)
+            posts.append(Post(art, spec.role, True, spec.family, spec.id, f"{spec.id}/{skeleton}",
+                              markdown=spec.markdown, category=spec.family, date=_date(r)))
+    return posts
+
+
+def _date(r: random.Random) -> str:
+    return f"{r.choice((2025, 2026))}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+
+
+# benign mix at the default scale: (builder, lang, role, count)
+BENIGN = (
+    ("topup", "zh-Hans", BLOG, 6), ("esim", "zh-Hans", BLOG, 6),
+    ("contact", "zh-Hans", FORUM, 10), ("quote", "zh-Hans", FORUM, 6), ("news", "zh-Hans", FORUM, 8),
+    ("product", "zh-Hans", FORUM, 5),
+    ("esim", "en", SITEMAPPED, 6), ("topup", "en", SITEMAPPED, 5), ("news", "en", SITEMAPPED, 5),
+    ("product", "en", SITEMAPPED, 5), ("rules", "en", SITEMAPPED, 4),
+    ("readme", "en", DOCS, 12), ("rules", "en", DOCS, 4),
+    ("news", "zh-Hant", SPECIAL, 4), ("esim", "zh-Hant", SPECIAL, 3),
+)
+DEFAULT_BENIGN = sum(n for *_, n in BENIGN)
+OUTSIDE = ("https://en.wikipedia.org/wiki/Spamdexing", "https://github.com/python-telegram-bot/python-telegram-bot",
+           "https://www.w3.org/TR/robots/")
+
+
+def benign_posts(seed: int, spam: list[Post], total: int = DEFAULT_BENIGN) -> list[Post]:
+    """Benign look-alikes; anti-spam pages quote real handles of the spam campaigns."""
+    r = random.Random(f"{seed}:benign")
+    seen: dict[Contact, None] = {}
+    for p in spam:
+        for c, _ in p.article.contacts:
+            if c.kind == "telegram":
+                seen.setdefault(c)
+    quotable = list(seen) or [Contact("telegram", "esim1088")]
+    posts = []
+    scale = total / DEFAULT_BENIGN
+    for builder, lang, role, count in BENIGN:
+        n = max(1, round(count * scale)) if total else 0
+        for _ in range(n):
+            base = "zh-Hans" if lang == "zh-Hant" else lang
+            links: list[tuple[str, str]] = []
+            if builder == "topup":
+                art = benign.topup_tutorial(r, base)
+            elif builder == "esim":
+                art = benign.esim_guide(r, base)
+            elif builder == "readme":
+                art = benign.bot_readme(r, base)
+                links.append(("python-telegram-bot", OUTSIDE[1]))
+            elif builder == "contact":
+                qq, _ = make_contact(r, "qq", "telecom_sim")
+                art = benign.contact_page(r, base, qq.value, f"club{r.randint(10, 999)}@163.com")
+            elif builder == "quote":
+                c = r.choice(quotable)
+                art = benign.spam_quote_post(r, base, render(c, r, "zh", form="label_colon"))
+                links.append(("Spamdexing", OUTSIDE[0]))
+            elif builder == "rules":
+                picks = r.sample(quotable, k=min(3, len(quotable)))
+                art = benign.antispam_rules(r, base, [Rendered(c, f"@{c.value}") for c in picks])
+                links.append(("robots", OUTSIDE[2]))
+            elif builder == "news":
+                art = benign.scam_news(r, base)
+            elif builder == "product":
+                art = benign.product_page(r, base, f"service{r.randint(1, 99)}@{r.choice(('163.com', 'outlook.com'))}")
+            else:
+                raise ValueError(builder)
+            if lang == "zh-Hant":
+                art = to_hant(art, "s2twp" if r.random() < 0.5 else "s2t")
+            for text, href in links:  # references to public sites: off-site, never fetched
+                art.blocks.append(("p", [("a", text, href)]))
+            posts.append(Post(art, role, False, None, kind=builder, markdown=(role == DOCS), category="guides", date=_date(r)))
+    return posts
