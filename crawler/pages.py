@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
+from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_contacts
 from corpus.ids import canonicalize_url, doc_id, host_of
 from corpus.lang import detect_language
 from corpus.schema import SCHEMA_VERSION
@@ -50,8 +50,26 @@ def _boilerplate(full_text: str, main_text: str) -> str:
     return "\n".join(ln for ln in full_text.splitlines() if ln.strip() and ln.strip() not in main)
 
 
-def build_row(page: PageInput) -> dict[str, Any]:
-    """Decode, extract, find contacts and score one page; raise PageRejected for non-documents."""
+@dataclass(frozen=True)
+class ExtractedPage:
+    """Everything a page yields before scoring: decoded, extracted, its language and contacts."""
+
+    content_type: str
+    doc_format: str
+    encoding: str
+    encoding_source: str
+    replacement_ratio: float
+    title: str
+    text: str
+    boilerplate: str  # visible text outside the main text (navigation, sidebars, footer)
+    lang: str
+    script: str
+    contacts: list[Contact]
+    links: list[str]
+
+
+def extract_page(page: PageInput) -> ExtractedPage:
+    """Decode and extract one page and find its contacts; raise PageRejected for non-documents."""
     content_type = page.headers.get("content-type")
     mtype = media_type(content_type)
     if mtype not in TEXT_TYPES and not mtype.startswith("text/"):
@@ -65,14 +83,24 @@ def build_row(page: PageInput) -> dict[str, Any]:
         raise PageRejected("empty_text")
     lang, script = detect_language(ex.text or ex.title)
     boilerplate = _boilerplate(ex.full_text, ex.text)
+    linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors)
+    # a bare @handle counts as Telegram when the page also links it through t.me
+    handles = {c.value for c in linked if c.kind == "telegram"}
     contacts = merge_contacts([
-        find_contacts(ex.title, "title"),
-        find_contacts(ex.text, "text"),
-        find_contacts(boilerplate, "boilerplate"),
-        contacts_from_links([*ex.links, *getattr(ex, "contact_hrefs", [])]),
+        find_contacts(ex.title, "title", handles),
+        find_contacts(ex.text, "text", handles),
+        find_contacts(boilerplate, "boilerplate", handles),
+        linked,
     ])
-    verdict = score_document(ex.title, ex.text, contacts=contacts, links=ex.links, lang=lang,
-                             boilerplate=boilerplate)
+    return ExtractedPage(mtype, ex.doc_format, decoded.encoding, decoded.source, float(decoded.replacement_ratio),
+                         ex.title, ex.text, boilerplate, lang, script, contacts, list(ex.links))
+
+
+def build_row(page: PageInput) -> dict[str, Any]:
+    """One corpus row: extract_page plus the detector's score; raise PageRejected for non-documents."""
+    ex = extract_page(page)
+    verdict = score_document(ex.title, ex.text, contacts=ex.contacts, links=ex.links, lang=ex.lang,
+                             boilerplate=ex.boilerplate)
     return {
         "doc_id": doc_id(page.final_url),
         "url": canonicalize_url(page.url),
@@ -80,17 +108,17 @@ def build_row(page: PageInput) -> dict[str, Any]:
         "host": host_of(page.final_url),
         "fetched_at": page.fetched_at,
         "status": page.status,
-        "content_type": mtype or None,
+        "content_type": ex.content_type or None,
         "doc_format": ex.doc_format,
-        "encoding": decoded.encoding,
-        "encoding_source": decoded.source,
-        "replacement_ratio": float(decoded.replacement_ratio),
+        "encoding": ex.encoding,
+        "encoding_source": ex.encoding_source,
+        "replacement_ratio": ex.replacement_ratio,
         "title": ex.title,
         "text": ex.text,
-        "lang": lang,
-        "script": script,
-        "contacts": [c.as_row() for c in contacts],
-        "links": list(ex.links),
+        "lang": ex.lang,
+        "script": ex.script,
+        "contacts": [c.as_row() for c in ex.contacts],
+        "links": ex.links,
         "spam_score": float(verdict.score),
         "spam_signals": list(verdict.signals),
         "family_guess": verdict.family,

@@ -1,0 +1,193 @@
+"""Decoded page -> title, main text, whole visible text and links, for HTML, Markdown and plain text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
+
+from corpus.contacts import CONTACT_SCHEMES
+from corpus.ids import InvalidURL, canonicalize_url
+
+DocFormat = Literal["html", "markdown", "text"]
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+MAX_TITLE = 500
+MAX_ANCHOR = 200
+# scripts, styles, templates and noscript never reach the text (resiliparse skips them); forms are chrome
+TEXT_OPTIONS = dict(preserve_formatting=True, list_bullets=True, alt_texts=True, links=False, form_fields=False,
+                    noscript=False)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    title: str
+    text: str                 # main text, boilerplate removed
+    full_text: str            # all visible text, navigation and footer included
+    links: list[str]          # absolute canonical http(s) links, document order, deduplicated
+    contact_hrefs: list[str]  # tg:, mailto:, tel:, weixin:, whatsapp: ... targets, deduplicated
+    doc_format: DocFormat
+    anchors: dict[str, str] = field(default_factory=dict)  # link -> first non-empty anchor text
+
+
+_HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S)
+_MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)
+
+
+def detect_format(content_type: str | None, url: str, head: str) -> DocFormat:
+    """How to read a body: by media type, then by URL suffix and shape (raw .md is often text/plain)."""
+    mtype = (content_type or "").split(";", 1)[0].strip().lower()
+    if mtype in ("text/markdown", "text/x-markdown"):
+        return "markdown"
+    if mtype in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if _HTML_HEAD.match(head):
+        return "html"
+    path = urlsplit(url).path.lower() if url else ""
+    if path.endswith(MARKDOWN_SUFFIXES) or len(_MD_SIGNS.findall(head[:4096])) >= 2:
+        return "markdown"
+    if not mtype and "<" in head and re.search(r"</(?:p|div|a|span)>", head, re.I):
+        return "html"
+    return "text"
+
+
+def _canonical(href: str, base: str) -> tuple[str, str] | None:
+    """('link', canonical URL) or ('contact', href) for one href; None for fragments, javascript: and junk."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    scheme = href.split(":", 1)[0].lower() if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href) else ""
+    if scheme in CONTACT_SCHEMES:
+        return "contact", href
+    if scheme and scheme not in ("http", "https"):
+        return None
+    try:
+        return "link", canonicalize_url(urljoin(base, href))
+    except (InvalidURL, ValueError):
+        return None
+
+
+class _Links:
+    def __init__(self, base: str) -> None:
+        self.base, self.links, self.contacts, self.anchors = base, {}, {}, {}
+
+    def add(self, href: str | None, anchor: str = "") -> None:
+        got = _canonical(href or "", self.base)
+        if got is None:
+            return
+        kind, target = got
+        (self.links if kind == "link" else self.contacts).setdefault(target, None)
+        anchor = " ".join(anchor.split())[:MAX_ANCHOR]
+        if anchor and kind == "link":
+            self.anchors.setdefault(target, anchor)
+
+
+def _title(text: str) -> str:
+    return " ".join(text.split())[:MAX_TITLE]
+
+
+def extract_html(html: str, base_url: str) -> Extraction:
+    tree = HTMLTree.parse(html)
+    doc = tree.document
+    title = _title(tree.title or "")
+    if not title:
+        h1 = doc.query_selector("h1")
+        title = _title(h1.text) if h1 is not None else ""
+    base_el = doc.query_selector("base[href]")
+    base = base_url
+    if base_el is not None:
+        candidate = _canonical(base_el.getattr("href") or "", base_url)
+        base = candidate[1] if candidate and candidate[0] == "link" else base_url
+    links = _Links(base)
+    for a in doc.query_selector_all("a[href], area[href]"):
+        links.add(a.getattr("href"), a.text if a.tag == "a" else a.getattr("alt") or "")
+    text = extract_plain_text(tree, main_content=True, **TEXT_OPTIONS)
+    full_text = extract_plain_text(tree, main_content=False, **TEXT_OPTIONS)
+    return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
+                      links.anchors)
+
+
+# Markdown: images before links, labels may hold one level of brackets: [[TG @x](https://t.me/x)]
+_MD_LABEL = r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_MD_TARGET = r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+_MD_IMAGE = re.compile(r"!" + _MD_LABEL + _MD_TARGET)
+_MD_LINK = re.compile(_MD_LABEL + _MD_TARGET)
+_MD_REF_LINK = re.compile(_MD_LABEL + r"\[([^\]\n]*)\]")
+_MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto|tg|tel):[^\s<>]+)>", re.I)
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`\]\[(){}，。！？、；：“”]+", re.I)
+_HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def _strip_bare(url: str) -> str:
+    url = url.rstrip(".,;:!?*_~'\"")
+    return url if url.lower().startswith("http") else "http://" + url
+
+
+def reduce_markdown(markdown: str, links: _Links | None = None) -> str:
+    """The Markdown with image and link syntax reduced to label text; links found go into `links`."""
+    if links is not None:
+        spans = [(m.start(), m.group(2), m.group(1)) for m in _MD_LINK.finditer(markdown)
+                 if not markdown[max(0, m.start() - 1):m.start()] == "!"]
+        refs = {m.group(1).strip().lower(): m.group(2) for m in _MD_REF_DEF.finditer(markdown)}
+        spans += [(m.start(), refs.get((m.group(2) or m.group(1)).strip().lower()), m.group(1))
+                  for m in _MD_REF_LINK.finditer(markdown)]
+        spans += [(m.start(), m.group(1), "") for m in _MD_AUTOLINK.finditer(markdown)]
+        images = [m.span(2) for m in _MD_IMAGE.finditer(markdown)]  # image sources are not links
+        spans += [(m.start(), _strip_bare(m.group()), "") for m in _BARE_URL.finditer(markdown)
+                  if not any(a <= m.start() < b for a, b in images)]
+        for _, href, label in sorted(spans, key=lambda s: s[0]):
+            if href:
+                links.add(href, _MD_IMAGE.sub(r"\1", label))
+    text = _MD_REF_DEF.sub("", _HIDDEN_BLOCKS.sub("", markdown))
+    text = _MD_IMAGE.sub(lambda m: m.group(1), text)
+    previous = None
+    while previous != text:  # labels may contain links: reduce from the inside out
+        previous, text = text, _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_REF_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_AUTOLINK.sub(lambda m: m.group(1), text)
+    return _HTML_TAG.sub("", text)
+
+
+def _markdown_title(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        m = _ATX.match(line)
+        if m:
+            return _title(m.group(1))
+        if line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1]) and not _SETEXT.match(line):
+            return _title(line)
+    return ""
+
+
+def extract_markdown(markdown: str, base_url: str) -> Extraction:
+    links = _Links(base_url)
+    text = reduce_markdown(markdown, links).strip()
+    title = _markdown_title(text.splitlines()) or _first_line(text)
+    return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)
+
+
+def _first_line(text: str) -> str:
+    return next((_title(line) for line in text.splitlines() if line.strip()), "")
+
+
+def extract_text(text: str, base_url: str) -> Extraction:
+    links = _Links(base_url)
+    for m in _BARE_URL.finditer(text):
+        links.add(_strip_bare(m.group()))
+    text = text.strip()
+    return Extraction(_first_line(text), text, text, list(links.links), list(links.contacts), "text",
+                      links.anchors)
+
+
+def extract(text: str, *, base_url: str, doc_format: DocFormat) -> Extraction:
+    """Extract one decoded document; never executes anything in it."""
+    if doc_format == "html":
+        return extract_html(text, base_url)
+    if doc_format == "markdown":
+        return extract_markdown(text, base_url)
+    return extract_text(text, base_url)
