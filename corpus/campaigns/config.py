@@ -1,0 +1,81 @@
+"""One configuration object shared by every campaign stage, and its fingerprint for incremental runs."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+# Bump when the normaliser, the shingler, the band keys or the linking rules change their output:
+# the stored signatures and edges of earlier runs are then no longer comparable with new ones.
+ALGORITHM_VERSION = 1
+
+# Contact kinds that chain documents into one campaign. `url` is left out: call-to-action links
+# include app stores, messenger landing pages and shorteners that unrelated sellers all share.
+LINK_KINDS: tuple[str, ...] = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email")
+
+
+class CampaignError(RuntimeError):
+    """Campaign assignment cannot run safely (bad settings, state from other settings, foreign state)."""
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """Settings of every stage. Changing any of them needs a `--full` recompute (see `fingerprint`)."""
+
+    num_perm: int = 128              # MinHash permutations
+    bands: int = 32                  # LSH bands x rows = num_perm; 32 x 4 catches Jaccard ~0.4 templates
+    rows: int = 4
+    seed: int = 1088                 # MinHash seed
+    char_ngram: int = 5              # shingle size for CJK/Thai text (characters)
+    word_ngram: int = 3              # shingle size where words exist (words)
+    cjk_share: float = 0.3           # share of CJK/Thai letters above which a document is shingled by character
+    min_chars: int = 40              # normalised texts shorter than this are not MinHash-indexed
+    threshold: float = 0.35          # estimated Jaccard a candidate pair must reach to join
+    verify_depth: int = 4            # earliest members of a bucket a document is checked against
+    mask_handles: bool = True        # @handles, messenger ids after a keyword ("微信: abc")
+    mask_urls: bool = True           # URLs and bare domains
+    mask_emails: bool = True
+    mask_numbers: bool = True        # digit runs: phone numbers, prices, dates
+    mask_tokens: bool = True         # random tokens: letter/digit mixes, long hex
+    link_kinds: tuple[str, ...] = LINK_KINDS
+    link_min_spam_score: float = 0.5   # only rows that look like spam chain campaigns through contacts
+    link_max_contacts: int = 6         # a page naming more linking contacts is a list, not one seller
+    ignore_values: tuple[str, ...] = field(default=())  # "kind:value" never used as links
+
+    def __post_init__(self) -> None:
+        if self.num_perm <= 0 or self.bands <= 0 or self.rows <= 0:
+            raise CampaignError("num_perm, bands and rows must be positive")
+        if self.bands * self.rows != self.num_perm:
+            raise CampaignError(f"bands x rows must equal num_perm: {self.bands} x {self.rows} != {self.num_perm}")
+        if not 0.0 < self.threshold <= 1.0:
+            raise CampaignError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.char_ngram < 1 or self.word_ngram < 1 or self.verify_depth < 1:
+            raise CampaignError("shingle sizes and verify_depth must be at least 1")
+        if not 0.0 <= self.seed < 2**63:
+            raise CampaignError("seed must be a non-negative 63-bit integer")
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["link_kinds"] = list(self.link_kinds)
+        d["ignore_values"] = sorted(self.ignore_values)
+        return d
+
+    def fingerprint(self) -> str:
+        """Hash of the settings and of every library version whose output is stored in the state."""
+        payload = {"config": self.as_dict(), "algorithm": ALGORITHM_VERSION, "libraries": library_versions()}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that shape signatures (OpenCC conversion tables, rensa's MinHash)."""
+    out = {}
+    for name in ("rensa", "opencc"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - both are dependencies
+            out[name] = "missing"
+    import rensa
+
+    out["rensa_algorithm"] = str(rensa.RMinHash.ALGORITHM_VERSION)
+    return out

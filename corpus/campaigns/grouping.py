@@ -1,0 +1,118 @@
+"""Edges between documents (LSH candidates verified by estimated Jaccard, shared contacts) and the components they form.
+
+Every edge joins a document to an *earlier* one (commit order), and which edges a document gets
+depends only on itself and on earlier documents. So the edges of an incremental run (new documents
+only) are exactly the edges a full recompute would add for them, and the components, founders and
+ids come out the same either way.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from corpus.campaigns.config import CampaignConfig
+from corpus.campaigns.minhash import estimated_jaccard
+
+Rows = Callable[[np.ndarray], np.ndarray]  # positions -> (k, num_perm) signatures
+
+
+def minhash_edges(band_column: Callable[[int], np.ndarray], indexed: np.ndarray, signature_rows: Rows,
+                  new_start: int, config: CampaignConfig) -> np.ndarray:
+    """(E, 2) int64 edges [document, earlier document] for documents at positions >= new_start.
+
+    In each band a document is checked against the earliest members of its bucket, oldest first, up to
+    `verify_depth` of them, and joins the first whose estimated Jaccard reaches `threshold`. Checking
+    every pair of a 1,000-copy bucket would cost 500,000 comparisons per band; connectivity needs one."""
+    positions = np.flatnonzero(indexed)
+    out: list[np.ndarray] = []
+    for band in range(config.bands):
+        keys = band_column(band)[positions]
+        new_keys = keys[positions >= new_start]
+        if new_keys.size == 0:
+            continue
+        if new_start > 0:  # incremental: only buckets a new document falls into
+            keep = np.isin(keys, new_keys)
+            pos, keys = positions[keep], keys[keep]
+        else:
+            pos = positions
+        order = np.argsort(keys, kind="stable")  # equal keys stay in commit order
+        pos, keys = pos[order], keys[order]
+        first = np.ones(keys.size, bool)
+        first[1:] = keys[1:] != keys[:-1]
+        run_start = np.maximum.accumulate(np.where(first, np.arange(keys.size), 0))
+        pending = np.flatnonzero(~first & (pos >= new_start))
+        for depth in range(config.verify_depth):
+            if pending.size == 0:
+                break
+            cand = run_start[pending] + depth
+            valid = cand < pending
+            pending, cand = pending[valid], cand[valid]
+            if pending.size == 0:
+                break
+            ok = estimated_jaccard(signature_rows(pos[pending]), signature_rows(pos[cand])) >= config.threshold
+            out.append(np.stack([pos[pending[ok]], pos[cand[ok]]], axis=1))
+            pending = pending[~ok]
+    if not out:
+        return np.empty((0, 2), np.int64)
+    return np.unique(np.concatenate(out).astype(np.int64), axis=0)
+
+
+def link_keys(contacts: list[dict] | None, spam_score: float, config: CampaignConfig,
+              is_placeholder: Callable[[str, str], bool]) -> tuple[list[str], str | None]:
+    """The contact keys ("kind:value") through which a row may chain campaigns, and why it may not.
+
+    Only rows that look like spam link (a benign page quoting a seller's handle, e.g. a warning list,
+    must not glue the sellers together), and a row naming more linking contacts than
+    `link_max_contacts` is a directory or a list, not one seller. Placeholders (`@your_bot`,
+    example.com) never link. Every rule looks at the row alone, so adding rows never removes a link
+    and ids stay stable. A frequency cut-off ("a handle on more than N hosts") would not: the Nth+1 host
+    would split a campaign that already has an id; a handle on many hosts is what a campaign looks like."""
+    if not contacts:
+        return [], None
+    keys = []
+    for c in contacts:
+        kind, value = c.get("kind"), c.get("value")
+        if not kind or not value or kind not in config.link_kinds:
+            continue
+        key = f"{kind}:{value}"
+        if key in config.ignore_values or is_placeholder(kind, value):
+            continue
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        return [], None
+    if spam_score is None or spam_score < config.link_min_spam_score:
+        return [], "low_spam_score"
+    if len(keys) > config.link_max_contacts:
+        return [], "too_many_contacts"
+    return keys, None
+
+
+def contact_edges(links: list[tuple[int, list[str]]], anchors: dict[str, int]) -> np.ndarray:
+    """(E, 2) edges [document, anchor]: each contact's anchor is the first linking document that named
+    it; `anchors` (key -> position) is updated in place with the contacts first seen here."""
+    edges = []
+    for pos, keys in links:  # in commit order
+        for key in keys:
+            anchor = anchors.setdefault(key, pos)
+            if anchor != pos:
+                edges.append((pos, anchor))
+    if not edges:
+        return np.empty((0, 2), np.int64)
+    return np.unique(np.asarray(edges, np.int64), axis=0)
+
+
+def founders(n: int, edges: np.ndarray) -> np.ndarray:
+    """For each document, the earliest document (lowest position) of its connected component."""
+    if n == 0:
+        return np.empty(0, np.int64)
+    if edges.size == 0:
+        return np.arange(n, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
+    _count, labels = connected_components(graph, directed=True, connection="weak")
+    first = np.full(labels.max() + 1, n, np.int64)
+    np.minimum.at(first, labels, np.arange(n, dtype=np.int64))
+    return first[labels]
