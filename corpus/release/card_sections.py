@@ -65,7 +65,7 @@ def _structure(s: dict[str, Any], columns: dict[str, str]) -> str:
     col_rows = [[f"`{k}`", d] for k, d in columns.items()]
     return f"""## Dataset structure
 
-One row per document (web page). Splits:
+One row per document (web page). Splits{' (a split without documents has no file)' if len(s['splits']) < 3 else ''}:
 
 {table(["split", "documents", "spam", "benign", "borderline", "campaigns", "sites", "files"], split_rows)}
 
@@ -77,9 +77,9 @@ Loading:
 
 ```python
 import pyarrow.parquet as pq
-train = pq.read_table("{s['files']['train'][0]}")
+first = pq.read_table("{next(iter(s['files'].values()))[0]}")
 from datasets import load_dataset
-release = load_dataset("parquet", data_dir=".")                    # DatasetDict with train, validation, test
+release = load_dataset("parquet", data_dir=".")   # a DatasetDict, one Dataset per split
 import duckdb
 duckdb.sql("SELECT family, count(*) FROM 'data/train-*.parquet' GROUP BY family")
 ```

@@ -15,6 +15,7 @@ CONTEXT: dict[str, Any] = {
     "conformsTo": "dct:conformsTo", "cr": "http://mlcommons.org/croissant/",
     "rai": "http://mlcommons.org/croissant/RAI/", "data": {"@id": "cr:data", "@type": "@json"},
     "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
     "examples": {"@id": "cr:examples", "@type": "@json"}, "extract": "cr:extract", "field": "cr:field",
     "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject", "fileSet": "cr:fileSet",
     "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset",
@@ -41,8 +42,8 @@ def _data_type(t: pa.DataType) -> str:
 
 def _source(file_set: str, column: str, json_path: str | None = None) -> dict[str, Any]:
     source: dict[str, Any] = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
-    if json_path:
-        source["transform"] = {"jsonPath": json_path}
+    if json_path:  # bracket notation: a bare `where` is a keyword of the JSONPath grammar mlcroissant uses
+        source["transform"] = {"jsonPath": f"$['{json_path}']"}
     return source
 
 

@@ -41,10 +41,15 @@ class Inputs:
 def read_campaign_map(corpus_dir: Path) -> tuple[dict[str, str], str]:
     """doc_id -> campaign_id from DIR/_campaigns/ (helper module corpus.campaigns), or ({}, why not)."""
     try:
-        from corpus.campaigns import read_campaigns
+        from corpus.campaigns import CampaignError, campaigns_computed, read_campaigns
     except ImportError:
         return {}, NO_CAMPAIGNS
-    table = read_campaigns(corpus_dir)
+    try:
+        if not campaigns_computed(corpus_dir):
+            return {}, NO_CAMPAIGNS
+        table = read_campaigns(corpus_dir)
+    except CampaignError as exc:  # damaged or foreign campaign state: do not release without campaigns silently
+        raise ReleaseError(f"cannot read campaign assignments: {exc}") from None
     if table.num_rows == 0:
         return {}, NO_CAMPAIGNS
     return dict(zip(table.column("doc_id").to_pylist(), table.column("campaign_id").to_pylist())), WITH_CAMPAIGNS

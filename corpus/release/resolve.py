@@ -182,6 +182,7 @@ def resolve_labels(corpus: pa.Table, annotations: pa.Table, propagated: pa.Table
     known = {d["doc_id"] for d in docs}
     ordinary, adjudicated = _clean_votes(annotations, known, policy, res.counts)
     propagated_labels = _propagated_labels(propagated, known, res)
+    conflicts = {q["doc_id"] for q in res.queue if q["reason"] == "propagation_conflict"}
     human_docs = set(ordinary) | set(adjudicated)
     for d in sorted(docs, key=lambda d: d["doc_id"]):
         doc = d["doc_id"]
@@ -190,6 +191,8 @@ def resolve_labels(corpus: pa.Table, annotations: pa.Table, propagated: pa.Table
                                  policy, res)
         elif doc in propagated_labels:
             label = propagated_labels[doc]
+        elif doc in conflicts:      # humans must settle it; the detector does not get the last word
+            label = None
         elif policy.include_silver:
             spam = float(d["spam_score"]) >= policy.silver_threshold
             family = (d["family_guess"] if d["family_guess"] in FAMILIES else "other") if spam else None

@@ -8,9 +8,11 @@ path segments, and its value is how many further path segments name the account.
 matches a URL wins. Segments are lowercased: merging two pastes that differ only in case can only make
 groups larger, never leak.
 
-Groups are assigned whole, largest first (equal sizes in a seeded random order), each to the split that
-most lacks its documents' strata (family x language) relative to the target fractions, plus a term for
-the split's overall size. So splits are stratified as far as the grouping allows, and seeded.
+Groups are assigned whole, largest first (equal sizes in a seeded random order), each to the split where it
+least increases a chi-square distance between the counts and the targets, taken over its documents' strata
+(family x language) and over the splits' sizes. So a split gets groups of the strata it lacks, relative to
+its target fraction, and a large group does not land in a small split. Splits are stratified as far as
+the grouping allows, and seeded.
 """
 from __future__ import annotations
 
@@ -160,15 +162,20 @@ def assign_splits(doc_ids: Sequence[str], keys_per_doc: Sequence[Sequence[str]],
     # ties between splits go to the larger target fraction, then the earlier name
     tiebreak = np.array([f for f in target]) * 1e-9 - np.arange(len(names)) * 1e-12
     split_of_group: dict[int, int] = {}
+    open_ = target > 0
     for g in order:
         counts = Counter(strata[i] for i in members[g])
-        need = np.zeros(len(names))
+        # increase of a chi-square distance between counts and targets, per split: sum over the group's
+        # strata (and the overall size) of ((c + k - T*f)^2 - (c - T*f)^2) / (T*f). Dividing by the target
+        # makes a small split's relative shortfall count, and charges overshooting it with a large group.
+        cost = np.zeros(len(names))
         for stratum, k in counts.items():
-            total = stratum_total[stratum]
-            need += k * (total * target - taken[stratum]) / total
-        need += len(members[g]) * (n * target - size) / max(n, 1)
-        need[target == 0] = -np.inf
-        choice = int(np.argmax(need + tiebreak))
+            expected = stratum_total[stratum] * target
+            cost[open_] += k * (2 * (taken[stratum][open_] - expected[open_]) + k) / expected[open_]
+        m = len(members[g])
+        cost[open_] += m * (2 * (size[open_] - n * target[open_]) + m) / (n * target[open_])
+        cost[~open_] = np.inf
+        choice = int(np.argmin(cost - tiebreak))
         split_of_group[g] = choice
         for stratum, k in counts.items():
             taken[stratum][choice] += k

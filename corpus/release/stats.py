@@ -52,12 +52,16 @@ def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inpu
     date = config.date or (inputs.newest.date().isoformat() if inputs.newest else fetched[-1].date().isoformat())
     policy = inputs.policy
     warnings = [f"the {name} split is empty: the groups are too few or too large for the target fractions"
-                for name, fraction in config.splits.fractions if fraction > 0 and splits[name]["rows"] == 0]
+                for name, fraction in config.splits.fractions if fraction > 0 and name not in splits]
     if split_result.largest_group * 2 > len(rows):
         warnings.append(f"one group of documents sharing campaigns, handles or sites holds "
                         f"{split_result.largest_group} of {len(rows)} documents")
+    unassigned = sum(1 for r in rows if r["doc_id"] not in inputs.campaigns)
     if inputs.campaign_source != WITH_CAMPAIGNS:
         warnings.append("no campaign assignment: run `spamcorpus campaigns` so that template copies share a split")
+    elif unassigned:
+        warnings.append(f"{unassigned} documents have no campaign (committed after the last `spamcorpus "
+                        "campaigns` run?): each is its own campaign")
     return {
         "warnings": warnings,
         "name": config.name,
@@ -87,7 +91,7 @@ def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inpu
             "source": inputs.campaign_source,
             "count": len(campaign_sizes),
             "largest": max(campaign_sizes.values()),
-            "unassigned": sum(1 for r in rows if r["doc_id"] not in inputs.campaigns),
+            "unassigned": unassigned,
         },
         "grouping": {
             "groups": split_result.groups,

@@ -51,7 +51,7 @@ def column_docs(include_html: bool = False) -> dict[str, str]:
 
 
 def split_file_names(split: str, rows: int, max_rows: int) -> list[str]:
-    """HF-style shard names: data/<split>-00000-of-00002.parquet (one file, possibly empty, at least)."""
+    """HF-style shard names: data/<split>-00000-of-00002.parquet."""
     count = max(1, -(-rows // max_rows))
     return [f"data/{split}-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
 
@@ -66,11 +66,17 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_splits(table: pa.Table, root: Path, max_rows: int) -> dict[str, list[str]]:
-    """Write each split's rows (sorted by doc_id) as shards; returns split -> relative file names."""
+    """Write each split's rows (sorted by doc_id) as shards; returns split -> relative file names.
+
+    A split without rows gets no file (and so no config in the card): Hugging Face `datasets` cannot read
+    an empty Parquet file ("BatchSize must be greater than 0").
+    """
     table = table.sort_by("doc_id")
     files: dict[str, list[str]] = {}
     for split in ("train", "validation", "test"):
         part = table.filter(pc.equal(table.column("split"), split)).drop_columns(["split"])
+        if part.num_rows == 0:
+            continue
         names = split_file_names(split, part.num_rows, max_rows)
         for i, name in enumerate(names):
             write_parquet(part.slice(i * max_rows, max_rows), root / name)

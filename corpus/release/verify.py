@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.labels import LABEL_SOURCES, VERDICTS
@@ -110,6 +111,17 @@ def check_data(root: Path, handle_kinds: tuple[str, ...] = HANDLE_KINDS) -> tupl
     return problems, len(rows)
 
 
+def unreadable_data_files(root: Path) -> list[str]:
+    """Data files whose Parquet footer or schema cannot be read (torn, truncated or not Parquet)."""
+    broken = []
+    for path in sorted((root / "data").glob("*.parquet")):
+        try:
+            pq.ParquetFile(path).schema_arrow
+        except (pa.ArrowException, OSError) as exc:
+            broken.append(f"unreadable data file {path.relative_to(root).as_posix()}: {exc}")
+    return broken
+
+
 def verify_release(root: str | Path) -> VerifyReport:
     """Every check; the report lists all problems found (an empty list means the release is intact)."""
     root = Path(root)
@@ -119,8 +131,12 @@ def verify_release(root: str | Path) -> VerifyReport:
         return report
     report.problems += check_manifest(root)
     report.files = sum(1 for p in root.rglob("*") if p.is_file())
-    report.problems += check_card(root)
     report.problems += check_croissant(root)
+    broken = unreadable_data_files(root)
+    if broken:  # the card and data checks read every data file: report the damage instead
+        report.problems += broken
+        return report
+    report.problems += check_card(root)
     try:
         stats = json.loads((root / "stats.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -1,0 +1,272 @@
+"""A release built from a real corpus and annotation files: layout, loaders, card, Croissant, leaks, determinism."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from corpus.campaigns import assign_campaigns, read_campaigns
+from corpus.cli import main
+from corpus.release.build import ReleaseConfig, build_release
+from corpus.release.inputs import ReleaseError
+from corpus.release.manifest import MANIFEST
+from corpus.release.resolve import LabelPolicy
+from corpus.release.splits import SHARED_PLATFORMS
+from corpus.release.verify import verify_release
+from tests.corpus.test_release_fixtures import annotate, corpus_rows, write_corpus
+
+# the Hugging Face libraries must never reach for the network in tests
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+pytestmark = pytest.mark.xdist_group("release-build")  # one worker builds the shared release once
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("release")
+    rows = corpus_rows()
+    write_corpus(root / "corpus", rows)
+    assign_campaigns(root / "corpus")        # real template campaigns (MinHash/LSH + shared handles)
+    expected = annotate(rows, root / "annotations")
+    result = build_release(root / "corpus", root / "annotations", root / "releases",
+                           ReleaseConfig(name="seo-spam", version="1.0.0"))
+    return {"root": root, "rows": rows, "expected": expected, "result": result, "path": result.path}
+
+
+def test_layout_and_verify(built):
+    path = built["path"]
+    assert path == built["root"] / "releases" / "seo-spam" / "1.0.0"
+    names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    for split in ("train", "validation", "test"):
+        assert f"data/{split}-00000-of-00001.parquet" in names
+    for required in ("README.md", "croissant.json", MANIFEST, "stats.json", "baseline.json", "LICENSE.md",
+                     "adjudication_queue.jsonl", "figures/families_by_language.png", "figures/campaign_sizes.png",
+                     "figures/label_sources.png", "figures/agreement.png"):
+        assert required in names
+    assert all(path.joinpath(f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in names if f.endswith(".png"))
+    manifest = path.joinpath(MANIFEST).read_text().splitlines()
+    assert sorted(line.split("  ", 1)[1] for line in manifest) == [n for n in names if n != MANIFEST]
+    report = verify_release(path)
+    assert report.ok, report.problems
+    assert report.rows == built["result"].rows
+    assert not list(path.parent.glob(".*tmp*"))   # the temporary build directory was renamed away
+
+
+def test_labels_are_the_resolved_ones(built):
+    table = ds.dataset(str(built["path"] / "data"), format="parquet").to_table()
+    got = {r["doc_id"]: r for r in table.to_pylist()}
+    expected = built["expected"]
+    assert set(got) == set(expected)             # unlabelled benign rows (silver) are left out by default
+    for doc, exp in expected.items():
+        row = got[doc]
+        assert row["family"] == exp["family"]
+        if exp["label_source"] == "propagated":
+            assert (row["label_source"], row["n_annotators"], row["agreement"]) == ("propagated", 0, None)
+        else:
+            assert row["label_source"] == "human" and row["n_annotators"] in (1, 3)
+            assert row["verdict"] == exp["verdict"]     # two of three always agree in the fixture
+    stats = json.loads((built["path"] / "stats.json").read_text())
+    silver = sum(1 for r in built["rows"] if r["doc_id"] not in expected)
+    assert stats["dropped"]["document_unlabelled_silver_excluded"] == silver > 0
+    assert set(stats["label_sources"]) == {"human", "propagated"}
+    assert "body" not in table.column_names
+
+
+def test_no_campaign_handle_or_site_crosses_splits_in_duckdb(built):
+    data = str(built["path"] / "data")
+    con = duckdb.connect()
+    con.execute(f"""CREATE VIEW r AS SELECT *, regexp_extract(filename, '([a-z]+)-\\d+-of', 1) AS split
+                    FROM read_parquet('{data}/*.parquet', filename=true)""")
+    assert con.execute("SELECT count(DISTINCT split) FROM r").fetchone()[0] == 3
+    for key in ("campaign_id", "site"):
+        crossing = con.execute(f"SELECT {key} FROM r GROUP BY {key} HAVING count(DISTINCT split) > 1").fetchall()
+        assert crossing == [], key
+    handles = """SELECT c.kind, c.value, split FROM (SELECT unnest(contacts) AS c, split FROM r)
+                 WHERE c.kind <> 'url'"""
+    assert con.execute(f"SELECT kind, value FROM ({handles}) GROUP BY ALL HAVING count(DISTINCT split) > 1").fetchall() == []
+    # the checks bite: campaigns, handles and sites are shared by many documents in this corpus
+    assert con.execute("SELECT max(n) FROM (SELECT count(*) n FROM r GROUP BY campaign_id)").fetchone()[0] >= 4
+    assert con.execute(f"SELECT max(n) FROM (SELECT count(*) n FROM ({handles}) GROUP BY kind, value)").fetchone()[0] >= 3
+    assert con.execute("SELECT max(n) FROM (SELECT count(*) n FROM r GROUP BY site)").fetchone()[0] >= 2
+    # hosts that are not shared platforms never cross splits either; github.com accounts are separate sites
+    hosts = con.execute("SELECT host FROM r GROUP BY host HAVING count(DISTINCT split) > 1").fetchall()
+    assert all(h in SHARED_PLATFORMS for (h,) in hosts)
+    assert con.execute("SELECT count(DISTINCT site) FROM r WHERE host = 'github.com'").fetchone()[0] > 3
+
+
+def test_loads_with_pyarrow_duckdb_and_hugging_face_datasets(built, tmp_path):
+    import datasets
+
+    path = built["path"]
+    stats = json.loads((path / "stats.json").read_text())
+    counts = {split: s["rows"] for split, s in stats["splits"].items()}
+    for split, n in counts.items():
+        assert pq.read_table(path / f"data/{split}-00000-of-00001.parquet").num_rows == n
+        assert duckdb.execute(f"SELECT count(*) FROM '{path}/data/{split}-*.parquet'").fetchone()[0] == n
+    loaded = datasets.load_dataset("parquet", data_dir=str(path), cache_dir=str(tmp_path / "hf1"))
+    assert {k: v.num_rows for k, v in loaded.items()} == counts
+    row = loaded["train"][0]
+    assert set(row) >= {"text", "title", "url", "host", "lang", "contacts", "campaign_id", "family", "verdict",
+                        "n_annotators", "agreement", "label_source"}
+    # the folder as a Hub-style repository: the card's configs and features drive the loader
+    as_repo = datasets.load_dataset(str(path), cache_dir=str(tmp_path / "hf2"))
+    assert {k: v.num_rows for k, v in as_repo.items()} == counts
+    assert as_repo["test"].features["contacts"] == datasets.List({"kind": datasets.Value("string"),
+                                                                 "value": datasets.Value("string"),
+                                                                 "where": datasets.Value("string")})
+
+
+def test_card_parses_with_huggingface_hub(built):
+    from huggingface_hub import DatasetCard
+
+    card = DatasetCard.load(built["path"] / "README.md")
+    data = card.data.to_dict()
+    stats = json.loads((built["path"] / "stats.json").read_text())
+    assert data["license"] == "other" and data["license_link"] == "LICENSE.md"
+    assert data["language"] == ["en", "zh"]
+    assert data["task_categories"] == ["text-classification"]
+    assert data["size_categories"] == ["n<1K"]
+    assert [f["split"] for f in data["configs"][0]["data_files"]] == ["train", "validation", "test"]
+    assert {s["name"]: s["num_examples"] for s in data["dataset_info"]["splits"]} == \
+        {k: v["rows"] for k, v in stats["splits"].items()}
+    for heading in ("## Collection", "## Annotation", "## Label distribution", "## Known biases",
+                    "## Personal and sensitive information", "## Intended use", "## Baseline"):
+        assert heading in card.text
+    alpha = stats["agreement"]["verdict_alpha"]
+    assert alpha is not None and f"| Krippendorff's alpha, verdict (nominal) | {alpha:.4f}".rstrip("0") in card.text
+    baseline = json.loads((built["path"] / "baseline.json").read_text())
+    assert f"F1 {baseline['spam']['f1']}" in card.text
+
+
+def test_croissant_validates_and_reads_with_mlcroissant(built):
+    import mlcroissant as mlc
+
+    path = built["path"]
+    dataset = mlc.Dataset(jsonld=path / "croissant.json")
+    assert not dataset.metadata.issues.errors
+    stats = json.loads((path / "stats.json").read_text())
+    doc = json.loads((path / "croissant.json").read_text())
+    assert {r["@id"] for r in doc["recordSet"]} == set(stats["splits"])
+    records = list(dataset.records("test"))
+    assert len(records) == stats["splits"]["test"]["rows"]
+    assert {r["test/verdict"] for r in records} == {b"spam", b"benign"}
+    contacts = [c for r in records for c in r["test/contacts"]]
+    assert contacts and all(c["test/contacts/where"] == b"text" and c["test/contacts/kind"] in (b"telegram", b"whatsapp")
+                            for c in contacts)
+    objects = [d for d in doc["distribution"] if d["@type"] == "cr:FileObject"]
+    assert len(objects) == 3 and all(len(o["sha256"]) == 64 for o in objects)
+
+
+def test_building_twice_gives_identical_files(built, tmp_path):
+    again = build_release(built["root"] / "corpus", built["root"] / "annotations", tmp_path,
+                          ReleaseConfig(name="seo-spam", version="1.0.0"))
+    assert again.manifest_sha256 == built["result"].manifest_sha256
+    a, b = built["path"], again.path
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)   # PNGs and Parquet included
+
+
+def test_tampering_fails_verify(built, tmp_path):
+    runner = CliRunner()
+    cases = {
+        "flipped byte": lambda p: _flip(p / "data/test-00000-of-00001.parquet"),
+        "edited card": lambda p: (p / "README.md").write_text((p / "README.md").read_text().replace(
+            "license: other", "license: mit"), encoding="utf-8"),
+        "removed figure": lambda p: (p / "figures/agreement.png").unlink(),
+        "extra file": lambda p: (p / "data/extra.parquet").write_bytes(b"PAR1"),
+    }
+    for name, tamper in cases.items():
+        copy = tmp_path / name.replace(" ", "-")
+        shutil.copytree(built["path"], copy)
+        tamper(copy)
+        report = verify_release(copy)
+        assert not report.ok, name
+        out = runner.invoke(main, ["release", "verify", str(copy)])
+        assert out.exit_code == 1 and "failed verification" in out.output, (name, out.output)
+    assert any("checksum mismatch: data/test-00000-of-00001.parquet" in p
+               for p in verify_release(tmp_path / "flipped-byte").problems)
+    ok = runner.invoke(main, ["release", "verify", str(built["path"])])
+    assert ok.exit_code == 0 and "OK" in ok.output
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_existing_version_is_refused_and_failed_builds_leave_nothing(built, tmp_path):
+    before = (built["path"] / MANIFEST).read_bytes()
+    with pytest.raises(ReleaseError, match="already exists"):
+        build_release(built["root"] / "corpus", built["root"] / "annotations", built["root"] / "releases",
+                      ReleaseConfig(name="seo-spam", version="1.0.0"))
+    assert (built["path"] / MANIFEST).read_bytes() == before
+    with pytest.raises(ReleaseError, match="not a spamcorpus corpus"):
+        build_release(tmp_path / "nothing", built["root"] / "annotations", tmp_path / "out",
+                      ReleaseConfig(name="x", version="1.0.0"))
+    with pytest.raises(ReleaseError, match="no document has a label"):
+        build_release(built["root"] / "corpus", tmp_path / "no-annotations", tmp_path / "out",
+                      ReleaseConfig(name="x", version="1.0.0"))
+    assert not (tmp_path / "out" / "x").exists() or not any((tmp_path / "out" / "x").iterdir())
+    for bad in ({"name": "../up", "version": "1.0.0"}, {"name": "ok", "version": "1.0"},
+                {"name": "ok", "version": "1.0.0", "date": "tomorrow"}):
+        with pytest.raises(ReleaseError):
+            ReleaseConfig(**bad)
+
+
+def test_cli_builds_in_both_forms_and_diffs(built, tmp_path):
+    runner = CliRunner()
+    root = built["root"]
+    common = ["--corpus", str(root / "corpus"), "--annotations", str(root / "annotations"), "--out", str(tmp_path)]
+    first = runner.invoke(main, ["release", "--name", "seo-spam", "--version", "1.0.0", *common])
+    assert first.exit_code == 0, first.output
+    assert "manifest sha256 " + built["result"].manifest_sha256 in first.output
+    second = runner.invoke(main, ["release", "build", "--name", "seo-spam", "--version", "1.1.0", "--include-silver",
+                                  "--no-baseline", *common])
+    assert second.exit_code == 0, second.output
+    again = runner.invoke(main, ["release", "--name", "seo-spam", "--version", "1.0.0", *common])
+    assert again.exit_code == 1 and "already exists" in again.output and "Traceback" not in again.output
+    missing = runner.invoke(main, ["release", "--name", "x"])
+    assert missing.exit_code == 2 and "--version are required" in missing.output
+    diff = runner.invoke(main, ["release", "diff", str(tmp_path / "seo-spam/1.0.0"), str(tmp_path / "seo-spam/1.1.0"),
+                                "--json"])
+    assert diff.exit_code == 0, diff.output
+    d = json.loads(diff.output)
+    silver = sum(1 for r in built["rows"] if r["doc_id"] not in built["expected"])
+    assert len(d["added"]) == silver and d["removed"] == [] and d["changed"] == []
+    text = runner.invoke(main, ["release", "diff", str(tmp_path / "seo-spam/1.1.0"), str(tmp_path / "seo-spam/1.0.0")])
+    assert f"added 0, removed {silver}, changed labels 0" in text.output
+    stats = json.loads((tmp_path / "seo-spam/1.1.0/stats.json").read_text())
+    assert stats["label_sources"]["silver"] == silver
+    assert not (tmp_path / "seo-spam/1.1.0/baseline.json").exists()
+
+
+def test_campaigns_come_from_the_corpus_assignment_or_default_to_one_per_document(built, tmp_path):
+    assigned = read_campaigns(built["root"] / "corpus")
+    truth = dict(zip(assigned.column("doc_id").to_pylist(), assigned.column("campaign_id").to_pylist()))
+    table = pq.read_table(built["path"] / "data/train-00000-of-00001.parquet", columns=["doc_id", "campaign_id"])
+    assert all(truth[d] == c for d, c in zip(*(table.column(n).to_pylist() for n in ("doc_id", "campaign_id"))))
+    stats = json.loads((built["path"] / "stats.json").read_text())
+    assert stats["campaigns"]["unassigned"] == 0 and "spamcorpus campaigns" in stats["campaigns"]["source"]
+
+    rows = corpus_rows(campaigns_per_family=2, benign=20)
+    write_corpus(tmp_path / "corpus", rows)            # never grouped into campaigns
+    annotate(rows, tmp_path / "annotations")
+    result = build_release(tmp_path / "corpus", tmp_path / "annotations", tmp_path / "out",
+                           ReleaseConfig(name="plain", version="0.1.0", baseline=False))
+    out = ds.dataset(str(result.path / "data"), format="parquet").to_table(columns=["doc_id", "campaign_id"])
+    assert out.column("campaign_id").to_pylist() == [f"doc-{d[:16]}" for d in out.column("doc_id").to_pylist()]
+    assert any("no campaign assignment" in w for w in result.stats["warnings"])
+    card = (result.path / "README.md").read_text()
+    assert "every document is its own campaign" in card and "Not run: disabled" in card
+    assert verify_release(result.path).ok
