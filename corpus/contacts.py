@@ -501,15 +501,27 @@ def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple
     return found
 
 
-def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None = None) -> list[Contact]:
-    """Contacts among a page's link targets (where="link"); `anchors` maps a URL to its anchor text."""
+def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None = None,
+                        page_url: str | None = None) -> list[Contact]:
+    """Contacts among a page's link targets (where="link"); `anchors` maps a URL to its anchor text.
+
+    A link is a call to action by its anchor (`联系我们`, `buy now`) only if it leaves the page's own site:
+    a site's navigation to its own contact page is not a contact.
+    """
     out = []
+    own = _site(page_url) if page_url else None
     for url in urls:
         anchor = (anchors or {}).get(url, "")
-        got = classify_url(url, cta=bool(anchor and CTA_CUE.search(normalize_text(anchor))))
+        cta = bool(anchor and CTA_CUE.search(normalize_text(anchor).lower())) and _site(url) != own
+        got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))
     return out
+
+
+def _site(url: str) -> str:
+    fast = _HTTP_HOST.match(url)
+    return fast.group(1).lower().removeprefix("www.") if fast else ""
 
 
 def merge_contacts(groups: Iterable[Iterable[Contact]]) -> list[Contact]:

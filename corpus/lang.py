@@ -82,7 +82,7 @@ def detect_language(text: str) -> tuple[str, str]:
     if letters < MIN_LETTERS:
         return "und", ""
     lang, probability = _langid().classify(" ".join(sample.split())[:LANGID_CHARS])
-    if probability < MIN_PROBABILITY:
+    if probability < MIN_PROBABILITY or len(lang) != 2:  # py3langid also knows `zxx` (no language content)
         return "und", ""
     if lang == "zh":
         return "zh", chinese_script(han) if han else "Hans"

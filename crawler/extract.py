@@ -20,6 +20,10 @@ MAX_ANCHOR = 200
 TEXT_OPTIONS = dict(preserve_formatting=True, list_bullets=True, alt_texts=True, links=False, form_fields=False,
                     noscript=False)
 
+# page chrome that resiliparse's main-content heuristics sometimes keep (a top-level <header> of links)
+CHROME = ["body > header", "body > nav", "body > footer", "body > aside", "[role=banner]", "[role=navigation]",
+          "[role=contentinfo]"]
+
 
 @dataclass(frozen=True)
 class Extraction:
@@ -103,7 +107,7 @@ def extract_html(html: str, base_url: str) -> Extraction:
     links = _Links(base)
     for a in doc.query_selector_all("a[href], area[href]"):
         links.add(a.getattr("href"), a.text if a.tag == "a" else a.getattr("alt") or "")
-    text = extract_plain_text(tree, main_content=True, **TEXT_OPTIONS)
+    text = extract_plain_text(tree, main_content=True, skip_elements=CHROME, **TEXT_OPTIONS)
     full_text = extract_plain_text(tree, main_content=False, **TEXT_OPTIONS)
     return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
                       links.anchors)
