@@ -65,7 +65,9 @@ class CrawlJob:
         settings: dict[str, Any] = {
             # link depth is enforced by the spider (sitemap hops don't count); Scrapy's own limit is off
             "DEPTH_LIMIT": 0,
-            "CLOSESPIDER_PAGECOUNT": self.max_pages,
+            # the page limit is the spider's (it counts documents and holds exactly); Scrapy's counts any response
+            "CLOSESPIDER_PAGECOUNT": 0,
+            "SPAMCORPUS_MAX_PAGES": self.max_pages,
             "CLOSESPIDER_TIMEOUT": self.max_seconds,
             "ROBOTSTXT_OBEY": self.obey_robots,
             "SPAMCORPUS_ROBOTS_UNAVAILABLE": self.robots_unavailable,

@@ -21,12 +21,8 @@ def run_crawl(job: CrawlJob, out: str, overrides: dict[str, Any] | None = None) 
     """Crawl `job` into the corpus at `out`. Blocks until done; one call per process (Twisted reactor)."""
     from scrapy.crawler import CrawlerProcess
 
-    from corpus.version import __version__
-
     settings = project_settings({"SPAMCORPUS_CORPUS_DIR": out, **(overrides or {})})
-    contact = job.contact_url or settings.get("SPAMCORPUS_CONTACT_URL")
-    settings.set("USER_AGENT", f"spamcorpus/{__version__} (+{contact})", priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("corpus")
     process.crawl(crawler, job=job)
     process.start()

@@ -30,15 +30,17 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # applies to decompressed bodies (decompression-bomb guard)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a page that still fails is a counted drop, listed in the end summary
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DEPTH_LIMIT = 3
 DEPTH_STATS_VERBOSE = True
 REDIRECT_MAX_TIMES = 5
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.extensions.logformat.RowLogFormatter"  # rows are logged by URL, never dumped
 
 # --- components ----------------------------------------------------------------------------------
-DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     # first in line, so nothing (not even a robots.txt fetch) reaches a refused address
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,

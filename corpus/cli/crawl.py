@@ -9,7 +9,7 @@ import click
 @click.option("--seeds-file", type=click.Path(dir_okay=False), help="Ad hoc crawl: one URL a line.")
 @click.option("--out", default=None, help="Corpus directory [default: datasets/corpus].")
 @click.option("--job", "job_name", default=None, help="Job name (the corpus partition) for ad hoc runs.")
-@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after N responses.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after N documents (rows); the rest resumes on the next run.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth from the seeds.")
 @click.option("--follow", type=click.Choice(["all", "spam_only", "none"]), default=None,
               help="Follow links from all pages, only from pages that look like spam, or none.")

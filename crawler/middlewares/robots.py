@@ -1,11 +1,14 @@
-"""robots.txt with a written policy for unreachable files and a drop count for disallowed pages."""
+"""robots.txt with a written policy for unreachable files, a drop count, and a fix for concurrent waiters."""
 from __future__ import annotations
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
@@ -24,6 +27,24 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         if policy not in ("disallow", "allow"):
             raise NotConfigured(f"SPAMCORPUS_ROBOTS_UNAVAILABLE must be 'disallow' or 'allow', not {policy!r}")
         self._disallow_unavailable = policy == "disallow"
+
+    async def robot_parser(self, request: Request):
+        # Scrapy 2.19 awaits the shared per-host Deferred through Deferred.asFuture, whose callback returns
+        # None: the first waiter gets the parser and every other request queued while robots.txt was being
+        # fetched gets None, i.e. "allowed". Each waiter here gets its own Deferred fed by a callback that
+        # passes the parser on, so all of them are checked (found crawling the sample web: pages of a host
+        # whose robots.txt answered 500 were fetched).
+        parser = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(parser, Deferred):
+            waiter: Deferred = Deferred()
+
+            def relay(result):
+                waiter.callback(result)
+                return result
+
+            parser.addCallback(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)
 
     def process_request_2(self, rp, request: Request) -> None:
         try:

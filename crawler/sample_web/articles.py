@@ -21,9 +21,11 @@ class Article:
     title_link: tuple[str, str] | None = None                # (text, href) shown as a link inside the h1
     footer: list[list[Segment]] = field(default_factory=list)  # page-specific boilerplate below the article
     contacts: list[tuple[Contact, str]] = field(default_factory=list)  # (contact, where)
+    forms: list[tuple[Contact, str]] = field(default_factory=list)     # (contact, writing style), per use
 
     def add(self, rendered: Rendered, where: str) -> Segment:
         """Record a rendered contact placed in `where` (title, text, boilerplate); return its segment."""
+        self.forms.append((rendered.contact, rendered.form or "plain"))
         if rendered.text and rendered.spelled:
             self.contacts.append((rendered.contact, where))
         if rendered.href:

@@ -99,7 +99,8 @@ def to_hant(art: Article, config: str) -> Article:
             blocks.append(b)
     title_link = (c(art.title_link[0]), art.title_link[1]) if art.title_link else None
     return Article(title=c(art.title), short_title=c(art.short_title), lang="zh-Hant", blocks=blocks,
-                   title_link=title_link, footer=[segs(s) for s in art.footer], contacts=list(art.contacts))
+                   title_link=title_link, footer=[segs(s) for s in art.footer], contacts=list(art.contacts),
+                   forms=list(art.forms))
 
 
 def scaled_counts(total: int) -> list[int]:

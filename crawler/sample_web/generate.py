@@ -26,7 +26,8 @@ def excerpt(post: Post, limit: int = 72) -> str:
     return ""
 
 
-def index_truth(web: SampleWeb, host: str, path: str, theme: Theme, posts: list[Post], html: str) -> PageTruth:
+def index_truth(web: SampleWeb, host: str, path: str, theme: Theme, posts: list[Post], html: str,
+                title: str = "") -> PageTruth:
     """A listing page: spam when most of what it lists is spam (how host-level labels treat index pages)."""
     from crawler.sample_web.site import links_in
 
@@ -36,7 +37,7 @@ def index_truth(web: SampleWeb, host: str, path: str, theme: Theme, posts: list[
     url = web.url(host, path)
     return PageTruth(url=url, host=host, path=path, kind="index", expect=ROW, spam=spam * 2 > len(posts),
                      family=families.most_common(1)[0][0] if spam * 2 > len(posts) else None, lang=lang,
-                     script=script, doc_format="html", encoding="utf-8", links=links_in(html, url))
+                     script=script, doc_format="html", encoding="utf-8", links=links_in(html, url), title=title)
 
 
 def add_listing(web: SampleWeb, host: str, theme: Theme, posts: list[Post], paths: dict[int, str], *, first: str,
@@ -50,9 +51,11 @@ def add_listing(web: SampleWeb, host: str, theme: Theme, posts: list[Post], path
         lead_html = "".join(f'<p><a href="{h}">{t}</a></p>' for t, h in lead) if n == 1 else ""
         pager_html = "<nav class=\"pager\">" + " ".join(f'<a href="{h}">{t}</a>' for t, h in pager) + "</nav>"
         body = lead_html + listing_html(items, theme.read_more) + (pager_html if len(chunks) > 1 else "")
-        html = page_html(theme, title=f"{title} - {theme.site_name}" if n == 1 else f"{title} ({n}) - {theme.site_name}",
-                         body_html=body, h1_html=title, crumbs=crumbs, sidebar=sidebar, friends=friends)
-        web.add(host, path, Resource(body=html.encode("utf-8")), index_truth(web, host, path, theme, chunk, html))
+        page_title = f"{title} - {theme.site_name}" if n == 1 else f"{title} ({n}) - {theme.site_name}"
+        html = page_html(theme, title=page_title, body_html=body, h1_html=title, crumbs=crumbs, sidebar=sidebar,
+                         friends=friends)
+        web.add(host, path, Resource(body=html.encode("utf-8")),
+                index_truth(web, host, path, theme, chunk, html, page_title))
 
 
 def add_post(web: SampleWeb, host: str, path: str, post: Post, theme: Theme, *, crumbs, sidebar, friends,

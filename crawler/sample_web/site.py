@@ -43,6 +43,8 @@ class PageTruth:
     script: str = ""       # Hans or Hant for zh
     contacts: tuple[tuple[str, str], ...] = ()              # (kind, normal value), sorted, unique
     contact_places: tuple[tuple[str, str, str], ...] = ()   # (kind, value, where): title, text, boilerplate, link
+    contact_forms: tuple[tuple[str, str, str], ...] = ()    # (kind, value, form): how it was written (fullwidth, ...)
+    title: str = ""        # the <title> (or Markdown heading) as generated: decoded pages must match it exactly
     campaign: str | None = None
     template: str | None = None
     doc_format: str = ""   # html or markdown
@@ -142,6 +144,7 @@ def article_truth(url: str, host: str, path: str, art: Article, *, spam: bool, f
         url=url, host=host, path=path, kind=kind, expect=ROW, spam=spam, family=family,
         lang="en" if art.lang == "en" else "zh", script={"zh-Hans": "Hans", "zh-Hant": "Hant"}.get(art.lang, ""),
         contacts=tuple(sorted({(k, v) for k, v, _ in places})), contact_places=tuple(places),
+        contact_forms=tuple(sorted({(c.kind, c.value, form) for c, form in art.forms})), title=art.title,
         campaign=campaign, template=template, doc_format=doc_format, encoding=encoding,
         via=via, links=links_in(body, url, markdown),
     )

@@ -123,6 +123,6 @@ def add_special_host(web: SampleWeb, host: str, posts: list[Post], spam: list[Po
     from crawler.sample_web.generate import index_truth
 
     web.add(host, "/resources.html", Resource(body=html.encode("utf-8")),
-            index_truth(web, host, "/resources.html", theme, [], html))
+            index_truth(web, host, "/resources.html", theme, [], html, f"資源下載 - {theme.site_name}"))
     if posts:
         web.aliases[web.url(host, paths[id(posts[0])] + "?utm_source=resources")] = web.url(host, paths[id(posts[0])])

@@ -9,7 +9,10 @@ from typing import Any, AsyncIterator, Iterable
 
 import pyarrow.dataset as ds
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError, CloseSpider, DownloadCancelledError, DownloadConnectionRefusedError, DownloadFailedError,
+    DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -19,6 +22,7 @@ from twisted.python.failure import Failure
 
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
+from corpus.version import __version__
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.pages import PageInput, PageRejected, build_row
 
@@ -42,6 +46,7 @@ class CorpusSpider(scrapy.Spider):
         overrides = {
             "max_pages": int(kwargs.pop("max_pages")) if "max_pages" in kwargs else None,
             "depth": int(kwargs.pop("depth")) if "depth" in kwargs else None,
+            "follow": kwargs.pop("follow", None),
             "allow_private_addresses": _as_bool(kwargs.pop("allow_private_addresses"))
             if "allow_private_addresses" in kwargs else None,
         }
@@ -60,6 +65,9 @@ class CorpusSpider(scrapy.Spider):
             raise ValueError(str(exc)) from None
         # from_crawler runs before the settings freeze: the job's settings apply at spider priority
         crawler.settings.setdict(job.scrapy_settings(), priority="spider")
+        # the User-Agent names who crawls and where to learn more, whether run by spamcorpus or scrapy crawl
+        contact = job.contact_url or crawler.settings.get("SPAMCORPUS_CONTACT_URL")
+        crawler.settings.set("USER_AGENT", f"spamcorpus/{__version__} (+{contact})", priority="spider")
         if "out" in kwargs:
             crawler.settings.set("SPAMCORPUS_CORPUS_DIR", kwargs.pop("out"), priority="spider")
         if not crawler.settings.get("SPAMCORPUS_RUN_ID"):
@@ -76,6 +84,10 @@ class CorpusSpider(scrapy.Spider):
             host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
         }
         self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE", 500)
+        self.offsite_seen: set[str] = set()
+        self.pages_seen = 0  # document responses handed to parse, for the job's page limit
+        self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
+        self.crawler.stats.set_value("spamcorpus/job", job.name)
         self.committed_urls, frontier = self._committed_frontier()
         for url in job.seeds:
             req = self._page_request(url, depth=0, referrer=None)
@@ -103,10 +115,19 @@ class CorpusSpider(scrapy.Spider):
             return set(), []
         rows = table.to_pylist()
         done = {r["url"] for r in rows} | {r["final_url"] for r in rows}
-        frontier = []
+        # each uncommitted link once, at the smallest depth any committed page gives it (shallowest first),
+        # so a resumed crawl reaches exactly as deep as an uninterrupted one
+        best: dict[str, tuple[int, str]] = {}
         for r in rows:
             if r["depth"] < self.job.depth and self._follows(r["spam_score"]):
-                frontier += [(link, r["depth"] + 1, r["final_url"]) for link in r["links"][: self.max_links]]
+                for link in r["links"][: self.max_links]:
+                    try:
+                        key = canonicalize_url(link)
+                    except InvalidURL:
+                        continue
+                    if key not in done and (key not in best or r["depth"] + 1 < best[key][0]):
+                        best[key] = (r["depth"] + 1, r["final_url"])
+        frontier = sorted(((url, d, ref) for url, (d, ref) in best.items()), key=lambda f: f[1])
         if rows:
             self.crawler.stats.set_value("spamcorpus/resume/committed_rows", len(rows))
             self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(frontier))
@@ -124,16 +145,32 @@ class CorpusSpider(scrapy.Spider):
             self.crawler.stats.inc_value("spamcorpus/skipped/invalid_url")
             return None
         if "*" not in self.allowed and host_of(canonical) not in self.allowed:
-            self.crawler.stats.inc_value("spamcorpus/skipped/offsite")
+            # counted once per URL, like every other drop (the same link sits on many pages)
+            if canonical not in self.offsite_seen:
+                self.offsite_seen.add(canonical)
+                self.crawler.stats.inc_value("spamcorpus/drops/offsite")
             return None
         if canonical in self.committed_urls:
             self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
             return None
         meta = {DEPTH: depth, "spamcorpus_referrer": referrer}
-        return scrapy.Request(canonical, callback=self.parse, errback=self.on_error, meta=meta)
+        # shallow pages first: a page first met through a long path would otherwise take its depth from it
+        return scrapy.Request(canonical, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
 
     # -- callbacks -------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterable[Any]:
+        # the page limit counts documents, not robots.txt or sitemap fetches, and holds exactly:
+        # responses still in flight when it is reached make no row (their referrers' links resume them)
+        limit = self.job.max_pages
+        if limit and self.pages_seen >= limit:
+            self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
+            return
+        self.pages_seen += 1
+        yield from self._page(response)
+        if limit and self.pages_seen >= limit:
+            raise CloseSpider("closespider_pagecount")
+
+    def _page(self, response: Response) -> Iterable[Any]:
         depth = response.meta.get(DEPTH, 0)
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
@@ -189,7 +226,7 @@ class CorpusSpider(scrapy.Spider):
                     yield req
 
     def parse_robots_seed(self, response: Response) -> Iterable[Any]:
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
     def on_error(self, failure: Failure) -> None:
@@ -198,14 +235,23 @@ class CorpusSpider(scrapy.Spider):
             stats.inc_value(f"spamcorpus/drops/http_{failure.value.response.status}")
         elif failure.check(IgnoreRequest):
             pass  # the middleware that refused it (SSRF guard, robots.txt) counted it under its reason
-        elif failure.check(CancelledError):
-            stats.inc_value("spamcorpus/drops/too_large")
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(DownloadCancelledError, CancelledError):
+            # DOWNLOAD_MAXSIZE cancels the download (with the size in the message when Content-Length
+            # announced it, with an empty one when the body streamed past the limit)
+            message = str(failure.value)
+            closing = self.crawler.engine is None or not self.crawler.engine.running
+            too_large = "max size" in message or (not message and not closing)
+            stats.inc_value("spamcorpus/drops/too_large" if too_large else "spamcorpus/drops/cancelled")
+        elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             stats.inc_value("spamcorpus/drops/timeout")
-        elif failure.check(DNSLookupError):
+        elif failure.check(CannotResolveHostError, DNSLookupError):
             stats.inc_value("spamcorpus/drops/dns_error")
-        elif failure.check(ConnectionRefusedError):
+        elif failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
             stats.inc_value("spamcorpus/drops/connection_refused")
+        elif failure.check(ResponseDataLossError):
+            stats.inc_value("spamcorpus/drops/data_loss")
+        elif failure.check(DownloadFailedError):
+            stats.inc_value("spamcorpus/drops/download_failed")
         else:
             stats.inc_value(f"spamcorpus/drops/download_error_{type(failure.value).__name__}")
         request = getattr(failure, "request", None)
