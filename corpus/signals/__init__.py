@@ -25,6 +25,8 @@ def _layout(title: str, text: str, contacts, links, lang: str, boilerplate: str)
         parts["boilerplate"] = make_part("boilerplate", boilerplate, lang)
     doc = _f.Doc(parts, _f.collect_mentions(parts, contacts), list(links))
     _f.lexicon_sums(doc)
+    families = _f.family_strengths(doc)
+    doc.top_family = max(families, key=lambda k: (families[k], k)) if families else "other"
     return doc
 
 

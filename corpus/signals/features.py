@@ -13,7 +13,24 @@ from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part, edge_size
 
 # How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
 KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
-               "email": 0.25, "url": 0.4}
+               "email": 0.25, "url": 0.4, "handle": 0.7, "number": 0.5}
+# Mentions the extractor may not know (a bare @handle after a cue in another language, a local-format number after
+# "WA"/"zap"/"Zalo"): found here as `handle` and `number` so the detector does not hinge on one extractor's cues.
+_AT_HANDLE = re.compile(r"(?<![\w.@/+-])@([a-z][a-z0-9_]{4,31})(?![\w@.-]*\.[a-z]{2,}\b)(?![\w/-])")
+_NUMBER_CUE = re.compile(
+    r"(?<![a-z])(whatsapp|wa|wsp|wpp|zap|zalo|viber|tel|telp|phone|call|text|hotline|sms|hp|电话|手机|热线|客服|"
+    r"واتساب|واتس|звоните|тел)(?![a-z])[^\d\n]{0,12}(\+?\(?\d[\d ().\-]{7,18}\d)")
+# An id right after a messenger name ("LINE友だち追加：casino_bonus_jp", "加微信：abc_88", "ไลน์ ngernduan").
+_ID_AFTER_CUE = re.compile(r"([^a-z0-9\n]{0,12}?)([a-z][a-z0-9_.-]{3,30}[a-z0-9])")
+# North American toll-free numbers, the currency of fake support pages; no cue needed.
+_TOLL_FREE = re.compile(r"(?<![\d+])(?:\+?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]?\d{3}[-. ]?\d{4}(?!\d)")
+_WHATSAPP_CUE = re.compile(r"whatsapp|wa\.me|\bwa\b|\bzap\b|wsp|واتساب|واتس")
+_FREEMAIL = ("gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "protonmail.com", "proton.me", "qq.com",
+             "163.com", "126.com", "yandex.ru", "mail.ru", "gmx.com", "aol.com", "icloud.com", "tutanota.com")
+_NOT_HANDLES = frozenset({"media", "import", "override", "param", "return", "returns", "author", "since", "property",
+                          "staticmethod", "classmethod", "dataclass", "keyframes", "font-face", "supports", "charset",
+                          "deprecated", "example", "types", "babel", "angular", "vue", "testing", "throws",
+                          "username", "everyone", "here", "channel", "admin", "admins"})
 # Title, head and tail are where spam puts its pitch around a borrowed tutorial.
 REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 1.0}
 MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
@@ -56,6 +73,7 @@ class Doc:
     links: list[str]
     sums: Counter = field(default_factory=Counter)         # category -> position-weighted lexicon weight
     term_counts: Counter = field(default_factory=Counter)  # family term -> occurrences
+    top_family: str = "other"                              # family with the largest lexicon sum
 
     @property
     def seller_mentions(self) -> list[Mention]:
@@ -83,11 +101,70 @@ def collect_mentions(parts: dict[str, Part], contacts) -> list[Mention]:
                 first = part.norm.find(needle)
                 if first >= 0:
                     seen.update({(name, first), (name, part.norm.rfind(needle))})
-        for name, pos in seen:
-            part = parts[name]
-            where_ = "boilerplate" if name == "boilerplate" else part.region(pos) if name == "text" else "title"
-            out.append(Mention(kind, value, where_, name, pos, part.in_code(pos)))
+        out += [_mention(kind, value, name, parts[name], pos) for name, pos in seen]
+    known = {m.value.lstrip("+") for m in out}
+    return out + fallback_mentions(parts, known)
+
+
+def _is_placeholder(kind: str, value: str) -> bool:
+    try:
+        from corpus.contacts import is_placeholder
+    except ImportError:  # pragma: no cover - the extractor ships with the package
+        return value.startswith(("your", "my_", "example"))
+    return is_placeholder(kind, value)
+
+
+def fallback_mentions(parts: dict[str, Part], known: set[str]) -> list[Mention]:
+    """@handles and cue-led numbers the contact extractor did not report (outside code, not placeholders)."""
+    out: list[Mention] = []
+    for name, part in parts.items():
+        if "@" in part.norm:
+            for m in _AT_HANDLE.finditer(part.norm):
+                value = m.group(1)
+                if value in known or value in _NOT_HANDLES or part.in_code(m.start()) \
+                        or _is_placeholder("telegram", value):
+                    continue
+                known.add(value)
+                out.append(_mention("handle", value, name, part, m.start()))
+        for m in _NUMBER_CUE.finditer(part.norm):
+            digits = re.sub(r"\D", "", m.group(2))
+            if not 8 <= len(digits) <= 15 or digits in known or any(digits.endswith(k[-8:]) for k in known if k[-8:].isdigit()):
+                continue
+            if part.in_code(m.start()) or _is_placeholder("phone", "+" + digits):
+                continue
+            known.add(digits)
+            kind = "whatsapp" if m.group(1) in ("whatsapp", "wa", "wsp", "wpp", "zap", "واتساب", "واتس") else "number"
+            out.append(_mention(kind, digits, name, part, m.start(2)))
+        for m in _TOLL_FREE.finditer(part.norm):
+            digits = re.sub(r"\D", "", m.group())[-10:]
+            if digits not in known and not part.in_code(m.start()) and not _is_placeholder("phone", "+1" + digits):
+                known.add(digits)
+                out.append(_mention("number", digits, name, part, m.start()))
+        for hit in part.hits:
+            cats = {cat for cat, _ in hit.categories}
+            if not cats & {"messenger", "cta"}:
+                continue
+            m = _ID_AFTER_CUE.match(part.norm, hit.end)
+            if m is None or m.group(2) in known or m.group(2) in _NOT_HANDLES:
+                continue
+            sep, value = m.groups()
+            id_like = any(ch.isdigit() or ch == "_" for ch in value)
+            # after a messenger name: an id if it looks like one, follows a colon, or sits in non-Latin text
+            # ("ไลน์ ngernduan"); after a call to action ("加微信：abc_88") only if it looks like one
+            if not id_like and not ("messenger" in cats and (any(ch in sep for ch in ":：=@") or not hit.term.isascii())):
+                continue
+            if part.in_code(m.start(2)) or _is_placeholder("telegram", value):
+                continue
+            known.add(value)
+            out.append(_mention("handle", value, name, part, m.start(2)))
     return out
+
+
+def _mention(kind: str, value: str, name: str, part: Part, pos: int) -> Mention:
+    where = "boilerplate" if name == "boilerplate" else part.region(pos) if name == "text" else "title"
+    if kind in ("phone", "number") and pos >= 0 and _WHATSAPP_CUE.search(part.norm, max(0, pos - 24), pos):
+        kind = "whatsapp"  # "واتساب +971 ..." : a phone number offered for chat
+    return Mention(kind, value, where, name, pos, part.in_code(pos))
 
 
 def lexicon_sums(doc: Doc) -> None:
@@ -118,36 +195,50 @@ def family_strengths(doc: Doc) -> dict[str, float]:
 
 # --- contact signals -------------------------------------------------------------------------------------------
 
-def _max_kind(mentions, where: tuple[str, ...]) -> float:
-    return max((KIND_WEIGHT.get(m.kind, 0.3) for m in mentions if m.where in where), default=0.0)
+def kind_weight(doc: Doc, m: Mention) -> float:
+    """How seller-like a contact is: free-mail addresses are, company ones not; phones are for support scams."""
+    if m.kind == "email" and m.value.endswith(_FREEMAIL):
+        return 0.6
+    if m.kind in ("phone", "number") and doc.top_family == "support_scam":
+        return 0.9
+    return KIND_WEIGHT.get(m.kind, 0.3)
+
+
+def _max_kind(doc: Doc, where: tuple[str, ...]) -> float:
+    return max((kind_weight(doc, m) for m in doc.seller_mentions if m.where in where), default=0.0)
 
 
 def contact_in_title(doc: Doc) -> float:
-    return _max_kind(doc.seller_mentions, ("title",))
+    return _max_kind(doc, ("title",))
 
 
 def contact_at_edge(doc: Doc) -> float:
-    return _max_kind(doc.seller_mentions, (HEAD, TAIL))
+    return _max_kind(doc, (HEAD, TAIL))
 
 
 def contact_in_boilerplate(doc: Doc) -> float:
-    return _max_kind(doc.seller_mentions, ("boilerplate",))
+    return _max_kind(doc, ("boilerplate",))
 
 
 def contact_in_body(doc: Doc) -> float:
-    return _max_kind(doc.seller_mentions, (MIDDLE,))
+    return _max_kind(doc, (MIDDLE,))
 
 
 def seller_contact(doc: Doc) -> float:
     """The strongest seller-like contact, weighted by where it sits."""
     place = {"title": 1.0, HEAD: 0.9, TAIL: 0.9, "boilerplate": 0.7, MIDDLE: 0.6, "link": 0.6}
-    return max((KIND_WEIGHT.get(m.kind, 0.3) * place[m.where] for m in doc.seller_mentions), default=0.0)
+    return max((kind_weight(doc, m) * place[m.where] for m in doc.seller_mentions), default=0.0)
 
 
 def handle_repeated(doc: Doc) -> float:
     """The same handle over and over (title, intro, footer, every section)."""
     counts = [sum(p.norm.count(m.value) for p in doc.parts.values())
-              for m in doc.seller_mentions if m.kind not in ("email", "url", "phone", "whatsapp") and len(m.value) >= 4]
+              for m in doc.seller_mentions if m.kind not in ("email", "url", "phone", "whatsapp", "number")
+              and len(m.value) >= 4]
+    numbers = {re.sub(r"\D", "", m.value)[-8:] for m in doc.seller_mentions if m.kind in ("phone", "whatsapp", "number")}
+    if numbers:
+        digits = [re.sub(r"\D", "", p.norm) for p in doc.parts.values()]
+        counts += [sum(d.count(n) for d in digits) for n in numbers if len(n) == 8]
     return min(1.0, max(0, max(counts, default=0) - 2) / 3)
 
 
@@ -168,7 +259,7 @@ def cta_near_contact(doc: Doc, window: int = 40) -> float:
         for hit in part.hits:
             if hit.end >= m.pos - window and hit.start <= m.pos + len(m.value) + window and any(
                     cat in ("cta", "messenger") for cat, _ in hit.categories):
-                best = max(best, KIND_WEIGHT.get(m.kind, 0.3))
+                best = max(best, kind_weight(doc, m))
                 break
     return best
 
@@ -238,8 +329,8 @@ def developer_context(doc: Doc) -> float:
 
 
 def commerce_with_contact(doc: Doc) -> float:
-    """The core of a spam post: something for sale and a handle to buy it from."""
-    return seller_contact(doc) * max(family_lexicon(doc), 0.8 * selling_terms(doc))
+    """The core of a spam post: a spam family's goods and a handle to buy them from (a bakery's WhatsApp is not)."""
+    return seller_contact(doc) * family_lexicon(doc)
 
 
 def keyword_stuffing(doc: Doc) -> float:

@@ -10,6 +10,8 @@ from corpus.signals.matcher import Hit, matcher_for, prepare
 # Fenced code blocks, inline code and <code>/<pre> left in text: quoted spam there is an example, not an offer.
 _CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]{1,200}`|<(pre|code)>.*?</\1>", re.S)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Quoted text and blockquotes: spam quoted in a warning, a rule list or a study is an example, not an offer.
+_QUOTED = re.compile(r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"|^>[^\n]*", re.M)
 # Lines that look like code or patterns: regex syntax, statements, assignments, quoted rule-list entries,
 # lines ending in ; { }, indented lines with code punctuation and no CJK (Markdown code; wrapped prose is CJK).
 _CODE_LINE_MARKS = re.compile(
@@ -29,7 +31,7 @@ def edge_size(length: int) -> int:
 
 @dataclass
 class Part:
-    """One of title, text, boilerplate: its prepared form, lexicon hits and code spans."""
+    """One of title, text, boilerplate: its prepared form, lexicon hits and code spans (code and quotations)."""
 
     name: str
     raw: str
@@ -59,7 +61,7 @@ class Part:
 def _code_spans(text: str) -> list[tuple[int, int]]:
     if not text:
         return []
-    spans = [m.span() for m in _CODE.finditer(text)]
+    spans = [m.span() for m in _CODE.finditer(text)] + [m.span() for m in _QUOTED.finditer(text)]
     if "\n" in text:  # only multi-line documents have code lines; a title never does
         last_end = -1
         for m in _CODE_LINE_MARKS.finditer(text):
