@@ -5,6 +5,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Collection, Iterable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -173,6 +174,7 @@ def normalize_value(kind: str, raw: str, region: str | None = None) -> str | Non
     return _normal(kind, normalize_text(raw).strip(), region)
 
 
+@lru_cache(maxsize=1 << 15)  # pure; the same handles and numbers recur across a campaign's pages
 def _normal(kind: str, raw: str, region: str | None = None) -> str | None:
     """normalize_value for text that is already normalised."""
     if kind == "telegram":
@@ -275,6 +277,7 @@ _HTTP_HOST = re.compile(r"https?://(?:[^/?#@]*@)?([^/?#:\\]+)", re.I)
 CONTACT_SCHEMES = frozenset({"tg", "mailto", "tel", "weixin", "whatsapp", "skype", "viber", "line", "sms"})
 
 
+@lru_cache(maxsize=1 << 15)
 def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
     """(kind, value) of a link that is a contact: messenger links, mailto/tel, shorteners, or `cta` links."""
     url = url.strip()
@@ -475,10 +478,13 @@ def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple
     found: list[tuple[int, int, str, str]] = []
     spans: list[tuple[int, int]] = []  # sorted, non-overlapping
 
-    def add(a: int, b: int, kind: str, value: str | None) -> None:
+    def free(a: int, b: int) -> bool:
         i = bisect.bisect(spans, (a, b))
-        if value and not (i and spans[i - 1][1] > a) and not (i < len(spans) and spans[i][0] < b):
-            spans.insert(i, (a, b))
+        return not (i and spans[i - 1][1] > a) and not (i < len(spans) and spans[i][0] < b)
+
+    def add(a: int, b: int, kind: str, value: str | None) -> None:
+        if value and free(a, b):
+            bisect.insort(spans, (a, b))
             found.append((a, b, kind, value))
 
     if "@" in low:
@@ -487,11 +493,15 @@ def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple
     known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
     _cues(text, low, known, add)
     for m in BARE_HANDLE.finditer(low):
+        if not free(*m.span()):
+            continue
         value = _normal("telegram", m.group())
         if value and not _CODE_AFTER.match(low, m.end()) and (
                 value in known or TG_CUE.search(_window(low, m.start(), m.end(), 40, 20))):
             add(m.start(), m.end(), "telegram", value)
     for m in INTL_PHONE.finditer(low):
+        if not free(*m.span()):  # already read after a cue: skip the costly parse
+            continue
         for cand in _phone_candidates(m.group()):
             value = _normal("phone", cand)
             if value:
@@ -512,7 +522,7 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
     own = _site(page_url) if page_url else None
     for url in urls:
         anchor = (anchors or {}).get(url, "")
-        cta = bool(anchor and CTA_CUE.search(normalize_text(anchor).lower())) and _site(url) != own
+        cta = bool(anchor) and _site(url) != own and bool(CTA_CUE.search(anchor.lower()))
         got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))
