@@ -62,13 +62,28 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
         "top_handles": [(k, v, n) for (k, v), n in handles.most_common(top)],
         "drops": drops,
     }
-    try:
-        from corpus.campaigns import campaign_summary
-    except ImportError:
-        result["campaigns"] = None
-    else:
-        result["campaigns"] = campaign_summary(root, top=top)
+    result["campaigns"], result["campaigns_note"] = _campaigns(root, top, table.num_rows)
     return result
+
+
+def _campaigns(root: str | Path, top: int, rows: int) -> tuple[list[dict[str, Any]] | None, str]:
+    """The largest campaigns and a one-line note on the assignment (missing, stale, unreadable)."""
+    try:
+        from corpus.campaigns import CampaignError, campaign_summary, campaigns_computed, read_campaigns
+    except ImportError:
+        return None, "campaigns: not available"
+    if not campaigns_computed(root):
+        return None, f"campaigns: not computed yet (spamcorpus campaigns {root})"
+    try:
+        assigned = read_campaigns(root)
+        largest = campaign_summary(root, top=top)
+    except CampaignError as exc:  # stats must still print the rest
+        return None, f"campaigns: unavailable ({exc})"
+    ids = assigned.column("campaign_id")
+    note = f"campaigns: {len(pc.unique(ids))} over {assigned.num_rows} rows"
+    if assigned.num_rows < rows:
+        note += f"; {rows - assigned.num_rows} newer rows not grouped yet (spamcorpus campaigns {root})"
+    return largest, note
 
 
 def format_stats(s: dict[str, Any]) -> str:
@@ -89,7 +104,10 @@ def format_stats(s: dict[str, Any]) -> str:
         lines.append("drops by reason: " + ", ".join(f"{k} {v}" for k, v in s["drops"].items()))
     else:
         lines.append("drops by reason: none recorded")
+    if s.get("campaigns_note"):
+        lines.append(s["campaigns_note"])
     for c in s.get("campaigns") or []:
-        lines.append(f"campaign {c['campaign_id']}: {c['size']} docs; handles {', '.join(c.get('handles', [])[:3])}; "
-                     f"hosts {len(c.get('hosts', []))}; families {', '.join(c.get('families', [])[:3])}")
+        lines.append(f"  campaign {c['campaign_id']}: {c['size']} docs; handles {', '.join(c['handles'][:3]) or '-'}; "
+                     f"{c['host_count']} hosts ({', '.join(c['hosts'][:3])}{', ...' if c['host_count'] > 3 else ''}); "
+                     f"families {', '.join(c['families'][:3])}; languages {', '.join(c['languages'][:3])}")
     return "\n".join(lines)

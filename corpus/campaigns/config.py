@@ -55,6 +55,19 @@ class CampaignConfig:
         if not 0.0 <= self.seed < 2**63:
             raise CampaignError("seed must be a non-negative 63-bit integer")
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "CampaignConfig":
+        """The settings stored with a corpus's campaign state."""
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise CampaignError(f"stored campaign settings name unknown fields {unknown}; run with --full")
+        values = dict(data)
+        for key in ("link_kinds", "ignore_values"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["link_kinds"] = list(self.link_kinds)

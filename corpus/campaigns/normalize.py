@@ -21,15 +21,17 @@ _TLD_HINT_RE = re.compile(rf"\.(?:{_TLDS})(?![a-z0-9-])")  # cheap test: a liter
 _DOMAIN_RE = re.compile(rf"(?<![a-z0-9-])(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![a-z0-9-])(?:/{_URL_END}*)?")
 _EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _HANDLE_RE = re.compile(r"@[a-z0-9_][a-z0-9_.]{1,31}")
-# messenger ids written after their name ("微信：abc", "wechat: abcd"). The separator is anything that
-# later becomes a space, so masking before punctuation removal gives what masking after would. An
-# English keyword needs a colon ("telegram channel" is prose, "telegram: chan" an id); with one regex
-# per script the cheap tests (no Han, no ':') skip them on most text.
+# messenger ids written after their name ("微信：abc_12", "wechat: ab-cd"). The separator is anything
+# that later becomes a space, so masking before punctuation removal gives what masking after would;
+# the id is the whole run of id characters (possessive: no backtracking into a shorter id), masked if
+# at least 4 long. An English keyword needs a colon ("telegram channel" is prose, "telegram: chan" an
+# id). One regex per script, so the cheap tests (no Han, no ':') skip them on most text.
 _SEP = r"(?:[^\w\ue000-\uf8ff]|_)*"
-_CJK_KEYWORD_ID_RE = re.compile(rf"(微信号?|v信|薇信|威信|飞机号?|纸飞机|电报|扣扣){_SEP}([a-z0-9]{{4,32}})(?![a-z0-9])")
+_ID = r"([a-z0-9][a-z0-9_-]*+)"
+_CJK_KEYWORD_ID_RE = re.compile(rf"(微信号?|v信|薇信|威信|飞机号?|纸飞机|电报|扣扣)({_SEP}){_ID}")
 _ASCII_KEYWORD_ID_RE = re.compile(
     rf"(?<![a-z0-9])(wechat|weixin|vx|wx|qq|line id|telegram|tg|whatsapp|skype|kakao|viber)"
-    rf"((?:[^\w\ue000-\uf8ff:]|_)*:{_SEP})([a-z0-9]{{4,32}})(?![a-z0-9])"
+    rf"((?:[^\w\ue000-\uf8ff:]|_)*:{_SEP}){_ID}"
 )
 # a run of letters and digits that mixes both (order numbers, promo codes, handles without @)
 _TOKEN_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0-9])(?=[a-z0-9]*[a-z])[a-z0-9]{5,}(?![a-z0-9])")
@@ -109,10 +111,11 @@ def normalize_text(text: str, config: CampaignConfig | None = None) -> str:
     each regex pass over 2 KB costs 10-40 us in CPython."""
     cfg = config or CampaignConfig()
     space, delete = _strip_patterns()
-    text = _nfkc_lower(text)
     ascii_only = text.isascii()  # no format characters, no Han: skip two passes
-    if not ascii_only:
+    if not ascii_only:  # before NFKC: a deleted joiner must not leave an uncomposed letter + accent behind
         text = delete.sub("", text)
+    text = _nfkc_lower(text)
+    ascii_only = text.isascii()
     if not ascii_only and _HAN_RE.search(text):  # OpenCC: ~20 us per 2 KB of Chinese, a no-op on others
         text = _t2s().convert(text)
         if not unicodedata.is_normalized("NFKC", text):
@@ -128,9 +131,9 @@ def normalize_text(text: str, config: CampaignConfig | None = None) -> str:
         text = _DOMAIN_RE.sub(URL, text)
     if cfg.mask_handles:
         if not ascii_only:
-            text = _CJK_KEYWORD_ID_RE.sub(lambda m: f"{m.group(1)} {HANDLE}", text)
+            text = _CJK_KEYWORD_ID_RE.sub(_keyword_id, text)
         if ":" in text:
-            text = _ASCII_KEYWORD_ID_RE.sub(lambda m: f"{m.group(1)} {HANDLE}", text)
+            text = _ASCII_KEYWORD_ID_RE.sub(_keyword_id, text)
     # the same characters become spaces either way; translate is 10x faster on ASCII
     text = text.translate(_ASCII_SPACE) if ascii_only else space.sub(" ", text)
     text = " ".join(text.split())
@@ -140,6 +143,11 @@ def normalize_text(text: str, config: CampaignConfig | None = None) -> str:
         if cfg.mask_numbers:
             text = _NUMBER_RE.sub(NUMBER, text)
     return text
+
+
+def _keyword_id(match: re.Match[str]) -> str:
+    keyword, _sep, ident = match.groups()
+    return f"{keyword} {HANDLE}" if len(ident) >= 4 else match.group()
 
 
 def normalize_title_text(title: str | None, text: str | None, config: CampaignConfig | None = None) -> str:

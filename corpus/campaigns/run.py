@@ -56,14 +56,17 @@ def _check_prefix(state: dict[str, Any], entries: list[dict[str, Any]]) -> None:
 def assign_campaigns(root: str | os.PathLike[str], config: CampaignConfig | None = None, *, full: bool = False,
                      batch_size: int = 2048) -> CampaignRunSummary:
     """Give every committed row a campaign_id. Incremental by default: only rows of shards committed since
-    the last run are read and signed; `full=True` recomputes everything and yields the same ids."""
+    the last run are read and signed; `full=True` recomputes everything and yields the same ids.
+    `config=None` keeps the settings stored with the corpus (defaults on the first run); other settings
+    need `full=True`."""
     started = time.perf_counter()
     root = Path(root)
-    cfg = config or CampaignConfig()
     store = open_corpus(root)
     cdir = st.campaigns_dir(root)
     with st.run_lock(cdir):
         state = st.load_state(cdir)
+        # without explicit settings a corpus keeps the ones it was grouped with
+        cfg = config or (CampaignConfig.from_dict(state["config"]) if state else CampaignConfig())
         st.remove_unreferenced(cdir, state)
         store.recover()
         entries = store.manifest()

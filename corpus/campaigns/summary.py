@@ -57,7 +57,8 @@ def _ranked(counter: Counter[str], limit: int) -> list[str]:
 
 def campaign_summary(root: str | os.PathLike[str], top: int = 10, *, limit: int = 10) -> list[dict[str, Any]]:
     """The `top` largest campaigns of more than one row: campaign_id, size, handles ("kind:value", most
-    frequent first), hosts, families, languages (each at most `limit`), methods (counts) and rows_with_handles.
+    frequent first), hosts, families, languages (each at most `limit`), host_count, methods (counts) and
+    rows_with_handles.
     An empty list when campaigns were never computed."""
     if not campaigns_computed(root):
         return []
@@ -89,6 +90,7 @@ def campaign_summary(root: str | os.PathLike[str], top: int = 10, *, limit: int 
     result = []
     for cid, _n in ranked:
         agg = out[cid]
+        agg["host_count"] = len(agg["hosts"])
         for key in ("handles", "hosts", "families", "languages"):
             agg[key] = _ranked(agg[key], limit)
         agg["methods"] = dict(sorted(agg["methods"].items()))
