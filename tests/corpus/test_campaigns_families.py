@@ -214,7 +214,7 @@ def family_corpus(tmp_path_factory):
     return root, template, campaign
 
 
-def test_minhash_alone_groups_each_template(family_corpus, tmp_path):
+def test_minhash_alone_groups_each_template(family_corpus):
     """Without contact links: every template family is one campaign, nothing else joins it."""
     root, template, _campaign = family_corpus
     run = assign_campaigns(root, CampaignConfig(link_kinds=()), full=True)
@@ -225,7 +225,7 @@ def test_minhash_alone_groups_each_template(family_corpus, tmp_path):
 
 def test_contacts_join_templates_that_share_a_handle(family_corpus):
     root, template, campaign = family_corpus
-    run = assign_campaigns(root, full=True)
+    run = assign_campaigns(root, CampaignConfig(), full=True)
     got = assigned_map(root)
     precision, recall = pair_scores(got, campaign)
     print(f"\nminhash + contacts: pair precision {precision:.3f} recall {recall:.3f}; {run.campaigns} campaigns")
@@ -241,10 +241,8 @@ def test_contacts_join_templates_that_share_a_handle(family_corpus):
 
 def test_traditional_copies_join_simplified_ones(family_corpus):
     root, template, _campaign = family_corpus
-    got = assigned_map(root) if (root / "_campaigns").exists() else None
-    if got is None:
-        assign_campaigns(root)
-        got = assigned_map(root)
+    assign_campaigns(root, CampaignConfig(link_kinds=()), full=True)  # near-duplicates alone
+    got = assigned_map(root)
     trad_sim = variant("sim", 9, traditional=True)
     assert trad_sim["text"] != variant("sim", 9)["text"]  # really converted
     sim_ids = {got[d] for d, k in template.items() if k == "sim"}
