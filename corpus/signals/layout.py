@@ -11,7 +11,8 @@ from corpus.signals.matcher import Hit, matcher_for, prepare
 _CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]{1,200}`|<(pre|code)>.*?</\1>", re.S)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Quoted text and blockquotes: spam quoted in a warning, a rule list or a study is an example, not an offer.
-_QUOTED = re.compile(r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"|^>[^\n]*", re.M)
+_QUOTED = re.compile(r"“[^”\n]{1,160}”|「[^」\n]{1,160}」|『[^』\n]{1,160}』|\"[^\"\n]{1,160}\"|^>[^\n]*|"
+                     r"(?<!\w)'[^'\n]{1,160}'(?!\w)|‘[^’\n]{1,160}’(?!\w)|«[^»\n]{1,160}»", re.M)
 # Lines that look like code or patterns: regex syntax, statements, assignments, quoted rule-list entries,
 # lines ending in ; { }, indented lines with code punctuation and no CJK (Markdown code; wrapped prose is CJK).
 _CODE_LINE_MARKS = re.compile(

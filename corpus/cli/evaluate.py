@@ -1,0 +1,32 @@
+"""`spamcorpus evaluate`: score the detector and the contact extractor on a labelled set."""
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command()
+@click.argument("labels", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (the whole report).")
+@click.option("--errors", "max_errors", default=15, show_default=True, type=click.IntRange(min=0),
+              help="How many misclassified documents to list.")
+def evaluate(labels, as_json, max_errors):
+    """Precision, recall and F1 of the spam detector on LABELS (JSONL or Parquet files, or directories of them;
+    columns text and label, optional title, lang, family, hard_negative, contacts, links, id), overall, per
+    language and per family, and contact-extraction precision and recall per kind."""
+    from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled
+
+    try:
+        docs, skipped = load_labelled(labels)
+    except EvaluationError as exc:
+        raise click.ClickException(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"not UTF-8 text: {exc.reason}") from None
+    if not docs:
+        raise click.ClickException("no labelled documents (only borderline ones?)")
+    report = run_evaluation(docs, skipped)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(report, max_errors=max_errors))
