@@ -17,17 +17,18 @@ from corpus.ids import InvalidURL, canonicalize_url
 # Only characters whose NFKC form carries ASCII letters, digits or URL punctuation are rewritten (full-width
 # ＱＱ１２３, mathematical 𝐞𝐬𝐢𝐦, circled Ⓐ, ℡); CJK punctuation stays, so most Chinese text is copied as is.
 ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f"
+# full-width sentence punctuation is everywhere in Chinese text and never part of a contact: leave it alone
+KEEP = frozenset("，！？；：")
 _BLOCKS = ((0x80, 0x2FFF), (0x3000, 0x33FF), (0xFB00, 0xFFEF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
 
 
 def _build_char_map() -> dict[str, str]:
     table = {ch: "" for ch in ZERO_WIDTH}
-    wanted = re.compile(r"[A-Za-z0-9@.:/+()\[\]-]")
     for lo, hi in _BLOCKS:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
             norm = unicodedata.normalize("NFKC", ch)
-            if norm != ch and norm.isascii() and wanted.search(norm):
+            if norm != ch and norm.isascii() and norm.strip() and norm.isprintable() and ch not in KEEP:
                 table[ch] = norm
     table["\u0130"] = "I"  # the one character whose lowercase is two characters: keep lower() length-preserving
     return table
@@ -189,7 +190,7 @@ def _normal(kind: str, raw: str, region: str | None = None) -> str | None:
         value = raw.lower()
         return value if WECHAT_RE.fullmatch(value) else None
     if kind == "qq":
-        value = re.sub(r"\s", "", raw)
+        value = re.sub(r"[\s.()\[\]【】-]", "", raw)
         return value if QQ_RE.fullmatch(value) else None
     if kind == "line":
         value = raw.lower().lstrip("~@")
@@ -234,7 +235,8 @@ _FICTIONAL_PHONE = re.compile(
 
 
 def _repetitive(digits: str) -> bool:
-    return len(set(digits)) <= 2 or "123456789" in digits or "987654321" in digits
+    return (len(set(digits)) <= 2 or "123456789" in digits or "987654321" in digits
+            or digits in "01234567890" or digits in "9876543210")
 
 
 def is_placeholder(kind: str, value: str) -> bool:
@@ -376,7 +378,7 @@ CUE_TAIL = {kind: re.compile(suffix + _GAP + f"(?P<v>{value})") for kind, suffix
     ("whatsapp", "(?:号码|號碼|号|號)?", _PHONE_VALUE),
     ("phone", "(?:号码|號碼|号|號|热线|熱線|电话|電話)?", _PHONE_VALUE),
     ("wechat", "(?:号|號| ?id)?", r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])|[0-9]{6,15}(?![0-9])"),
-    ("qq", "(?:交流群|群号|群號|群|号|號)?", r"[1-9][0-9]{4,10}(?![0-9])"),
+    ("qq", "(?:交流群|群号|群號|群|号|號)?", _PHONE_VALUE),  # written like phone numbers: 1761-2745, 【1761】【2745】
     ("line", "(?: ?id)?", r"@?~?[a-z0-9][a-z0-9._-]{2,19}(?![a-z0-9_-])"),
 )}
 TG_CUE = re.compile(_literals(*TG_WORDS))
@@ -387,7 +389,7 @@ URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see the no
     "(?:" + "|".join(re.escape(p) for p in (
         "http://", "https://", "tg://", "whatsapp://", "weixin://", "mailto:", "tel:", "t.me/", "www.t.me/",
         "telegram.me/", "www.telegram.me/", "telegram.dog/", "wa.me/", "line.me/", "www.line.me/",
-        "api.whatsapp.com/", "chat.whatsapp.com/")) + r")[^\s<>\"'\[\](){}，。！？、；：“”‘’]*")
+        "api.whatsapp.com/", "chat.whatsapp.com/")) + r")[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*")  # ASCII: `t.me/x获取` ends at 获
 SUBDOMAIN_TG = re.compile(r"\.t\.me(?![a-z0-9.-])")
 _SUBDOMAIN_LEFT = re.compile(r"[a-z][a-z0-9_]{3,30}$")
 _EMAIL_LEFT = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}$")
@@ -455,7 +457,7 @@ def _cues(text: str, low: str, known: set[str], add) -> None:
             value = _normal(kind, raw)
             if value and not raw.startswith("@") and not re.search(r"[0-9_]", value) and value not in known:
                 continue  # `Telegram: Download`: a bare word needs digits, `@` or a link elsewhere
-        elif kind in ("phone", "whatsapp"):
+        elif kind in ("phone", "whatsapp", "qq"):
             region, value = ("CN" if not cue.isascii() else None), None
             for cand in _phone_candidates(raw):
                 value = _normal(kind, cand, region)
@@ -464,7 +466,7 @@ def _cues(text: str, low: str, known: set[str], add) -> None:
                     break
         else:
             value = _normal(kind, raw)
-            if value and kind != "qq" and value.isalpha() and ":" not in gap:
+            if value and kind != "qq" and value.isalpha() and ":" not in gap and "：" not in gap:
                 continue  # `微信 WeChat`: a letters-only id needs `微信：id`
         add(a, b, kind, value)
 

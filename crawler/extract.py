@@ -137,7 +137,7 @@ _MD_LINK = re.compile(_MD_LABEL + _MD_TARGET)
 _MD_REF_LINK = re.compile(_MD_LABEL + r"\[([^\]\n]*)\]")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto|tg|tel):[^\s<>]+)>", re.I)
-_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`\]\[(){}，。！？、；：“”]+", re.I)
+_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+", re.I)  # ASCII: CJK ends a URL
 _HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")

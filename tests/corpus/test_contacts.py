@@ -240,3 +240,14 @@ def test_normalize_text_never_raises_and_is_idempotent(text):
 def test_classify_url_ignores_garbage():
     for url in ["http://[::1", "javascript:alert(1)", "", "https://", "ftp://x.y/z"]:
         assert classify_url(url) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("也可以添加 QQ 【1761】【2745】", [("qq", "17612745")]),
+    ("扣扣 1761-2745，谢谢", [("qq", "17612745")]),
+    ("请联系ＴＧ：＠ｌｏａｎ＿ｆａｓｔ８８４２，一对一服务", [("telegram", "loan_fast8842")]),   # full-width underscore
+    ("联系t●me/esim8767获取最新报价", [("telegram", "esim8767")]),                           # a URL ends at CJK text
+    ("QQ 123 456", []),                                                                       # sequential digits
+])
+def test_written_forms_seen_on_the_sample_web(text, expected):
+    assert pairs(text) == expected
