@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import resource
 import sys
@@ -11,13 +12,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import scrapy  # noqa: E402
+from scrapy import signals  # noqa: E402
 
-# identical network settings for both modes, so the difference is the pipeline's own cost
+# identical network settings for both modes (applied last, at cmdline priority), so the difference
+# between the modes is the pipeline's own cost
 NETWORK = {
     "ROBOTSTXT_OBEY": True, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "COOKIES_ENABLED": False,
-    "TELNETCONSOLE_ENABLED": False, "LOG_LEVEL": "WARNING", "RETRY_ENABLED": False,
-    "SPAMCORPUS_PROGRESS": False, "SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES": True,
+    "DOWNLOAD_TIMEOUT": 30, "RETRY_ENABLED": False, "REDIRECT_ENABLED": True, "HTTPCACHE_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False, "LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": True,
 }
 
 
@@ -25,7 +28,6 @@ class BareSpider(scrapy.Spider):
     """Fetches the seed URLs and does nothing with them: the ceiling for this machine and server."""
 
     name = "bare"
-    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {}}
 
     def __init__(self, seeds: list[str], **kw):
         super().__init__(**kw)
@@ -39,40 +41,161 @@ class BareSpider(scrapy.Spider):
         return None
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["bare", "full"])
-    ap.add_argument("--seeds", required=True)
-    ap.add_argument("--out", default=None)
-    ap.add_argument("--depth", type=int, default=1)
-    args = ap.parse_args()
-    seeds = [ln.strip() for ln in open(args.seeds, encoding="utf-8") if ln.strip()]
-    from crawler.run import project_settings
+class Clock:
+    """Wall and CPU time at the first and last page response (robots.txt excluded): the steady state,
+    without start-up (imports, lexicons) and shutdown. CPU per page barely moves when other processes
+    load the machine; wall time does."""
 
-    settings = project_settings({**NETWORK, "SPAMCORPUS_CORPUS_DIR": args.out or "/nonexistent"})
+    def __init__(self) -> None:
+        self.first = self.last = self.cpu_first = self.cpu_last = 0.0
+        self.pages = 0
+
+    def response_received(self, response, request, spider) -> None:
+        if response.url.endswith("/robots.txt"):
+            return
+        now, cpu = time.perf_counter(), time.process_time()
+        if not self.pages:
+            self.first, self.cpu_first = now, cpu
+        self.last, self.cpu_last = now, cpu
+        self.pages += 1
+
+
+# the full pipeline's stages, timed in CPU seconds by --stages: (module, attribute) of functions and methods;
+# names that do not exist (yet) are skipped
+STAGES = [
+    ("crawler.spiders.corpus_spider", "CorpusSpider.parse"),
+    ("crawler.spiders.corpus_spider", "build_row"),
+    ("crawler.pages", "extract_page"),
+    ("crawler.pages", "decode_body"),
+    ("crawler.pages", "extract"),
+    ("crawler.pages", "detect_language"),
+    ("crawler.pages", "find_contacts"),
+    ("crawler.pages", "contacts_from_links"),
+    ("crawler.pages", "score_document"),
+    ("crawler.pipelines.validate", "ValidateRowPipeline.process_item"),
+    ("crawler.pipelines.dedup", "DedupPipeline.process_item"),
+    ("crawler.pipelines.store", "ParquetStorePipeline.process_item"),
+    ("crawler.pipelines.store", "ParquetStorePipeline._commit"),
+    ("crawler.middlewares.ssrf", "SSRFGuardMiddleware.process_request"),
+    ("crawler.middlewares.robots", "PoliteRobotsTxtMiddleware.process_request"),
+]
+
+
+def time_stages(totals: dict[str, list[float]]) -> None:
+    """Wrap each stage so its inclusive CPU time and calls add up in `totals` (generators are timed while
+    they run, so a callback's time excludes what Scrapy does between its yields)."""
+    import functools
+    import importlib
+    import inspect
+
+    for module_name, attr in STAGES:
+        try:
+            owner = importlib.import_module(module_name)
+            *path, name = attr.split(".")
+            for part in path:
+                owner = getattr(owner, part)
+            fn = getattr(owner, name)
+        except (ImportError, AttributeError):
+            continue
+        key = f"{module_name.rsplit('.', 1)[-1]}.{attr}"
+        totals[key] = [0.0, 0]
+
+        def wrap(fn=fn, key=key):
+            if inspect.isgeneratorfunction(fn):
+                @functools.wraps(fn)
+                def gen(*a, **kw):
+                    it = fn(*a, **kw)
+                    totals[key][1] += 1
+                    while True:
+                        t = time.process_time()
+                        try:
+                            value = next(it)
+                        except StopIteration:
+                            totals[key][0] += time.process_time() - t
+                            return
+                        totals[key][0] += time.process_time() - t
+                        yield value
+                return gen
+
+            @functools.wraps(fn)
+            def timed(*a, **kw):
+                t = time.process_time()
+                try:
+                    return fn(*a, **kw)
+                finally:
+                    totals[key][0] += time.process_time() - t
+                    totals[key][1] += 1
+            return timed
+
+        setattr(owner, name, wrap())
+
+
+def build(mode: str, seeds: list[str], out: str | None):
     from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
 
-    process = CrawlerProcess(settings, install_root_handler=False)
-    if args.mode == "bare":
-        settings.set("DOWNLOADER_MIDDLEWARES", {}, priority="cmdline")
+    if mode == "bare":
+        settings = Settings()  # Scrapy's defaults: no project middlewares, pipelines or extensions
+        settings.setdict(NETWORK, priority="cmdline")
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(BareSpider)
         process.crawl(crawler, seeds=seeds)
-    else:
-        from crawler.job import CrawlJob
+        return process, crawler
+    from crawler.job import CrawlJob
+    from crawler.run import project_settings
 
-        job = CrawlJob(name="bench", seeds=seeds, depth=args.depth, allowed_hosts=["*"], autothrottle=False,
-                       concurrency_per_host=16, download_delay=0.0, allow_private_addresses=True).validate()
-        crawler = process.create_crawler("corpus")
-        process.crawl(crawler, job=job)
+    settings = project_settings({**NETWORK, "SPAMCORPUS_CORPUS_DIR": out, "SPAMCORPUS_PROGRESS": False})
+    process = CrawlerProcess(settings)
+    # depth 0: the same URL list as the bare spider, no link following (links are still extracted)
+    job = CrawlJob(name="bench", seeds=seeds, depth=0, allowed_hosts=["*"], autothrottle=False,
+                   concurrency_per_host=NETWORK["CONCURRENT_REQUESTS_PER_DOMAIN"], download_delay=0.0,
+                   allow_private_addresses=True).validate()
+    crawler = process.create_crawler("corpus")
+    process.crawl(crawler, job=job)
+    return process, crawler
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("mode", choices=["bare", "full"])
+    ap.add_argument("--seeds", required=True, help="file with one URL a line")
+    ap.add_argument("--out", default=None, help="corpus directory (full mode; must be fresh, or pages are skipped)")
+    ap.add_argument("--profile", default=None, help="write a cProfile of the crawl to this file")
+    ap.add_argument("--stages", action="store_true", help="time the full pipeline's stages (CPU ms per page)")
+    args = ap.parse_args()
+    seeds = [ln.strip() for ln in open(args.seeds, encoding="utf-8") if ln.strip()]
+    if args.mode == "full" and not args.out:
+        ap.error("full mode needs --out")
+    stages: dict[str, list[float]] = {}
+    if args.stages and args.mode == "full":
+        time_stages(stages)
+    process, crawler = build(args.mode, seeds, args.out)
+    clock = Clock()
+    crawler.signals.connect(clock.response_received, signal=signals.response_received)
     started = time.perf_counter()
-    process.start()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(process.start)
+        profiler.dump_stats(args.profile)
+    else:
+        process.start()
     elapsed = time.perf_counter() - started
     stats = crawler.stats.get_stats()
-    pages = int(stats.get("response_received_count", 0))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    steady = (clock.pages - 1) / (clock.last - clock.first) if clock.pages > 1 and clock.last > clock.first else 0.0
+    cpu_ms = 1000 * (clock.cpu_last - clock.cpu_first) / (clock.pages - 1) if clock.pages > 1 else 0.0
     print(json.dumps({
-        "mode": args.mode, "pages": pages, "seconds": round(elapsed, 3), "pages_per_s": round(pages / elapsed, 1),
+        "mode": args.mode, "seeds": len(seeds), "pages": clock.pages, "seconds": round(elapsed, 3),
+        "pages_per_s": round(clock.pages / elapsed, 1), "steady_pages_per_s": round(steady, 1),
+        "steady_cpu_ms_per_page": round(cpu_ms, 3),
         "rows": int(stats.get("spamcorpus/rows_committed", 0)),
-        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "items": int(stats.get("item_scraped_count", 0)),
+        "drops": {k: v for k, v in stats.items() if k.startswith("spamcorpus/drops/")},
+        "finish_reason": stats.get("finish_reason"),
+        "cpu_user_s": round(usage.ru_utime, 2), "cpu_sys_s": round(usage.ru_stime, 2),
+        "max_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        **({"stages_cpu_ms_per_page": {k: round(1000 * v[0] / max(clock.pages, 1), 3) for k, v in stages.items()},
+            "stages_calls": {k: v[1] for k, v in stages.items()}} if stages else {}),
     }))
 
 
