@@ -80,9 +80,10 @@ def _label_sources(rows: list[dict[str, Any]], ax) -> None:
     verdicts = ["spam", "borderline", "benign"]
     counts = Counter((r["label_source"], r["verdict"]) for r in rows)
     bottom = [0] * len(sources)
-    for i, verdict in enumerate(verdicts):
+    colors = {"spam": "#e15759", "borderline": "#edc948", "benign": "#59a14f"}
+    for verdict in verdicts:
         heights = [counts.get((s, verdict), 0) for s in sources]
-        ax.bar(sources, heights, bottom=bottom, label=verdict, color=_COLORS[i])
+        ax.bar(sources, heights, bottom=bottom, label=verdict, color=colors[verdict])
         bottom = [a + b for a, b in zip(bottom, heights)]
     ax.set_ylabel("documents")
     ax.set_title("How labels were obtained")

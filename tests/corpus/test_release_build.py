@@ -270,3 +270,63 @@ def test_campaigns_come_from_the_corpus_assignment_or_default_to_one_per_documen
     card = (result.path / "README.md").read_text()
     assert "every document is its own campaign" in card and "Not run: disabled" in card
     assert verify_release(result.path).ok
+
+
+def test_diff_lists_changed_labels_and_html_and_platform_options(built, tmp_path):
+    import pyarrow as pa
+
+    from corpus.annotations import ANNOTATION_SCHEMA, read_annotations
+
+    root = built["root"]
+    changed_dir = tmp_path / "annotations"
+    shutil.copytree(root / "annotations", changed_dir)
+    table = read_annotations(changed_dir / "main").to_pylist()
+    target = next(a["doc_id"] for a in table if a["verdict"] == "benign")
+    for a in table:
+        if a["doc_id"] == target:
+            a.update(verdict="spam", family="seo_service")
+    pq.write_table(pa.Table.from_pylist(table, schema=ANNOTATION_SCHEMA), changed_dir / "main/annotations.parquet")
+    platforms = tmp_path / "platforms.txt"
+    platforms.write_text("example.org 1\n", encoding="utf-8")   # github.com no longer a shared platform
+    runner = CliRunner()
+    out = runner.invoke(main, ["release", "--name", "seo-spam", "--version", "2.0.0", "--corpus", str(root / "corpus"),
+                               "--annotations", str(changed_dir), "--out", str(tmp_path / "out"), "--include-html",
+                               "--shared-platforms", str(platforms), "--no-baseline", "--date", "2027-01-31"])
+    assert out.exit_code == 0, out.output
+    new = tmp_path / "out/seo-spam/2.0.0"
+    d = diff_json(runner, built["path"], new)
+    assert [c["doc_id"] for c in d["changed"]] == [target]
+    assert d["changed"][0]["new"] == {"verdict": "spam", "family": "seo_service", "label_source": "human"}
+    assert d["label_transitions"] == {"benign/- -> spam/seo_service": 1}
+    rows = ds.dataset(str(new / "data"), format="parquet").to_table(columns=["host", "site", "body"]).to_pylist()
+    assert all(r["site"] == r["host"] for r in rows if r["host"] == "github.com")
+    assert all(isinstance(r["body"], bytes) and r["body"] for r in rows)
+    card = (new / "README.md").read_text()
+    assert "Raw HTML bodies are included" in card and "2027-01-31" in card
+    assert verify_release(new).ok
+
+
+def diff_json(runner, old, new) -> dict:
+    out = runner.invoke(main, ["release", "diff", str(old), str(new), "--json"])
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)
+
+
+def test_bad_inputs_give_clear_errors(built, tmp_path):
+    runner = CliRunner()
+    broken = tmp_path / "annotations/main"
+    broken.mkdir(parents=True)
+    (broken / "annotations.parquet").write_bytes(b"not parquet at all")
+    out = runner.invoke(main, ["release", "--name", "x", "--version", "1.0.0", "--corpus", str(built["root"] / "corpus"),
+                               "--annotations", str(tmp_path / "annotations"), "--out", str(tmp_path / "out")])
+    assert out.exit_code == 1 and "cannot read annotations" in out.output and "Traceback" not in out.output
+    for args, message in ((["--fractions", "0.5,0.5"], "three numbers"), (["--fractions", "0.5,0.5,0.5"], "sum to 1"),
+                          (["--version", "v1"], "X.Y.Z")):
+        base = {"--name": "x", "--version": "1.0.0"}
+        base.update(dict(zip(args[::2], args[1::2])))
+        res = runner.invoke(main, ["release", *[t for kv in base.items() for t in kv],
+                                   "--corpus", str(built["root"] / "corpus"), "--out", str(tmp_path / "out")])
+        assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output, res.output
+    assert not (tmp_path / "out/x").exists() or not any((tmp_path / "out/x").iterdir())
+    not_release = runner.invoke(main, ["release", "diff", str(tmp_path), str(built["path"])])
+    assert not_release.exit_code == 1 and "not a release" in not_release.output
