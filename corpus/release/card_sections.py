@@ -184,8 +184,8 @@ Documents that share a campaign, a contact handle (kinds: {', '.join(g['handle_k
 joined into one group (union-find), and every group lies in exactly one split, so no campaign, handle or
 site crosses splits ({g['crossing_keys']} crossing keys at build time). A site is the host without `www.`,
 or on shared platforms the host plus the account part of the URL path (platforms: {plats}).
-Groups are assigned whole, largest first, to the split that most lacks their family × language strata,
-seeded ({g['seed']}). {g['groups']} groups; the largest holds {g['largest_group']} documents
+Groups are assigned whole, largest first, each to the split where it least increases a chi-square distance
+between the counts and the target fractions, per family × language stratum and overall; seeded ({g['seed']}). {g['groups']} groups; the largest holds {g['largest_group']} documents
 ({_pct(g['largest_group'], s['rows'])}). Target fractions: {frac}; actual: {actual}.
 {"".join(chr(10) + "**Warning:** " + w + "." for w in s["warnings"])}
 """
@@ -214,16 +214,23 @@ Per language (spam = any spam family):
 """
 
 
+def _language_note(languages: dict[str, int], rows: int) -> str:
+    shares = ", ".join(f"`{k}` {_pct(v, rows)}" for k, v in list(languages.items())[:LANG_COLUMNS])
+    top = next(iter(languages.values()), 0)
+    if top * 10 >= rows * 6:
+        return f"{shares}; results on the other languages rest on few documents."
+    return f"{shares}; languages not listed are absent, and results do not carry over to them."
+
+
 def _biases(s: dict[str, Any]) -> str:
     rows = s["rows"] or 1
-    top_lang, top_lang_n = next(iter(s["languages"].items()), ("n/a", 0))
     top_host, top_host_n = s["collection"]["top_host"]
     return f"""## Known biases and limitations
 
 - Selection: pages come from crawl jobs seeded with known spam sources and look-alike benign pages, often
   following links only out of pages the detector already scored as spam; the spam found is the spam these
   seeds and this detector lead to, not a sample of the web.
-- Language: {_pct(top_lang_n, rows)} of documents are `{top_lang}`; other languages are thin.
+- Language: {_language_note(s["languages"], rows)}
 - Concentration: the largest campaign holds {_pct(s['campaigns']['largest'], rows)} of documents and the
   largest host ({top_host}) {_pct(top_host_n, rows)}; per-document metrics overweight large campaigns.
 - Propagated labels assume every page of a campaign shares its representative's label; silver labels are

@@ -291,7 +291,8 @@ def test_diff_lists_changed_labels_and_html_and_platform_options(built, tmp_path
     runner = CliRunner()
     out = runner.invoke(main, ["release", "--name", "seo-spam", "--version", "2.0.0", "--corpus", str(root / "corpus"),
                                "--annotations", str(changed_dir), "--out", str(tmp_path / "out"), "--include-html",
-                               "--shared-platforms", str(platforms), "--no-baseline", "--date", "2027-01-31"])
+                               "--shared-platforms", str(platforms), "--no-baseline", "--date", "2027-01-31",
+                               "--max-rows-per-file", "40"])
     assert out.exit_code == 0, out.output
     new = tmp_path / "out/seo-spam/2.0.0"
     d = diff_json(runner, built["path"], new)
@@ -304,6 +305,14 @@ def test_diff_lists_changed_labels_and_html_and_platform_options(built, tmp_path
     card = (new / "README.md").read_text()
     assert "Raw HTML bodies are included" in card and "2027-01-31" in card
     assert verify_release(new).ok
+    # several shards per split: every file is in the card's configs and in Croissant with its checksum
+    shards = sorted(p.name for p in (new / "data").glob("train-*.parquet"))
+    train_rows = sum(pq.ParquetFile(new / "data" / n).metadata.num_rows for n in shards)
+    assert len(shards) == -(-train_rows // 40) >= 3
+    assert shards[0] == f"train-00000-of-{len(shards):05d}.parquet"
+    import mlcroissant as mlc
+
+    assert len(list(mlc.Dataset(jsonld=new / "croissant.json").records("train"))) == train_rows
 
 
 def diff_json(runner, old, new) -> dict:
