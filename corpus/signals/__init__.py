@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from corpus.signals import features as _f
 from corpus.signals.layout import make_part
+from corpus.signals.mentions import collect_mentions
 from corpus.signals.score import REPORT_AT, combine, guess_family, strengths
 
 DETECTOR_VERSION = "signals-1.0"
@@ -23,7 +24,7 @@ def _layout(title: str, text: str, contacts, links, lang: str, boilerplate: str)
     parts = {"title": make_part("title", title, lang), "text": make_part("text", text, lang)}
     if boilerplate:
         parts["boilerplate"] = make_part("boilerplate", boilerplate, lang)
-    doc = _f.Doc(parts, _f.collect_mentions(parts, contacts), list(links))
+    doc = _f.Doc(parts, collect_mentions(parts, contacts), list(links))
     _f.lexicon_sums(doc)
     families = _f.family_strengths(doc)
     doc.top_family = max(families, key=lambda k: (families[k], k)) if families else "other"

@@ -7,30 +7,15 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from urllib.parse import urlsplit
 
 from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part, edge_size
+from corpus.signals.mentions import Mention, digits_of
 
 # How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
 KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
                "email": 0.25, "url": 0.4, "handle": 0.7, "number": 0.5}
-# Mentions the extractor may not know (a bare @handle after a cue in another language, a local-format number after
-# "WA"/"zap"/"Zalo"): found here as `handle` and `number` so the detector does not hinge on one extractor's cues.
-_AT_HANDLE = re.compile(r"(?<![\w.@/+-])@([a-z][a-z0-9_]{4,31})(?![\w@.-]*\.[a-z]{2,}\b)(?![\w/-])")
-_NUMBER_CUE = re.compile(
-    r"(?<![a-z])(whatsapp|wa|wsp|wpp|zap|zalo|viber|tel|telp|phone|call|text|hotline|sms|hp|电话|手机|热线|客服|"
-    r"واتساب|واتس|звоните|тел)(?![a-z])[^\d\n]{0,12}(\+?\(?\d[\d ().\-]{7,18}\d)")
-# An id right after a messenger name ("LINE友だち追加：casino_bonus_jp", "加微信：abc_88", "ไลน์ ngernduan").
-_ID_AFTER_CUE = re.compile(r"([^a-z0-9\n]{0,12}?)([a-z][a-z0-9_.-]{3,30}[a-z0-9])")
-# North American toll-free numbers, the currency of fake support pages; no cue needed.
-_TOLL_FREE = re.compile(r"(?<![\d+])(?:\+?1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]?\d{3}[-. ]?\d{4}(?!\d)")
-_WHATSAPP_CUE = re.compile(r"whatsapp|wa\.me|\bwa\b|\bzap\b|wsp|واتساب|واتس")
-_FREEMAIL = ("gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "protonmail.com", "proton.me", "qq.com",
-             "163.com", "126.com", "yandex.ru", "mail.ru", "gmx.com", "aol.com", "icloud.com", "tutanota.com")
-_NOT_HANDLES = frozenset({"media", "import", "override", "param", "return", "returns", "author", "since", "property",
-                          "staticmethod", "classmethod", "dataclass", "keyframes", "font-face", "supports", "charset",
-                          "deprecated", "example", "types", "babel", "angular", "vue", "testing", "throws",
-                          "username", "everyone", "here", "channel", "admin", "admins"})
 # Title, head and tail are where spam puts its pitch around a borrowed tutorial.
 REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 1.0}
 MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
@@ -49,19 +34,11 @@ _PLACEHOLDER_TEMPLATE = re.compile(
     r"\{[^{}\n]{0,4}(?:变量|變量|关键词|關鍵詞|关键字|標題|标题|品牌|城市|地区|地區|keyword|kw|spin|brand|city)"
     r"[^{}\n]{0,6}\}|\{[\u4e00-\u9fff]{1,6}\d{1,3}\}|%(?:keyword|kw|brand|city|title)\w*%|"
     r"\[(?:关键词|關鍵詞|keyword|kw)\d*\]|\{[^{}|\n]{1,40}(?:\|[^{}|\n]{1,40}){2,}\}", re.I)
-_TOKEN_LINE = re.compile(r"^[ \t]*([A-Za-z0-9]{8,40})[ \t]*$", re.M)
+_TOKEN_LINE = re.compile(r"\n[ \t]*([A-Za-z0-9]{8,40})[ \t]*(?=\n|$)")  # matched in "\n" + text
 _BRACKETS = re.compile(r"【[^】\n]{1,80}】|〖[^〗\n]{1,80}〗|\[\[[^\]\n]{1,80}\]\]|『[^』\n]{1,80}』")
 _LIST_SEPARATORS = re.compile(r"[,，、|/]")
-
-
-@dataclass
-class Mention:
-    kind: str
-    value: str
-    where: str      # title, head, middle, tail, boilerplate or link
-    part: str       # title, text, boilerplate or link
-    pos: int        # offset in that part, -1 for links
-    in_code: bool = False
+_FREEMAIL = ("gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "protonmail.com", "proton.me", "qq.com",
+             "163.com", "126.com", "yandex.ru", "mail.ru", "gmx.com", "aol.com", "icloud.com", "tutanota.com")
 
 
 @dataclass
@@ -75,118 +52,41 @@ class Doc:
     term_counts: Counter = field(default_factory=Counter)  # family term -> occurrences
     top_family: str = "other"                              # family with the largest lexicon sum
 
-    @property
-    def seller_mentions(self) -> list[Mention]:
-        return [m for m in self.mentions if not m.in_code]
+    def __post_init__(self) -> None:
+        self.seller_mentions = [m for m in self.mentions if not m.in_code]
 
 
 def saturate(x: float, scale: float) -> float:
     return 1.0 - math.exp(-max(x, 0.0) / scale)
 
 
-def collect_mentions(parts: dict[str, Part], contacts) -> list[Mention]:
-    """Every place a contact shows: its own offset, plus first and last occurrence of its value in each part."""
-    out: list[Mention] = []
-    for c in contacts:
-        kind, value, where = c.kind, str(c.value).lower(), c.where
-        if where == "link":
-            out.append(Mention(kind, value, "link", "link", -1))
-        seen = set()
-        start = getattr(c, "start", -1)
-        if where in parts and start is not None and start >= 0:
-            seen.add((where, start))
-        needle = value.lstrip("+") if kind in ("phone", "whatsapp") else value
-        if len(needle) >= 4:
-            for name, part in parts.items():
-                first = part.norm.find(needle)
-                if first >= 0:
-                    seen.update({(name, first), (name, part.norm.rfind(needle))})
-        out += [_mention(kind, value, name, parts[name], pos) for name, pos in seen]
-    known = {m.value.lstrip("+") for m in out}
-    return out + fallback_mentions(parts, known)
-
-
-def _is_placeholder(kind: str, value: str) -> bool:
-    try:
-        from corpus.contacts import is_placeholder
-    except ImportError:  # pragma: no cover - the extractor ships with the package
-        return value.startswith(("your", "my_", "example"))
-    return is_placeholder(kind, value)
-
-
-def fallback_mentions(parts: dict[str, Part], known: set[str]) -> list[Mention]:
-    """@handles and cue-led numbers the contact extractor did not report (outside code, not placeholders)."""
-    out: list[Mention] = []
-    for name, part in parts.items():
-        if "@" in part.norm:
-            for m in _AT_HANDLE.finditer(part.norm):
-                value = m.group(1)
-                if value in known or value in _NOT_HANDLES or part.in_code(m.start()) \
-                        or _is_placeholder("telegram", value):
-                    continue
-                known.add(value)
-                out.append(_mention("handle", value, name, part, m.start()))
-        for m in _NUMBER_CUE.finditer(part.norm):
-            digits = re.sub(r"\D", "", m.group(2))
-            if not 8 <= len(digits) <= 15 or digits in known or any(digits.endswith(k[-8:]) for k in known if k[-8:].isdigit()):
-                continue
-            if part.in_code(m.start()) or _is_placeholder("phone", "+" + digits):
-                continue
-            known.add(digits)
-            kind = "whatsapp" if m.group(1) in ("whatsapp", "wa", "wsp", "wpp", "zap", "واتساب", "واتس") else "number"
-            out.append(_mention(kind, digits, name, part, m.start(2)))
-        for m in _TOLL_FREE.finditer(part.norm):
-            digits = re.sub(r"\D", "", m.group())[-10:]
-            if digits not in known and not part.in_code(m.start()) and not _is_placeholder("phone", "+1" + digits):
-                known.add(digits)
-                out.append(_mention("number", digits, name, part, m.start()))
-        for hit in part.hits:
-            cats = {cat for cat, _ in hit.categories}
-            if not cats & {"messenger", "cta"}:
-                continue
-            m = _ID_AFTER_CUE.match(part.norm, hit.end)
-            if m is None or m.group(2) in known or m.group(2) in _NOT_HANDLES:
-                continue
-            sep, value = m.groups()
-            id_like = any(ch.isdigit() or ch == "_" for ch in value)
-            # after a messenger name: an id if it looks like one, follows a colon, or sits in non-Latin text
-            # ("ไลน์ ngernduan"); after a call to action ("加微信：abc_88") only if it looks like one
-            if not id_like and not ("messenger" in cats and (any(ch in sep for ch in ":：=@") or not hit.term.isascii())):
-                continue
-            if part.in_code(m.start(2)) or _is_placeholder("telegram", value):
-                continue
-            known.add(value)
-            out.append(_mention("handle", value, name, part, m.start(2)))
-    return out
-
-
-def _mention(kind: str, value: str, name: str, part: Part, pos: int) -> Mention:
-    where = "boilerplate" if name == "boilerplate" else part.region(pos) if name == "text" else "title"
-    if kind in ("phone", "number") and pos >= 0 and _WHATSAPP_CUE.search(part.norm, max(0, pos - 24), pos):
-        kind = "whatsapp"  # "واتساب +971 ..." : a phone number offered for chat
-    return Mention(kind, value, where, name, pos, part.in_code(pos))
-
-
 def lexicon_sums(doc: Doc) -> None:
-    """Position-weighted sums per category; a term counts at most four times (stuffing has its own signal)."""
-    per_term: Counter = Counter()
+    """Position-weighted sums per category. A term counts at most four times (stuffing has its own signal),
+    title and head first. Hits are counted per region with Counter, not one by one: dense pages have hundreds."""
+    used: Counter = Counter()
     sums, term_counts = doc.sums, doc.term_counts
     for name, part in doc.parts.items():
-        has_code = bool(part.code)
-        fixed = {"title": REGION_WEIGHT["title"], "boilerplate": REGION_WEIGHT["boilerplate"]}.get(name)
-        edge, length = edge_size(len(part.raw)), len(part.raw)
-        for hit in part.hits:
-            if has_code and part.in_code(hit.start):
-                continue
-            per_term[hit.term] += 1
-            if hit.family:
-                term_counts[hit.term] += 1
-            if per_term[hit.term] > 4:
-                continue
-            weight = fixed if fixed is not None else (
-                REGION_WEIGHT[HEAD] if hit.start < edge or hit.start >= length - edge else REGION_WEIGHT[MIDDLE])
-            for cat, w in hit.categories:
-                sums[cat] += weight * w
+        if name == "text":
+            length, starts = len(part.raw), part.free_starts
+            edge = edge_size(length)
+            a = bisect.bisect_left(starts, edge)
+            b = max(a, bisect.bisect_left(starts, length - edge))
+            groups = ((REGION_WEIGHT[HEAD], part.free[:a]), (REGION_WEIGHT[TAIL], part.free[b:]),
+                      (REGION_WEIGHT[MIDDLE], part.free[a:b]))
+        else:
+            groups = ((REGION_WEIGHT["title" if name == "title" else "boilerplate"], part.free),)
+        info = part.info
+        for weight, hits in groups:
+            for idx, n in Counter(map(itemgetter(0), hits)).items():
+                term = info[idx]
+                if term.family:
+                    term_counts[term.term] += n
+                n = min(n, 4 - used[term.term])
+                if n <= 0:
+                    continue
+                used[term.term] += n
+                for cat, w in term.categories:
+                    sums[cat] += weight * w * n
 
 
 def family_strengths(doc: Doc) -> dict[str, float]:
@@ -231,13 +131,13 @@ def seller_contact(doc: Doc) -> float:
 
 
 def handle_repeated(doc: Doc) -> float:
-    """The same handle over and over (title, intro, footer, every section)."""
-    counts = [sum(p.norm.count(m.value) for p in doc.parts.values())
-              for m in doc.seller_mentions if m.kind not in ("email", "url", "phone", "whatsapp", "number")
-              and len(m.value) >= 4]
-    numbers = {re.sub(r"\D", "", m.value)[-8:] for m in doc.seller_mentions if m.kind in ("phone", "whatsapp", "number")}
+    """The same handle or number over and over (title, intro, footer, every section)."""
+    handles = {m.value for m in doc.seller_mentions
+               if m.kind not in ("email", "url", "phone", "whatsapp", "number") and len(m.value) >= 4}
+    counts = [sum(p.norm.count(v) for p in doc.parts.values()) for v in handles]
+    numbers = {digits_of(m.value)[-8:] for m in doc.seller_mentions if m.kind in ("phone", "whatsapp", "number")}
     if numbers:
-        digits = [re.sub(r"\D", "", p.norm) for p in doc.parts.values()]
+        digits = [digits_of(p.norm) for p in doc.parts.values()]
         counts += [sum(d.count(n) for d in digits) for n in numbers if len(n) == 8]
     return min(1.0, max(0, max(counts, default=0) - 2) / 3)
 
@@ -256,11 +156,10 @@ def cta_near_contact(doc: Doc, window: int = 40) -> float:
         part = doc.parts.get(m.part)
         if part is None or m.pos < 0:
             continue
-        for hit in part.hits:
-            if hit.end >= m.pos - window and hit.start <= m.pos + len(m.value) + window and any(
-                    cat in ("cta", "messenger") for cat, _ in hit.categories):
-                best = max(best, kind_weight(doc, m))
-                break
+        lo = bisect.bisect_left(part.cue_starts, m.pos - window - 30)
+        hi = bisect.bisect_right(part.cue_starts, m.pos + len(m.value) + window)
+        if any(h[2] >= m.pos - window for h in part.cues[lo:hi]):
+            best = max(best, kind_weight(doc, m))
     return best
 
 
@@ -272,7 +171,7 @@ def contacts_in_code(doc: Doc) -> float:
 
 def decorated_contact(doc: Doc) -> float:
     """An emoji or pictograph right before a contact (TG💪+ @x, ✈️ @x, 📞 ...)."""
-    for m in doc.seller_mentions:
+    for m in doc.seller_mentions[:20]:
         part = doc.parts.get(m.part)
         if part is None or m.pos < 0:
             continue
@@ -340,12 +239,14 @@ def keyword_stuffing(doc: Doc) -> float:
     top = max(doc.term_counts.values(), default=0)
     repeated = max(0.0, min(1.0, (top / kb - 4) / 6)) if top >= 6 else 0.0
     lists, pos = 0, 0
-    starts = [h.start for h in text.hits]
     for line in text.norm.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        items = _LIST_SEPARATORS.split(line) if len(line) >= 12 else ()
-        if len(items) < 6 or len(line) / len(items) > 15 or text.in_code(start):
+        if len(line) < 20 or line.count(",") + line.count("，") + line.count("、") + line.count("|") < 5:
             continue
+        items = _LIST_SEPARATORS.split(line)
+        if len(line) / len(items) > 15 or text.in_code(start):
+            continue
+        starts = text.free_starts
         lists += bisect.bisect_left(starts, pos) - bisect.bisect_left(starts, start) >= 4
     return max(repeated, min(1.0, lists / 2))
 
@@ -364,11 +265,11 @@ def random_token_line(doc: Doc) -> float:
     """Lines that are a single random-looking token (anti-duplicate salt), outside code."""
     text = doc.parts["text"]
     n = 0
-    for m in _TOKEN_LINE.finditer(text.raw):
+    for m in _TOKEN_LINE.finditer("\n" + text.raw):
         tok = m.group(1)
         classes = sum((any(c.islower() for c in tok), any(c.isupper() for c in tok), any(c.isdigit() for c in tok)))
         hexlike = all(c in "0123456789abcdefABCDEF" for c in tok)
-        if classes >= 2 and not hexlike and not text.in_code(m.start(1)) and sum(c.isdigit() for c in tok) >= 2:
+        if classes >= 2 and not hexlike and not text.in_code(m.start(1) - 1) and sum(c.isdigit() for c in tok) >= 2:
             n += 1
     return min(1.0, n / 2)
 
@@ -379,8 +280,8 @@ def bracket_header(doc: Doc) -> float:
         for m in _BRACKETS.finditer(part.raw):
             if name == "text" and part.region(m.start()) == MIDDLE:
                 continue
-            if any(m.start() <= h.start < m.end() and any(c in ("cta", "messenger", "selling") for c, _ in h.categories)
-                   for h in part.hits) or any(x.part == name and m.start() <= x.pos < m.end() for x in doc.mentions):
+            lo, hi = (bisect.bisect_left(part.free_starts, x) for x in m.span())
+            if any(c in ("cta", "messenger", "selling") for h in part.free[lo:hi] for c, _ in part.info[h[0]].categories) or any(x.part == name and m.start() <= x.pos < m.end() for x in doc.mentions):
                 return 1.0
     return 0.0
 

@@ -40,17 +40,30 @@ _FOLD = _fold_map()
 _FOLD_RE = re.compile("[" + re.escape(_ZERO_WIDTH) + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FOLD_BLOCKS) + "]+")
 
 
-class Hit(NamedTuple):
-    start: int
-    end: int
+# A hit is a plain (term index, start, end) tuple: a dense 5 KB page has hundreds, so no object per hit.
+Hit = tuple[int, int, int]
+
+
+class TermInfo(NamedTuple):
     term: str
     categories: tuple[tuple[str, float], ...]  # (category, weight) pairs the term belongs to
     family: bool                                # one of the categories is a family
+    cue: str                                    # "messenger", "cta" or "" (a contact may follow)
+    spaced: bool                                # needs word boundaries
+    stem: bool                                  # any word ending matches
+
+
+# Characters that continue a word in a spaced script (Latin, Greek, Cyrillic, Vietnamese) or digits: a set, because
+# a membership test is what the per-hit boundary check can afford.
+WORD_CHARS = frozenset(ch for cp in (*range(0x0590), *range(0x1E00, 0x2000)) if (ch := chr(cp)).isalnum())
 
 
 def is_word_char(ch: str) -> bool:
-    """A character that continues a word in a spaced script (Latin, Greek, Cyrillic, Vietnamese) or a digit."""
-    return ch.isalnum() and (ord(ch) < 0x0590 or 0x1E00 <= ord(ch) < 0x2000)
+    return ch in WORD_CHARS
+
+
+def _cue(categories: set[str]) -> str:
+    return "messenger" if "messenger" in categories else "cta" if "cta" in categories else ""
 
 
 class Matcher:
@@ -65,9 +78,9 @@ class Matcher:
                 entry.append((t.category, t.weight))
             stem[t.text] = stem.get(t.text, False) or t.stem
         self.patterns = sorted(cats)
-        # per pattern: categories, needs word boundaries, stem
-        self.info = [(tuple(cats[p]), not _UNSPACED.search(p), stem[p], any(c.startswith("family:") for c, _ in cats[p]))
-                     for p in self.patterns]
+        self.info = [TermInfo(p, tuple(cats[p]), any(c.startswith("family:") for c, _ in cats[p]),
+                              _cue({c for c, _ in cats[p]}), not _UNSPACED.search(p), stem[p]) for p in self.patterns]
+        self._spaced = [(i.spaced, i.stem) for i in self.info]
         if ahocorasick_rs is not None:
             self._ac = ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
         else:
@@ -82,20 +95,27 @@ class Matcher:
 
     def find(self, text: str) -> list[Hit]:
         """Hits in `text` (already prepared); offsets index into it."""
-        hits = []
-        n = len(text)
-        for idx, start, end in self._raw(text):
-            categories, spaced, stem, family = self.info[idx]
+        hits: list[Hit] = []
+        n, flags, word = len(text), self._spaced, WORD_CHARS
+        for hit in self._raw(text):
+            idx, start, end = hit
+            spaced, stem = flags[idx]
             if spaced:
-                if start > 0 and is_word_char(text[start - 1]):
+                if start > 0 and text[start - 1] in word:
                     continue
                 if stem:
-                    while end < n and is_word_char(text[end]):
+                    while end < n and text[end] in word:
                         end += 1
-                elif end < n and is_word_char(text[end]):
+                    hit = (idx, start, end)
+                elif end < n and text[end] in word:
                     continue
-            hits.append(Hit(start, end, self.patterns[idx], categories, family))
+            hits.append(hit)
         return hits
+
+
+    def terms(self, text: str) -> list[str]:
+        """The matched terms of `text` (already prepared), in order: for tests and curious readers."""
+        return [self.info[idx].term for idx, _s, _e in self.find(text)]
 
 
 def prepare(text: str) -> str:
