@@ -15,7 +15,7 @@ _NUMBER_CUE = re.compile(
     r"(whatsapp|wa|wsp|wpp|zap|zalo|viber|tel|telp|phone|call|text|hotline|sms|hp|电话|手机|热线|客服|"
     r"واتساب|واتس|звоните|тел)(?![a-z])[^\d\n]{0,12}(\+?\(?\d[\d ().\-]{7,18}\d)")
 # An id right after a messenger name or call to action ("LINE友だち追加：casino_bonus_jp", "加微信：abc_88").
-_ID_AFTER_CUE = re.compile(r"([^a-z0-9\n]{0,12}?)([a-z][a-z0-9_.-]{3,30}[a-z0-9])")
+_ID_AFTER_CUE = re.compile(r"([^a-z0-9\n]{0,12}?(?:id|號|号)?[^a-z0-9\n]{0,4}?)([a-z][a-z0-9_.-]{3,30}[a-z0-9])")
 # North American toll-free numbers, the currency of fake support pages; no cue needed.
 _TOLL_FREE = re.compile(r"8(?:00|33|44|55|66|77|88)\)?[-. ]?\d{3}[-. ]?\d{4}(?!\d)")
 _WHATSAPP_CUE = re.compile(r"whatsapp|wa\.me|\bwa\b|\bzap\b|wsp|واتساب|واتس")
@@ -89,7 +89,9 @@ def _numbers(name: str, part: Part, known: set[str]) -> list[Mention]:
         digits = digits_of(m.group(2))
         if not 8 <= len(digits) <= 15 or digits in known or any(digits.endswith(k[-8:]) for k in known if k.isdigit()):
             continue
-        if part.in_code(m.start()) or _is_placeholder("phone", "+" + digits):
+        # an international number can be checked as such; a local one has no country, so only junk is refused
+        fake = _is_placeholder("phone", "+" + digits) if "+" in m.group(2) else len(set(digits)) <= 2
+        if part.in_code(m.start()) or fake:
             continue
         known.add(digits)
         out.append(_mention("whatsapp" if m.group(1) in _WHATSAPP_WORDS else "number", digits, name, part, m.start(2)))
@@ -126,7 +128,7 @@ def fallback_mentions(parts: dict[str, Part], known: set[str]) -> list[Mention]:
             id_like = any(ch.isdigit() or ch == "_" for ch in value)
             # after a messenger name: an id if it looks like one, follows a colon, or sits in non-Latin text
             # ("ไลน์ ngernduan"); after a call to action ("加微信：abc_88") only if it looks like one
-            if not id_like and not (cue.cue == "messenger" and (any(ch in sep for ch in ":：=@")
+            if not id_like and not (cue.cue == "messenger" and (any(ch in sep for ch in ":：=@") or "id" in sep
                                                                 or not cue.term.isascii())):
                 continue
             if _is_placeholder("telegram", value):

@@ -121,6 +121,10 @@ def test_fallback_finds_handles_the_extractor_may_not_cue():
     assert signals_of("t", "ติดต่อไลน์ ngernduan", lang="th")["contact_at_edge"] > 0
     assert signals_of("t", "Chama no WhatsApp (21) 99887-7665", lang="pt")["contact_at_edge"] >= 0.9
     assert signals_of("t", "@media screen { color: red }  thanks to user@example.com")["contact_at_edge"] == 0
+    assert signals_of("t", "今すぐLINE友だち追加👉 ID: fx_jidou", lang="ja")["contact_at_edge"] > 0
+    assert signals_of("t", "Gọi ngay hotline 0912 345 678", lang="vi")["contact_at_edge"] > 0  # local format
+    assert signals_of("t", "our telegram channel for updates", lang="en")["contact_at_edge"] == 0
+    assert signals_of("t", "WhatsApp 000 0000 0000")["contact_at_edge"] == 0
 
 
 def test_decorated_contact():
