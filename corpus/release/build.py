@@ -89,6 +89,28 @@ def _release_table(inputs, resolution, config: ReleaseConfig) -> tuple[pa.Table,
     return table, result
 
 
+_TMP = re.compile(r"\.(.+)\.tmp-(\d+)-[0-9a-f]{8}")
+
+
+def remove_stale_builds(parent: Path) -> list[str]:
+    """Delete temporary build directories left by killed builds (their process is gone)."""
+    removed = []
+    for entry in sorted(parent.iterdir()):
+        match = _TMP.fullmatch(entry.name)
+        if not match or not entry.is_dir():
+            continue
+        try:
+            os.kill(int(match.group(2)), 0)
+            continue                      # that build is still running (or the pid was reused): leave it
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
+
+
 def _write_text(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -113,6 +135,7 @@ def build_release(corpus_dir: str | Path, annotations_dir: str | Path, out_dir: 
     table, split_result = _release_table(inputs, resolution, config)
 
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(target.parent)
     tmp = target.parent / f".{config.version}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:

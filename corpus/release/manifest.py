@@ -1,4 +1,9 @@
-"""The release manifest: BagIt-style `manifest-sha256.txt` (`<sha256>  <path>` per line) over every file."""
+"""The release manifest: BagIt-style `manifest-sha256.txt` (`<sha256>  <path>` per line) over every file.
+
+The lines follow BagIt (RFC 8493 section 2.1.3), which `sha256sum -c` also reads, but the release is not a
+full bag: the manifest covers every file (the card and Croissant too), and Hugging Face wants README.md at
+the top rather than tag files beside a `data/` payload, so there is no `bagit.txt` claiming a bag.
+"""
 from __future__ import annotations
 
 import hashlib

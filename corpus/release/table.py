@@ -37,7 +37,7 @@ HTML_FIELD = ("body", pa.binary(), "raw response body as crawled (only in releas
 
 # Fixed writer options: together with a stable row order they make the files byte-identical per input.
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True,
-                       data_page_version="2.0", version="2.6")
+                       data_page_version="1.0", version="2.6")  # v1 data pages: the widest reader support
 ROW_GROUP_SIZE = 10_000
 
 

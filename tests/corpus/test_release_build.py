@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -57,6 +58,7 @@ def test_layout_and_verify(built):
     assert sorted(line.split("  ", 1)[1] for line in manifest) == [n for n in names if n != MANIFEST]
     report = verify_release(path)
     assert report.ok, report.problems
+    assert subprocess.run(["sha256sum", "-c", "--quiet", MANIFEST], cwd=path).returncode == 0
     assert report.rows == built["result"].rows
     assert not list(path.parent.glob(".*tmp*"))   # the temporary build directory was renamed away
 
@@ -339,3 +341,27 @@ def test_bad_inputs_give_clear_errors(built, tmp_path):
     assert not (tmp_path / "out/x").exists() or not any((tmp_path / "out/x").iterdir())
     not_release = runner.invoke(main, ["release", "diff", str(tmp_path), str(built["path"])])
     assert not_release.exit_code == 1 and "not a release" in not_release.output
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_no_release_and_the_next_build_cleans_up(built, tmp_path):
+    import signal
+    import sys
+    import time
+
+    root, out = built["root"], tmp_path / "out"
+    script = ("import sys; from corpus.release.build import ReleaseConfig, build_release; "
+              "build_release(sys.argv[1], sys.argv[2], sys.argv[3], ReleaseConfig(name='k', version='1.0.0'))")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root / "corpus"), str(root / "annotations"), str(out)],
+                            cwd=Path(__file__).resolve().parents[2])
+    deadline = time.monotonic() + 60
+    while not list((out / "k").glob(".1.0.0.tmp-*/data/*.parquet")) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "k/1.0.0").exists()          # half a release is never visible under its name
+    assert len(list((out / "k").glob(".1.0.0.tmp-*"))) == 1
+    result = build_release(root / "corpus", root / "annotations", out, ReleaseConfig(name="k", version="1.0.0"))
+    assert sorted(p.name for p in (out / "k").iterdir()) == ["1.0.0"]
+    assert verify_release(result.path).ok
