@@ -33,6 +33,9 @@ RETRY_TIMES = 2
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a page that still fails is a counted drop, listed in the end summary
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs Python sent over HTTP (token in the user's profile): never in a crawler of
+# hostile pages, and a SIGKILLed crawl would leave its job file behind
+REMOTE_CONTROL_ENABLED = False
 DEPTH_LIMIT = 3
 DEPTH_STATS_VERBOSE = True
 REDIRECT_MAX_TIMES = 5

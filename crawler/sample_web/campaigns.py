@@ -216,5 +216,6 @@ def benign_posts(seed: int, spam: list[Post], total: int = DEFAULT_BENIGN) -> li
                 art = to_hant(art, "s2twp" if r.random() < 0.5 else "s2t")
             for text, href in links:  # references to public sites: off-site, never fetched
                 art.blocks.append(("p", [("a", text, href)]))
-            posts.append(Post(art, role, False, None, kind=builder, markdown=(role == DOCS), category="guides", date=_date(r)))
+            posts.append(Post(art, role, False, None, template=f"benign/{builder}", kind=builder,
+                              markdown=(role == DOCS), category="guides", date=_date(r)))
     return posts

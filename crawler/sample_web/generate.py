@@ -34,6 +34,9 @@ def index_truth(web: SampleWeb, host: str, path: str, theme: Theme, posts: list[
     spam = sum(p.spam for p in posts)
     families = Counter(p.family for p in posts if p.spam)
     lang, script = SCRIPTS[theme.html_lang]
+    if posts:  # the text of a listing is its titles and excerpts: their majority language is the page's
+        lang, script = Counter(SCRIPTS[{"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}.get(p.article.lang, "en")]
+                               for p in posts).most_common(1)[0][0]
     url = web.url(host, path)
     return PageTruth(url=url, host=host, path=path, kind="index", expect=ROW, spam=spam * 2 > len(posts),
                      family=families.most_common(1)[0][0] if spam * 2 > len(posts) else None, lang=lang,
@@ -63,7 +66,7 @@ def add_post(web: SampleWeb, host: str, path: str, post: Post, theme: Theme, *, 
     art = post.article
     url = web.url(host, path)
     if markdown:
-        text = article_markdown(art, [(t, web.url(host, h)) for t, h in sidebar])
+        text = article_markdown(art, [(t, h if h.startswith("http") else web.url(host, h)) for t, h in sidebar])
         resource = Resource(content_type=content_type or "text/markdown; charset=utf-8", body=text.encode("utf-8"))
     else:
         text = page_html(theme, title=art.title, body_html=article_html(art), h1_html=h1_for(art), crumbs=crumbs,
@@ -80,7 +83,7 @@ def _related(r: random.Random, posts: list[Post], paths: dict[int, str], me: Pos
     return [(p.article.short_title, paths[id(p)]) for p in pick]
 
 
-def build_blog(web: SampleWeb, host: str, posts: list[Post], friends_home, friends_post) -> None:
+def build_blog(web: SampleWeb, host: str, posts: list[Post], friends_home, friends_post) -> dict[int, str]:
     theme, r = themes.BLOG, random.Random(f"{web.seed}:blog")
     paths = {id(p): f"/{p.date[:4]}/{p.date[5:7]}/{p.category.replace('_', '-')}-{i:04d}.html" for i, p in enumerate(posts, 1)}
     cats = {c: [p for p in posts if p.category == c] for c in dict.fromkeys(p.category for p in posts)}
@@ -104,9 +107,10 @@ def build_blog(web: SampleWeb, host: str, posts: list[Post], friends_home, frien
         web.aliases[web.url(host, path + "#comments")] = web.url(host, path)
         crumbs = [home, (themes.CATEGORY_ZH.get(p.category, p.category), f"/category/{p.category}/"), ("评论", f"{path}#comments")]
         add_post(web, host, path, p, theme, crumbs=crumbs, sidebar=related, friends=friends_post)
+    return paths
 
 
-def build_forum(web: SampleWeb, host: str, posts: list[Post], friends) -> None:
+def build_forum(web: SampleWeb, host: str, posts: list[Post], friends) -> dict[int, str]:
     theme, r = themes.FORUM, random.Random(f"{web.seed}:forum")
     paths = {id(p): f"/thread-{1000 + i * 7}-1-1.html" for i, p in enumerate(posts)}
     boards = {bid: [p for i, p in enumerate(posts) if i % len(themes.FORUM_BOARDS) == n]
@@ -127,9 +131,17 @@ def build_forum(web: SampleWeb, host: str, posts: list[Post], friends) -> None:
                 web.aliases[web.url(host, tracked)] = web.url(host, h)
             add_post(web, host, paths[id(p)], p, theme, crumbs=[home, (name, f"/forum-{bid}-1.html")],
                      sidebar=related, friends=friends)
+    return paths
 
 
-def build_sitemapped(web: SampleWeb, host: str, posts: list[Post]) -> list[str]:
+def _ring(r: random.Random, ring: dict[str, list[tuple[str, str]]], post: Post, k: int = 3) -> list[tuple[str, str]]:
+    """Links from a spam post to the same family's posts on other hosts: spam rings link each other, which is
+    what a crawl that follows links only out of spam pages walks along."""
+    pool = ring.get(post.family or "", []) if post.spam else []
+    return r.sample(pool, min(k, len(pool)))
+
+
+def build_sitemapped(web: SampleWeb, host: str, posts: list[Post], ring) -> list[str]:
     theme, r = themes.SITEMAPPED, random.Random(f"{web.seed}:sitemapped")
     paths = {id(p): f"/blog/{(p.family or 'guide').replace('_', '-')}-{i:04d}/" for i, p in enumerate(posts, 1)}
     add_listing(web, host, theme, posts, paths, first="/", page_path=lambda n: f"/page/{n}/", title=theme.site_name,
@@ -138,11 +150,11 @@ def build_sitemapped(web: SampleWeb, host: str, posts: list[Post]) -> list[str]:
         # drafts are linked but /private/ is disallowed by robots.txt: the crawler must never ask for them
         draft = ("Draft: next week's guide", f"/private/draft-{i % 3 + 1}.html")
         add_post(web, host, paths[id(p)], p, theme, crumbs=[("Home", "/")], sidebar=_related(r, posts, paths, p, 6),
-                 friends=[draft])
+                 friends=[draft, *_ring(r, ring, p)])
     return [paths[id(p)] for p in posts]
 
 
-def build_docs(web: SampleWeb, host: str, posts: list[Post]) -> list[str]:
+def build_docs(web: SampleWeb, host: str, posts: list[Post], ring) -> list[str]:
     theme, r = themes.DOCS, random.Random(f"{web.seed}:docs")
     paths = {}
     for i, p in enumerate(posts, 1):
@@ -157,7 +169,8 @@ def build_docs(web: SampleWeb, host: str, posts: list[Post]) -> list[str]:
     for i, p in enumerate(posts):
         # the same kind of file is served as text/markdown by some hosts and as text/plain by others
         ctype = "text/markdown; charset=utf-8" if i % 2 else "text/plain; charset=utf-8"
-        add_post(web, host, paths[id(p)], p, theme, crumbs=[], sidebar=_related(r, posts, paths, p, 5), friends=[],
+        add_post(web, host, paths[id(p)], p, theme, crumbs=[], sidebar=_related(r, posts, paths, p, 5) + _ring(r, ring, p),
+                 friends=[],
                  markdown=True, content_type=ctype)
     return [paths[id(p)] for p in posts]
 
@@ -193,13 +206,19 @@ def generate(seed: int = 0, port: int = DEFAULT_PORT, *, spam_pages: int = DEFAU
     h = dict(zip(ROLES, hosts))
     base = {role: web.base_url(host) for role, host in h.items()}
     broken_paths = build_broken(web, h[BROKEN], role_posts[BROKEN])
-    build_blog(web, h[BLOG], role_posts[BLOG],
+    blog_paths = build_blog(web, h[BLOG], role_posts[BLOG],
                friends_home=[("数码茶馆论坛", base[FORUM] + "/"), ("生活資訊網", base[SPECIAL] + "/")]
                + [(f"合作站{i}", base[BROKEN] + p) for i, p in enumerate(broken_paths)],
                friends_post=[("数码茶馆论坛", base[FORUM] + "/"), ("生活資訊網", base[SPECIAL] + "/")])
-    build_forum(web, h[FORUM], role_posts[FORUM], friends=[("出海通讯站", base[BLOG] + "/"), ("资源合作站", base[BROKEN] + "/")])
-    sitemapped = build_sitemapped(web, h[SITEMAPPED], role_posts[SITEMAPPED])
-    docs = build_docs(web, h[DOCS], role_posts[DOCS])
+    forum_paths = build_forum(web, h[FORUM], role_posts[FORUM],
+                              friends=[("出海通讯站", base[BLOG] + "/"), ("资源合作站", base[BROKEN] + "/")])
+    ring: dict[str, list[tuple[str, str]]] = {}
+    for role, paths in ((BLOG, blog_paths), (FORUM, forum_paths)):
+        for p in role_posts[role]:
+            if p.spam:
+                ring.setdefault(p.family, []).append((p.article.short_title, base[role] + paths[id(p)]))
+    sitemapped = build_sitemapped(web, h[SITEMAPPED], role_posts[SITEMAPPED], ring)
+    docs = build_docs(web, h[DOCS], role_posts[DOCS], ring)
     add_sitemapped_meta(web, h[SITEMAPPED], sitemapped)
     add_docs_meta(web, h[DOCS], docs)
     add_special_host(web, h[SPECIAL], role_posts[SPECIAL], spam)

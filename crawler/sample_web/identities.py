@@ -58,7 +58,8 @@ def make_contact(r: random.Random, kind: str, family: str) -> tuple[Contact, int
         return Contact("whatsapp", f"+{cc}{MOBILE[cc](r)}"), len(cc)
     if kind == "phone":
         if family == "support_scam" and r.random() < 0.5:
-            return Contact("phone", f"+1{r.choice(TOLL_FREE)}555{r.randint(100, 199):04d}"), 1
+            # not 555-01xx: extractors rightly drop those reserved fictional numbers as documentation examples
+            return Contact("phone", f"+1{r.choice(TOLL_FREE)}{r.randint(200, 999)}{r.randint(0, 9999):04d}"), 1
         cc = r.choice(("852", "86"))
         return Contact("phone", f"+{cc}{MOBILE[cc](r)}"), len(cc)
     raise ValueError(f"no generator for contact kind {kind!r}")

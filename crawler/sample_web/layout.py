@@ -119,10 +119,15 @@ def page_html(theme: Theme, *, title: str, body_html: str, h1_html: str, crumbs:
 """
 
 
+def _title_head(art: Article) -> str:
+    """The title before its linked contact tail `[text]` (zh: no space before the bracket, en: one)."""
+    return art.title[: len(art.title) - len(art.title_link[0]) - 2]
+
+
 def h1_for(art: Article) -> str:
     if art.title_link:
         text, href = art.title_link
-        return f'{escape(art.short_title)}[<a href="{escape(href)}">{escape(text)}</a>]'
+        return f'{escape(_title_head(art))}[<a href="{escape(href)}">{escape(text)}</a>]'
     return escape(art.title)
 
 
@@ -149,7 +154,7 @@ def article_markdown(art: Article, related: list[Link]) -> str:
     """The article as a raw Markdown document, the way spam READMEs and paste sites carry it."""
     if art.title_link:
         text, href = art.title_link
-        lines = [f"# {art.short_title}[[{text}]({href})]", ""]
+        lines = [f"# {_title_head(art)}[[{text}]({href})]", ""]
     else:
         lines = [f"# {art.title}", ""]
     for block in art.blocks:

@@ -93,9 +93,11 @@ def add_special_host(web: SampleWeb, host: str, posts: list[Post], spam: list[Po
                           spam=True, family=big5_post.family, campaign=big5_post.campaign, template=big5_post.template,
                           doc_format="html", body=big5_html, encoding="big5"))
 
-    slow = Post(benign.esim_guide(r, "en"), "special", False, None, kind="esim", date="2026-02-02")
+    slow = Post(benign.esim_guide(r, "en"), "special", False, None, template="benign/esim", kind="esim",
+                date="2026-02-02")
     _page(web, host, "/slow/weekly-digest.html", slow, theme, resource=Resource(stream="slow"))
-    moved = Post(to_hant(benign.scam_news(r, "zh-Hans"), "s2twp"), "special", False, None, kind="news", date="2026-01-15")
+    moved = Post(to_hant(benign.scam_news(r, "zh-Hans"), "s2twp"), "special", False, None, template="benign/news",
+                 kind="news", date="2026-01-15")
     _page(web, host, "/news/moved-story.html", moved, theme, via=web.url(host, "/r/1"))
     _redirect(web, host, "/r/1", 302, "/r/2")
     _redirect(web, host, "/r/2", 301, "/r/3")

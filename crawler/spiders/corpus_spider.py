@@ -7,7 +7,6 @@ import logging
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterable
 
-import pyarrow.dataset as ds
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError, CloseSpider, DownloadCancelledError, DownloadConnectionRefusedError, DownloadFailedError,
@@ -25,6 +24,7 @@ from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.version import __version__
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.pages import PageInput, PageRejected, build_row
+from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
 DEPTH = "spamcorpus_depth"
@@ -104,40 +104,18 @@ class CorpusSpider(scrapy.Spider):
                 yield req
 
     def _committed_frontier(self) -> tuple[set[str], list[tuple[str, int, str]]]:
-        """Canonical URLs already committed, and the uncommitted links of committed pages (resume)."""
         root = self.settings.get("SPAMCORPUS_CORPUS_DIR")
         try:
-            store = CorpusStore(root, run_id="reader")
-            table = store.read(columns=["url", "final_url", "depth", "links", "spam_score"],
-                               filter=ds.field("crawl_job") == self.job.name)
+            state = committed_frontier(CorpusStore(root, run_id="reader"), self.job, self.max_links)
         except (StoreError, OSError) as exc:
             logger.warning("no resume state from %s: %s", root, exc)
             return set(), []
-        rows = table.to_pylist()
-        done = {r["url"] for r in rows} | {r["final_url"] for r in rows}
-        # each uncommitted link once, at the smallest depth any committed page gives it (shallowest first),
-        # so a resumed crawl reaches exactly as deep as an uninterrupted one
-        best: dict[str, tuple[int, str]] = {}
-        for r in rows:
-            if r["depth"] < self.job.depth and self._follows(r["spam_score"]):
-                for link in r["links"][: self.max_links]:
-                    try:
-                        key = canonicalize_url(link)
-                    except InvalidURL:
-                        continue
-                    if key not in done and (key not in best or r["depth"] + 1 < best[key][0]):
-                        best[key] = (r["depth"] + 1, r["final_url"])
-        frontier = sorted(((url, d, ref) for url, (d, ref) in best.items()), key=lambda f: f[1])
-        if rows:
-            self.crawler.stats.set_value("spamcorpus/resume/committed_rows", len(rows))
-            self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(frontier))
-        return done, frontier
+        if state.committed_rows:
+            self.crawler.stats.set_value("spamcorpus/resume/committed_rows", state.committed_rows)
+            self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(state.frontier))
+        return state.done, state.frontier
 
     # -- requests --------------------------------------------------------------------------------
-    def _follows(self, score: float) -> bool:
-        mode = self.job.follow
-        return mode == "all" or (mode == "spam_only" and score >= self.job.spam_threshold)
-
     def _page_request(self, url: str, *, depth: int, referrer: str | None) -> scrapy.Request | None:
         try:
             canonical = canonicalize_url(url)
@@ -157,10 +135,20 @@ class CorpusSpider(scrapy.Spider):
         # shallow pages first: a page first met through a long path would otherwise take its depth from it
         return scrapy.Request(canonical, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
 
+    def _committed(self, url: str) -> bool:
+        try:
+            return canonicalize_url(url) in self.committed_urls
+        except InvalidURL:
+            return False
+
     # -- callbacks -------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterable[Any]:
         # the page limit counts documents, not robots.txt or sitemap fetches, and holds exactly:
         # responses still in flight when it is reached make no row (their referrers' links resume them)
+        if response.meta.get("redirect_urls") and self._committed(response.url):
+            # an alias (redirect source) of a page an earlier run committed: nothing new to write
+            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
+            return
         limit = self.job.max_pages
         if limit and self.pages_seen >= limit:
             self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
@@ -191,7 +179,7 @@ class CorpusSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("spamcorpus/pages_extracted")
         yield row
-        if depth < self.job.depth and self._follows(row["spam_score"]):
+        if depth < self.job.depth and follows(self.job, row["spam_score"]):
             for link in row["links"][: self.max_links]:
                 req = self._page_request(link, depth=depth + 1, referrer=row["final_url"])
                 if req is not None:

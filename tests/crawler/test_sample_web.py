@@ -103,12 +103,20 @@ def test_truth_contacts_are_on_the_page_and_nowhere_else(web):
                 assert value.lstrip("+") in digits, (t.url, kind, value)
             else:
                 assert value in folded, (t.url, kind, value)
-    news = [t for t in web.pages() if t.kind == "article" and not t.spam and not t.contacts]
-    assert len(news) >= 20
+    news = [t for t in web.pages() if t.template == "benign/news"]
+    assert len(news) >= 15 and not any(t.contacts for t in news)
     for t in news:
         text = web.lookup(t.host, t.path).body.decode(t.encoding)
         article = text[text.find("<article>"):text.find("</article>")] if "<article>" in text else text
         assert "@" not in article and "t.me" not in article and "wa.me" not in article, t.url
+
+
+def test_placeholders_are_on_pages_but_not_contacts(web):
+    readmes = [t for t in web.pages() if t.template == "benign/readme"]
+    assert len(readmes) >= 10
+    for t in readmes:
+        body = web.lookup(t.host, t.path).body.decode()
+        assert "@your_bot" in body and "@BotFather" in body and not t.contacts
 
 
 @pytest.mark.parametrize("kind,value", [
