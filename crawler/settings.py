@@ -15,6 +15,7 @@ SPAMCORPUS_COMMIT_SECONDS = 30.0  # commit at least this often, so a kill loses 
 SPAMCORPUS_ZSTD_LEVEL = 3
 SPAMCORPUS_PROGRESS = True
 SPAMCORPUS_PROGRESS_INTERVAL = 2.0
+SPAMCORPUS_RUNSTATS_INTERVAL = 10.0  # _runs/<run>.json is rewritten this often, so a killed run keeps its counts
 SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
 
 # --- politeness ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from twisted.internet import task
 
 RUNS_DIR = "_runs"
 # settings that are safe and useful to record with a run (never tokens or credentials)
@@ -28,19 +29,35 @@ def _jsonable(value):
 
 
 class RunStats:
-    def __init__(self, crawler) -> None:
+    """Writes _runs/<run>.json when the crawl ends, and every SPAMCORPUS_RUNSTATS_INTERVAL seconds before
+    (with finish_reason null), so a killed run still leaves its drops counted up to its last save."""
+
+    def __init__(self, crawler, interval: float) -> None:
         self.crawler = crawler
         self.root = Path(crawler.settings.get("SPAMCORPUS_CORPUS_DIR"))
+        self.interval = interval
+        self.loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.get("SPAMCORPUS_CORPUS_DIR"):
             raise NotConfigured
-        ext = cls(crawler)
+        ext = cls(crawler, crawler.settings.getfloat("SPAMCORPUS_RUNSTATS_INTERVAL", 10.0))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    def spider_opened(self, spider) -> None:
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self._save, None)
+            self.loop.start(self.interval, now=False)
+
     def spider_closed(self, spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self._save(reason)
+
+    def _save(self, reason: str | None) -> None:
         settings = self.crawler.settings
         record = {
             "run_id": settings.get("SPAMCORPUS_RUN_ID"),

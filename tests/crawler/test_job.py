@@ -62,3 +62,17 @@ def test_adhoc_job(tmp_path):
     assert job.seeds == ["http://a.example/"] and job.max_pages == 3 and job.depth == 2
     with pytest.raises(JobError, match="cannot read job file"):
         load_job(tmp_path / "nope.toml")
+
+
+def test_sample_job_is_loopback_only_and_names_the_private_address_for_the_guard():
+    job = load_job(JOBS / "sample_web.toml")
+    assert job.allow_private_addresses and job.robots and job.depth == 4
+    # 10.0.0.1 is allowed by the host filter on purpose: the SSRF guard, not the filter, must refuse it
+    assert "10.0.0.1" in job.allowed_hosts
+    assert all(h.startswith(("127.", "10.")) for h in job.allowed_hosts)
+
+
+def test_page_limit_is_the_spiders_not_scrapys(tmp_path):
+    job = load_job(write(tmp_path, 'name = "j"\n[seeds]\nurls = ["http://a.example/"]\n[limits]\npages = 7\n'))
+    settings = job.scrapy_settings()
+    assert settings["SPAMCORPUS_MAX_PAGES"] == 7 and settings["CLOSESPIDER_PAGECOUNT"] == 0
