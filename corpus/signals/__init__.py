@@ -8,7 +8,7 @@ from corpus.signals.layout import make_part
 from corpus.signals.mentions import collect_mentions
 from corpus.signals.score import REPORT_AT, combine, guess_family, strengths
 
-DETECTOR_VERSION = "signals-1.1"  # bump when weights, lexicons or signals change
+DETECTOR_VERSION = "signals-1.2"  # bump when weights, lexicons or signals change
 
 __all__ = ["DETECTOR_VERSION", "Verdict", "score_document", "explain"]
 

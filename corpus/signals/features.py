@@ -16,8 +16,9 @@ from corpus.signals.mentions import Mention, digits_of
 # How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
 KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
                "email": 0.25, "url": 0.4, "handle": 0.7, "number": 0.5}
-# Title, head and tail are where spam puts its pitch around a borrowed tutorial.
-REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 1.0}
+# Title, head and tail are where spam puts its pitch around a borrowed tutorial; boilerplate (sidebars listing
+# other posts, site-wide footers) says little about what this page is.
+REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 0.4}
 MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
                    "line.me", "lin.ee", "qm.qq.com", "jq.qq.com", "u.wechat.com", "signal.me", "m.me",
                    "invite.viber.com", "open.kakao.com", "zalo.me", "discord.gg", "t.snapchat.com")
@@ -98,7 +99,7 @@ def family_strengths(doc: Doc) -> dict[str, float]:
 def kind_weight(doc: Doc, m: Mention) -> float:
     """How seller-like a contact is: free-mail addresses are, company ones not; phones are for support scams."""
     if m.kind == "email" and m.value.endswith(_FREEMAIL):
-        return 0.6
+        return 0.4
     if m.kind in ("phone", "number") and doc.top_family == "support_scam":
         return 0.9
     return KIND_WEIGHT.get(m.kind, 0.3)

@@ -21,6 +21,9 @@ _TOLL_FREE = re.compile(r"8(?:00|33|44|55|66|77|88)\)?[-. ]?\d{3}[-. ]?\d{4}(?!\
 _WHATSAPP_CUE = re.compile(r"whatsapp|wa\.me|\bwa\b|\bzap\b|wsp|واتساب|واتس")
 _WHATSAPP_WORDS = frozenset({"whatsapp", "wa", "wsp", "wpp", "zap", "واتساب", "واتس"})
 _DIGITS = re.compile(r"\d+")
+# A contact introduced as an example ("一般是这样写的：TG：x", "for example @x") is quoted, not offered.
+_EXAMPLE_CUE = re.compile(r"例如|示例|样本|样例|這樣寫|这样写|写法|寫法|for example|e\.g\.|such as|like this|"
+                          r"например|por ejemplo|por exemplo|ví dụ|contoh|例えば|예를 들어|zum beispiel|par exemple")
 _NOT_HANDLES = frozenset({"media", "import", "override", "param", "return", "returns", "author", "since", "property",
                           "staticmethod", "classmethod", "dataclass", "keyframes", "font-face", "supports", "charset",
                           "deprecated", "example", "types", "babel", "angular", "vue", "testing", "throws",
@@ -55,7 +58,8 @@ def _mention(kind: str, value: str, name: str, part: Part, pos: int) -> Mention:
     where = "boilerplate" if name == "boilerplate" else part.region(pos) if name == "text" else "title"
     if kind in ("phone", "number") and pos >= 0 and _WHATSAPP_CUE.search(part.norm, max(0, pos - 24), pos):
         kind = "whatsapp"  # "واتساب +971 ..." : a phone number offered for chat
-    return Mention(kind, value, where, name, pos, part.in_code(pos))
+    example = pos >= 0 and _EXAMPLE_CUE.search(part.norm, max(0, pos - 30), pos) is not None
+    return Mention(kind, value, where, name, pos, part.in_code(pos) or example)
 
 
 def collect_mentions(parts: dict[str, Part], contacts) -> list[Mention]:

@@ -223,6 +223,19 @@ def test_hard_negatives_stay_benign(title, text, lang):
     assert verdict(title, text, lang=lang).score < 0.5
 
 
+def test_contact_given_as_an_example_is_not_an_offer():
+    analysis = ("拆解一篇SEO垃圾文章", "这类文章开头讲概念，中间列步骤。文末的联系方式一般是这样写的：TG：data_hunter1352。"
+                "遇到这类文章请不要联系，更不要付款。")
+    assert signals_of(*analysis)["contact_at_edge"] == 0
+    assert verdict(*analysis, lang="zh").score < 0.5
+
+
+def test_sidebar_terms_do_not_make_a_contact_page_spam():
+    sidebar = "相关帖子：美国实体卡现货 / 海外esim购买 / 接码平台推荐 / 流量卡批发 / 香港卡办理"
+    page = ("联系我们", "欢迎加入机器人社团。新生交流群：QQ群 546481162\n事务联系邮箱：club678@163.com")
+    assert verdict(*page, lang="zh", boilerplate=sidebar).score < 0.5
+
+
 def test_the_same_tutorial_wrapped_in_spam_is_spam():
     plain = verdict("手机怎么开通eSIM", TUTORIAL, lang="zh")
     wrapped = verdict("手机怎么开通eSIM", "【海外esim 实体卡 现货 飞机@esim2046】\n" + TUTORIAL
