@@ -1,4 +1,4 @@
-"""`spamcorpus release`: build a versioned dataset release (the default), `release verify DIR`, `release diff OLD NEW`."""
+"""`spamcorpus release`: build a versioned dataset release (default), `release verify DIR`, `release diff OLD NEW`."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,10 @@ import click
 
 _BUILD_OPTIONS = [
     click.option("--name", help="Release name (letters, digits, . _ -): the folder under --out."),
-    click.option("--version", "version_", metavar="X.Y.Z", help="Semantic version; an existing one is never overwritten."),
-    click.option("--corpus", "corpus_dir", default="datasets/corpus", show_default=True, type=click.Path(file_okay=False)),
+    click.option("--version", "version_", metavar="X.Y.Z",
+                 help="Semantic version; an existing one is never overwritten."),
+    click.option("--corpus", "corpus_dir", default="datasets/corpus", show_default=True,
+                 type=click.Path(file_okay=False)),
     click.option("--annotations", "annotations_dir", default="datasets/annotations", show_default=True,
                  type=click.Path(file_okay=False), help="One folder per Label Studio project (spamcorpus pull)."),
     click.option("--out", "out_dir", default="datasets/releases", show_default=True, type=click.Path(file_okay=False)),

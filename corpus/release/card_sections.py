@@ -178,6 +178,7 @@ def _splits(s: dict[str, Any]) -> str:
     plats = ", ".join(f"`{k}`" for k in sorted(g["shared_platforms"]))
     frac = ", ".join(f"{k} {v}" for k, v in g["fractions"].items())
     actual = ", ".join(f"{k} {_pct(v['rows'], s['rows'])}" for k, v in s["splits"].items())
+    warnings = "".join(f"\n**Warning:** {w}." for w in s["warnings"])
     return f"""## Splits without leakage
 
 Documents that share a campaign, a contact handle (kinds: {', '.join(g['handle_kinds'])}) or a site are
@@ -185,9 +186,10 @@ joined into one group (union-find), and every group lies in exactly one split, s
 site crosses splits ({g['crossing_keys']} crossing keys at build time). A site is the host without `www.`,
 or on shared platforms the host plus the account part of the URL path (platforms: {plats}).
 Groups are assigned whole, largest first, each to the split where it least increases a chi-square distance
-between the counts and the target fractions, per family × language stratum and overall; seeded ({g['seed']}). {g['groups']} groups; the largest holds {g['largest_group']} documents
+between the counts and the target fractions, per family × language stratum and overall; seeded
+({g['seed']}). {g['groups']} groups; the largest holds {g['largest_group']} documents
 ({_pct(g['largest_group'], s['rows'])}). Target fractions: {frac}; actual: {actual}.
-{"".join(chr(10) + "**Warning:** " + w + "." for w in s["warnings"])}
+{warnings}
 """
 
 

@@ -116,7 +116,7 @@ def unreadable_data_files(root: Path) -> list[str]:
     broken = []
     for path in sorted((root / "data").glob("*.parquet")):
         try:
-            pq.ParquetFile(path).schema_arrow
+            _ = pq.ParquetFile(path).schema_arrow
         except (pa.ArrowException, OSError) as exc:
             broken.append(f"unreadable data file {path.relative_to(root).as_posix()}: {exc}")
     return broken

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import duckdb
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -18,10 +17,10 @@ from corpus.cli import main
 from corpus.release.build import ReleaseConfig, build_release
 from corpus.release.inputs import ReleaseError
 from corpus.release.manifest import MANIFEST
-from corpus.release.resolve import LabelPolicy
 from corpus.release.splits import SHARED_PLATFORMS
 from corpus.release.verify import verify_release
-from tests.corpus.test_release_fixtures import annotate, corpus_rows, write_corpus
+from tests.corpus.test_release_fixtures import (HANDLES_SQL, annotate, card_and_croissant, corpus_rows,
+                                                crossing_in_duckdb, duckdb_release, load_everywhere, write_corpus)
 
 # the Hugging Face libraries must never reach for the network in tests
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -84,20 +83,13 @@ def test_labels_are_the_resolved_ones(built):
 
 
 def test_no_campaign_handle_or_site_crosses_splits_in_duckdb(built):
-    data = str(built["path"] / "data")
-    con = duckdb.connect()
-    con.execute(f"""CREATE VIEW r AS SELECT *, regexp_extract(filename, '([a-z]+)-\\d+-of', 1) AS split
-                    FROM read_parquet('{data}/*.parquet', filename=true)""")
+    assert crossing_in_duckdb(built["path"]) == {"campaign_id": [], "site": [], "handle": []}
+    con = duckdb_release(built["path"])
     assert con.execute("SELECT count(DISTINCT split) FROM r").fetchone()[0] == 3
-    for key in ("campaign_id", "site"):
-        crossing = con.execute(f"SELECT {key} FROM r GROUP BY {key} HAVING count(DISTINCT split) > 1").fetchall()
-        assert crossing == [], key
-    handles = """SELECT c.kind, c.value, split FROM (SELECT unnest(contacts) AS c, split FROM r)
-                 WHERE c.kind <> 'url'"""
-    assert con.execute(f"SELECT kind, value FROM ({handles}) GROUP BY ALL HAVING count(DISTINCT split) > 1").fetchall() == []
     # the checks bite: campaigns, handles and sites are shared by many documents in this corpus
     assert con.execute("SELECT max(n) FROM (SELECT count(*) n FROM r GROUP BY campaign_id)").fetchone()[0] >= 4
-    assert con.execute(f"SELECT max(n) FROM (SELECT count(*) n FROM ({handles}) GROUP BY kind, value)").fetchone()[0] >= 3
+    assert con.execute(f"SELECT max(n) FROM (SELECT count(*) n FROM ({HANDLES_SQL}) GROUP BY kind, value)"
+                       ).fetchone()[0] >= 3
     assert con.execute("SELECT max(n) FROM (SELECT count(*) n FROM r GROUP BY site)").fetchone()[0] >= 2
     # hosts that are not shared platforms never cross splits either; github.com accounts are separate sites
     hosts = con.execute("SELECT host FROM r GROUP BY host HAVING count(DISTINCT split) > 1").fetchall()
@@ -108,23 +100,13 @@ def test_no_campaign_handle_or_site_crosses_splits_in_duckdb(built):
 def test_loads_with_pyarrow_duckdb_and_hugging_face_datasets(built, tmp_path):
     import datasets
 
-    path = built["path"]
-    stats = json.loads((path / "stats.json").read_text())
-    counts = {split: s["rows"] for split, s in stats["splits"].items()}
-    for split, n in counts.items():
-        assert pq.read_table(path / f"data/{split}-00000-of-00001.parquet").num_rows == n
-        assert duckdb.execute(f"SELECT count(*) FROM '{path}/data/{split}-*.parquet'").fetchone()[0] == n
-    loaded = datasets.load_dataset("parquet", data_dir=str(path), cache_dir=str(tmp_path / "hf1"))
-    assert {k: v.num_rows for k, v in loaded.items()} == counts
-    row = loaded["train"][0]
-    assert set(row) >= {"text", "title", "url", "host", "lang", "contacts", "campaign_id", "family", "verdict",
-                        "n_annotators", "agreement", "label_source"}
-    # the folder as a Hub-style repository: the card's configs and features drive the loader
-    as_repo = datasets.load_dataset(str(path), cache_dir=str(tmp_path / "hf2"))
-    assert {k: v.num_rows for k, v in as_repo.items()} == counts
-    assert as_repo["test"].features["contacts"] == datasets.List({"kind": datasets.Value("string"),
-                                                                 "value": datasets.Value("string"),
-                                                                 "where": datasets.Value("string")})
+    load_everywhere(built["path"], tmp_path)
+    loaded = datasets.load_dataset(str(built["path"]), cache_dir=str(tmp_path / "hf-repo"))
+    assert set(loaded["train"][0]) >= {"text", "title", "url", "host", "lang", "contacts", "campaign_id", "family",
+                                       "verdict", "n_annotators", "agreement", "label_source"}
+    assert loaded["test"].features["contacts"] == datasets.List({"kind": datasets.Value("string"),
+                                                                "value": datasets.Value("string"),
+                                                                "where": datasets.Value("string")})
 
 
 def test_card_parses_with_huggingface_hub(built):
@@ -153,17 +135,13 @@ def test_croissant_validates_and_reads_with_mlcroissant(built):
     import mlcroissant as mlc
 
     path = built["path"]
-    dataset = mlc.Dataset(jsonld=path / "croissant.json")
-    assert not dataset.metadata.issues.errors
-    stats = json.loads((path / "stats.json").read_text())
-    doc = json.loads((path / "croissant.json").read_text())
-    assert {r["@id"] for r in doc["recordSet"]} == set(stats["splits"])
-    records = list(dataset.records("test"))
-    assert len(records) == stats["splits"]["test"]["rows"]
+    card_and_croissant(path)
+    records = list(mlc.Dataset(jsonld=path / "croissant.json").records("test"))
     assert {r["test/verdict"] for r in records} == {b"spam", b"benign"}
     contacts = [c for r in records for c in r["test/contacts"]]
-    assert contacts and all(c["test/contacts/where"] == b"text" and c["test/contacts/kind"] in (b"telegram", b"whatsapp")
-                            for c in contacts)
+    assert contacts and all(c["test/contacts/where"] == b"text"
+                            and c["test/contacts/kind"] in (b"telegram", b"whatsapp") for c in contacts)
+    doc = json.loads((path / "croissant.json").read_text())
     objects = [d for d in doc["distribution"] if d["@type"] == "cr:FileObject"]
     assert len(objects) == 3 and all(len(o["sha256"]) == 64 for o in objects)
 
@@ -328,7 +306,8 @@ def test_bad_inputs_give_clear_errors(built, tmp_path):
     broken = tmp_path / "annotations/main"
     broken.mkdir(parents=True)
     (broken / "annotations.parquet").write_bytes(b"not parquet at all")
-    out = runner.invoke(main, ["release", "--name", "x", "--version", "1.0.0", "--corpus", str(built["root"] / "corpus"),
+    out = runner.invoke(main, ["release", "--name", "x", "--version", "1.0.0",
+                               "--corpus", str(built["root"] / "corpus"),
                                "--annotations", str(tmp_path / "annotations"), "--out", str(tmp_path / "out")])
     assert out.exit_code == 1 and "cannot read annotations" in out.output and "Traceback" not in out.output
     for args, message in ((["--fractions", "0.5,0.5"], "three numbers"), (["--fractions", "0.5,0.5,0.5"], "sum to 1"),

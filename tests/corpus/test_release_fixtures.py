@@ -256,3 +256,71 @@ def test_fixture_corpus_is_what_the_release_tests_assume(tmp_path):
     assert len(hosts["spam-hub.example"]) == len(FAMILY_SENTENCES)    # a site spans campaigns and families
     store = write_corpus(tmp_path / "corpus", rows)
     assert store.read(columns=["doc_id"]).num_rows == len(rows)
+
+
+# -- what a release's consumers do, shared by the release tests -------------------------------------------
+def split_counts(path: Path) -> dict[str, int]:
+    import json
+
+    return {k: v["rows"] for k, v in json.loads((path / "stats.json").read_text())["splits"].items()}
+
+
+def duckdb_release(path: Path):
+    """A DuckDB connection with view `r`: every row of the release plus its split (from the file name)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"""CREATE VIEW r AS SELECT *, regexp_extract(filename, '([a-z]+)-\\d+-of', 1) AS split
+                    FROM read_parquet('{path / "data"}/*.parquet', filename=true)""")
+    return con
+
+
+HANDLES_SQL = """SELECT c.kind, c.value, split FROM (SELECT unnest(contacts) AS c, split FROM r)
+                 WHERE c.kind <> 'url'"""
+
+
+def crossing_in_duckdb(path: Path) -> dict[str, list]:
+    """Campaigns, sites and contact handles found in more than one split, computed by DuckDB alone."""
+    con = duckdb_release(path)
+    out = {key: con.execute(f"SELECT {key} FROM r GROUP BY {key} HAVING count(DISTINCT split) > 1").fetchall()
+           for key in ("campaign_id", "site")}
+    out["handle"] = con.execute(f"SELECT kind, value FROM ({HANDLES_SQL}) GROUP BY ALL "
+                                "HAVING count(DISTINCT split) > 1").fetchall()
+    return out
+
+
+def load_everywhere(path: Path, cache: Path) -> None:
+    """pyarrow, DuckDB and Hugging Face datasets (data_dir and Hub-style folder) read the split row counts."""
+    import datasets
+    import duckdb
+    import pyarrow.dataset as pads
+
+    counts = split_counts(path)
+    for split, n in counts.items():
+        assert pads.dataset([str(p) for p in sorted((path / "data").glob(f"{split}-*.parquet"))]).count_rows() == n
+        assert duckdb.execute(f"SELECT count(*) FROM '{path}/data/{split}-*.parquet'").fetchone()[0] == n
+    loaded = datasets.load_dataset("parquet", data_dir=str(path), cache_dir=str(cache / "hf-parquet"))
+    assert {k: v.num_rows for k, v in loaded.items()} == counts
+    as_repo = datasets.load_dataset(str(path), cache_dir=str(cache / "hf-repo"))
+    assert {k: v.num_rows for k, v in as_repo.items()} == counts
+
+
+def card_and_croissant(path: Path) -> dict:
+    """The card parses with huggingface_hub and matches the files; Croissant validates and reads every split."""
+    import json
+
+    import mlcroissant as mlc
+    from huggingface_hub import DatasetCard
+
+    counts = split_counts(path)
+    data = DatasetCard.load(path / "README.md").data.to_dict()
+    assert {s["name"]: s["num_examples"] for s in data["dataset_info"]["splits"]} == counts
+    assert sorted(f["split"] for f in data["configs"][0]["data_files"]) == sorted(counts)
+    dataset = mlc.Dataset(jsonld=path / "croissant.json")
+    assert not dataset.metadata.issues.errors
+    for split, n in counts.items():
+        assert sum(1 for _ in dataset.records(split)) == n
+    doc = json.loads((path / "croissant.json").read_text())
+    files = sorted(p.relative_to(path).as_posix() for p in (path / "data").glob("*.parquet"))
+    assert sorted(d["contentUrl"] for d in doc["distribution"] if d["@type"] == "cr:FileObject") == files
+    return data
