@@ -18,7 +18,7 @@ KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line
                "email": 0.25, "url": 0.4, "handle": 0.7, "number": 0.5}
 # Title, head and tail are where spam puts its pitch around a borrowed tutorial; boilerplate (sidebars listing
 # other posts, site-wide footers) says little about what this page is.
-REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 0.4}
+REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 0.2}
 MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
                    "line.me", "lin.ee", "qm.qq.com", "jq.qq.com", "u.wechat.com", "signal.me", "m.me",
                    "invite.viber.com", "open.kakao.com", "zalo.me", "discord.gg", "t.snapchat.com")
