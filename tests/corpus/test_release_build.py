@@ -175,8 +175,42 @@ def test_tampering_fails_verify(built, tmp_path):
         assert out.exit_code == 1 and "failed verification" in out.output, (name, out.output)
     assert any("checksum mismatch: data/test-00000-of-00001.parquet" in p
                for p in verify_release(tmp_path / "flipped-byte").problems)
+    # a forger who also rewrites the manifest is caught by the card, Croissant and data checks
+    from corpus.release.manifest import write_manifest
+
+    stats = json.loads((built["path"] / "stats.json").read_text())
+    lies = {
+        "card rows": lambda p: (p / "README.md").write_text((p / "README.md").read_text().replace(
+            f"num_examples: {stats['splits']['test']['rows']}", "num_examples: 999"), encoding="utf-8"),
+        "card yaml": lambda p: (p / "README.md").write_text((p / "README.md").read_text().replace(
+            "license: other", "license: [other"), encoding="utf-8"),
+        "croissant": lambda p: _flip(p / "data/validation-00000-of-00001.parquet"),
+        "leak": lambda p: _move_one_row(p),
+    }
+    expected = {"card rows": "README.md says test has 999 rows", "card yaml": "not valid YAML",
+                "croissant": "croissant.json checksum mismatch", "leak": "is in splits"}
+    for name, lie in lies.items():
+        copy = tmp_path / name.replace(" ", "-")
+        shutil.copytree(built["path"], copy)
+        lie(copy)
+        write_manifest(copy)
+        problems = verify_release(copy).problems
+        assert any(expected[name] in p for p in problems), (name, problems)
     ok = runner.invoke(main, ["release", "verify", str(built["path"])])
     assert ok.exit_code == 0 and "OK" in ok.output
+
+
+def _move_one_row(path: Path) -> None:
+    """Copy a train row into test (same campaign, handles and site now in two splits), fixing every count."""
+    import pyarrow as pa
+
+    train, test = path / "data/train-00000-of-00001.parquet", path / "data/test-00000-of-00001.parquet"
+    moved = pa.concat_tables([pq.read_table(test), pq.read_table(train).slice(0, 1)])
+    pq.write_table(moved, test)
+    stats = json.loads((path / "stats.json").read_text())
+    stats["splits"]["test"]["rows"] += 1
+    stats["rows"] += 1
+    (path / "stats.json").write_text(json.dumps(stats))
 
 
 def _flip(path: Path) -> None:
