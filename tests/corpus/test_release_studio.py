@@ -41,7 +41,9 @@ def studio_server(request, tmp_path_factory):
         studio.studio_executable()
     except studio.StudioNotConfigured as exc:
         pytest.fail(f"{exc} (the studio tests need Label Studio: `make studio-venv`)")
-    template = _template(Path(request.config.cache.mkdir("spamcorpus-studio-template")))
+    cache = getattr(request.config, "cache", None)   # absent under -p no:cacheprovider: then once per run
+    template = _template(Path(cache.mkdir("spamcorpus-studio-template")) if cache
+                         else tmp_path_factory.mktemp("studio-template"))
     data = studio.copy_data_dir(template, tmp_path_factory.mktemp("studio") / "data")
     status = studio.start(data, port=studio.free_port(), timeout=300)
     try:
