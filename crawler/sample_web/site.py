@@ -94,6 +94,12 @@ class SampleWeb:
     def by_url(self) -> dict[str, PageTruth]:
         return dict(self._truth)
 
+    def by_doc_id(self) -> dict[str, PageTruth]:
+        """Row pages keyed by the doc_id their corpus row gets (to join truth with a crawled corpus)."""
+        from corpus.ids import doc_id
+
+        return {doc_id(t.url): t for t in self.pages()}
+
     def expected_drops(self) -> Counter:
         """How many distinct URLs should be dropped, by reason (off-site and redirects excluded)."""
         return Counter(t.expect for t in self._truth.values() if t.expect not in (ROW, "redirect", "meta"))

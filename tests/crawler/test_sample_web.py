@@ -268,6 +268,39 @@ def test_job_targets_the_running_server():
         assert f":{server.port}/" in server.job_toml() and ":8642/" not in server.job_toml()
 
 
+def test_serve_cli_prints_base_urls_and_stops_on_sigterm():
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).with_name("spamcorpus")
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    proc = subprocess.Popen([str(cli), "sample-web", "serve", "--port", "0", "--slow-delay", "0"],
+                            stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stdout.readline()
+        port = int(re.search(r"port (\d+)", first).group(1))
+        urls = [proc.stdout.readline().strip() for _ in range(6)]
+        assert urls == [f"http://127.0.0.{i}:{port}/" for i in range(2, 8)]
+        assert _get("127.0.0.3", port, "/")[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0 and "stopped" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_truth_joins_a_corpus_by_doc_id(web):
+    from corpus.ids import doc_id
+
+    joined = web.by_doc_id()
+    assert len(joined) == len(web.pages())
+    t = next(iter(joined.values()))
+    assert joined[doc_id(t.url)] is t
+
+
 def test_export_writes_pages_and_truth(tmp_path, web):
     counts = export_site(web, tmp_path / "site")
     lines = (tmp_path / "site" / "truth.jsonl").read_text(encoding="utf-8").splitlines()
