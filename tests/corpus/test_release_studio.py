@@ -19,22 +19,22 @@ from tests.corpus.test_release_fixtures import (card_and_croissant, corpus_rows,
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-pytestmark = [pytest.mark.slow, pytest.mark.studio, pytest.mark.xdist_group("release-studio")]
+# one worker runs every Label Studio test (as tests/annotate does): two servers at once crowd 2 cores
+pytestmark = [pytest.mark.slow, pytest.mark.studio, pytest.mark.xdist_group("studio")]
 PROJECT = "release round trip"           # not a safe folder name: pull stores it under a slug
 
 
-def _template(cache_dir: Path) -> Path:
-    """An initialised Label Studio data dir, made once (about 20-80 s) and kept in pytest's cache."""
+def _label_studio_version() -> str:
     from annotate import studio
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / "lock", "a+") as lock:   # xdist workers may both ask for it
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return studio.initialise_template(cache_dir / "template", timeout=300)
+    found = sorted(studio.studio_venv().glob("lib/python*/site-packages/label_studio-*.dist-info"))
+    return found[-1].name.split("-")[1] if found else "unknown"
 
 
 @pytest.fixture(scope="module")
 def studio_server(request, tmp_path_factory):
+    """A server started from a copy of an initialised data dir. The template is the one tests/annotate keeps
+    in pytest's cache (same key, same lock), so Label Studio's slow first start happens once per machine."""
     from annotate import studio
 
     try:
@@ -42,8 +42,11 @@ def studio_server(request, tmp_path_factory):
     except studio.StudioNotConfigured as exc:
         pytest.fail(f"{exc} (the studio tests need Label Studio: `make studio-venv`)")
     cache = getattr(request.config, "cache", None)   # absent under -p no:cacheprovider: then once per run
-    template = _template(Path(cache.mkdir("spamcorpus-studio-template")) if cache
-                         else tmp_path_factory.mktemp("studio-template"))
+    root = (Path(cache.mkdir(f"label-studio-template-{_label_studio_version()}")) if cache
+            else tmp_path_factory.mktemp("studio-template"))
+    with open(root / "lock", "a+") as lock:           # xdist workers may both ask for it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        template = studio.initialise_template(root / "data", timeout=300)
     data = studio.copy_data_dir(template, tmp_path_factory.mktemp("studio") / "data")
     status = studio.start(data, port=studio.free_port(), timeout=300)
     try:
