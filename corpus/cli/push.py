@@ -1,0 +1,82 @@
+"""`spamcorpus push`: corpus rows to a Label Studio project as tasks with the detector's pre-annotations."""
+from __future__ import annotations
+
+import click
+
+from annotate.selection import STRATA  # stdlib only: keeps --help fast
+from corpus.labels import FAMILIES
+
+
+@click.command()
+@click.option("--project", required=True, help="Project title (created if missing, found by title otherwise).")
+@click.option("--corpus", "corpus_dir", default="datasets/corpus", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", default="datasets/annotations", show_default=True, type=click.Path(file_okay=False),
+              help="Annotations root (the push ledger goes to OUT/<project>/).")
+@click.option("--min-score", type=click.FloatRange(0, 1), help="Only rows with spam_score >= this.")
+@click.option("--max-score", type=click.FloatRange(0, 1), help="Only rows with spam_score <= this.")
+@click.option("--family", "families", multiple=True, type=click.Choice(FAMILIES), help="Only these family guesses.")
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("--host", "hosts", multiple=True, help="Only these hosts (repeatable).")
+@click.option("--per-campaign", type=click.IntRange(min=1), help="At most K diverse rows per campaign.")
+@click.option("--sample", type=click.IntRange(min=1), help="Select N rows in all (stratified, seeded).")
+@click.option("--stratify", default="family_guess", show_default=True,
+              help=f"Comma list of strata for --sample: {', '.join(STRATA)}.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--overlap", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Fraction of tasks given to more than one annotator (for agreement).")
+@click.option("--overlap-annotators", default=2, show_default=True, type=click.IntRange(2, 20))
+@click.option("--studio-dir", default="datasets/studio", show_default=True, type=click.Path(file_okay=False),
+              help="Local studio data (used unless LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY are set).")
+def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts, per_campaign, sample, stratify,
+         seed, batch_size, overlap, overlap_annotators, studio_dir):
+    """Create or find PROJECT and add the selected rows not yet in it (re-running adds nothing)."""
+    import sys
+    from pathlib import Path
+
+    from annotate.connection import connect
+    from annotate.errors import StudioError
+    from annotate.push import PushOptions, push as run_push
+    from annotate.selection import Selection, SelectionError
+    from corpus.store import StoreError
+
+    try:
+        selection = Selection(min_score=min_score, max_score=max_score, families=tuple(families),
+                              langs=tuple(langs), hosts=tuple(hosts), per_campaign=per_campaign, sample=sample,
+                              stratify=tuple(s.strip() for s in stratify.split(",") if s.strip()), seed=seed)
+        options = PushOptions(project=project, corpus_dir=Path(corpus_dir), out_root=Path(out), selection=selection,
+                              batch_size=batch_size, overlap_fraction=overlap, overlap_annotators=overlap_annotators)
+        client = connect(Path(studio_dir))
+        bar = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=total, label="pushing", show_pos=True, file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+
+        try:
+            report = run_push(client, options, progress=progress)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    except (StudioError, SelectionError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_push(report, project))
+
+
+def format_push(report, project: str) -> str:
+    state = "created" if report.project_created else "found"
+    lines = [f"project {project!r}: id {report.project_id} ({state}), model version {report.model_version}"]
+    grouping = f"{report.campaigns} campaigns" if report.campaigns_assigned else \
+        "no campaign assignment: each row is its own campaign"
+    lines.append(f"corpus rows {report.corpus_rows}; selected {report.selected} ({grouping}); "
+                 f"already in the project {report.already_pushed}")
+    rate = f", {report.pushed / report.seconds:.0f} tasks/s" if report.pushed and report.seconds else ""
+    lines.append(f"pushed {report.pushed} tasks in {report.batches} batches ({report.seconds:.1f} s{rate})")
+    if report.recovered:
+        lines.append(f"recorded {report.recovered} tasks left on the server by an interrupted push")
+    if report.dropped:
+        lines.append("not selected: " + ", ".join(f"{k} {v}" for k, v in sorted(report.dropped.items())))
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""Row -> task: plain-text display only, the label vocabulary, pre-annotations at the right offsets."""
+import xml.etree.ElementTree as ET
+
+from hypothesis import given, settings, strategies as st
+
+from annotate.results import parse_result
+from annotate.tasks import contact_spans, label_config, predicted_verdict, row_to_task
+from corpus.labels import FAMILIES, SPAN_LABELS, VERDICTS
+from tests.conftest import make_row
+
+SPAM_TEXT = "办理香港eSIM请联系 Telegram：@esim1088 📱 或者打开 t.me/esim1088，当天发货。Order now!"
+
+
+def _choices(root, name):
+    tag = next(e for e in root.iter() if e.get("name") == name)
+    return tuple(c.get("value") for c in tag)
+
+
+def test_labeling_config_vocabulary_matches_corpus_labels():
+    root = ET.fromstring(label_config())
+    assert _choices(root, "verdict") == VERDICTS
+    assert _choices(root, "family") == FAMILIES
+    assert _choices(root, "spans") == SPAN_LABELS
+
+
+def test_labeling_config_shows_crawled_fields_as_plain_text_only():
+    root = ET.fromstring(label_config())
+    tags = {e.tag for e in root.iter()}
+    assert not tags & {"HyperText", "HyperTextLabels", "Html", "Iframe", "Image"}
+    shown = {e.get("value") for e in root.iter("Text")}
+    assert shown == {"$title", "$url", "$lang", "$text"}
+    # the family question is only shown once the verdict is spam
+    family_view = next(v for v in root.iter("View") if any(c.get("name") == "family" for c in v))
+    assert (family_view.get("visibleWhen"), family_view.get("whenChoiceValue")) == ("choice-selected", "spam")
+
+
+def test_task_carries_doc_id_and_fields_the_config_shows():
+    row = make_row("http://shop.example/p/1", SPAM_TEXT, title="<b>eSIM</b>", score=0.91, family="telecom_sim",
+                   lang="zh")
+    task = row_to_task(row, campaign_id="c-1", extra={"push_batch": "b1"})
+    data = task["data"]
+    assert data["doc_id"] == row["doc_id"]
+    assert (data["title"], data["url"], data["lang"], data["text"]) == ("<b>eSIM</b>", row["final_url"], "zh", SPAM_TEXT)
+    assert (data["campaign_id"], data["push_batch"]) == ("c-1", "b1")
+    assert "id" not in task  # Label Studio ignores imported ids: doc_id in data is the key
+
+
+def test_prediction_verdict_score_family_and_contact_spans():
+    row = make_row("http://shop.example/p/1", SPAM_TEXT, score=0.91, family="telecom_sim")
+    (pred,) = row_to_task(row)["predictions"]
+    assert pred["model_version"] == row["detector_version"] and pred["score"] == 0.91
+    labels = parse_result(pred["result"])
+    assert (labels.verdict, labels.family) == ("spam", "telecom_sim")
+    assert [s["text"] for s in labels.spans] == ["@esim1088", "t.me/esim1088"]
+    for span in labels.spans:  # offsets are into the text the annotator sees (code points, past the emoji)
+        assert SPAM_TEXT[span["start"]:span["end"]] == span["text"]
+    assert labels.problems == []
+
+
+def test_benign_prediction_has_no_family():
+    row = make_row("http://blog.example/a", "A recipe for bread.", score=0.2, family="other")
+    labels = parse_result(row_to_task(row)["predictions"][0]["result"])
+    assert (labels.verdict, labels.family, labels.spans) == ("benign", None, [])
+
+
+def test_decision_point():
+    assert predicted_verdict(0.5) == "spam" and predicted_verdict(0.4999) == "benign"
+
+
+handles = st.from_regex(r"[a-z][a-z0-9]{4,10}", fullmatch=True)
+filler = st.text(alphabet=st.sampled_from(list("abc 的是在了，。 📱\n")), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(filler, handles), min_size=1, max_size=4), filler)
+def test_contact_spans_point_at_their_text_and_never_overlap(parts, tail):
+    text = "".join(f"{pre} Telegram: @{h} " for pre, h in parts) + tail
+    spans = contact_spans(text)
+    assert spans, text
+    last = -1
+    for span in spans:
+        assert text[span["start"]:span["end"]] == span["text"]
+        assert span["start"] >= last and span["label"] == "contact"
+        last = span["end"]
