@@ -14,7 +14,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from corpus.campaigns.config import CampaignConfig
-from corpus.campaigns.minhash import estimated_jaccard
 
 Rows = Callable[[np.ndarray], np.ndarray]  # positions -> (k, num_perm) signatures
 
@@ -52,12 +51,23 @@ def minhash_edges(band_column: Callable[[int], np.ndarray], indexed: np.ndarray,
             pending, cand = pending[valid], cand[valid]
             if pending.size == 0:
                 break
-            ok = estimated_jaccard(signature_rows(pos[pending]), signature_rows(pos[cand])) >= config.threshold
+            ok = _verified(pos[pending], pos[cand], signature_rows, config)
             out.append(np.stack([pos[pending[ok]], pos[cand[ok]]], axis=1))
             pending = pending[~ok]
     if not out:
         return np.empty((0, 2), np.int64)
     return np.unique(np.concatenate(out).astype(np.int64), axis=0)
+
+
+def _verified(a: np.ndarray, b: np.ndarray, signature_rows: Rows, config: CampaignConfig,
+              chunk: int = 16384) -> np.ndarray:
+    """Estimated Jaccard of each pair (a[i], b[i]) >= threshold, in chunks so memory stays flat."""
+    need = int(np.ceil(config.threshold * config.num_perm - 1e-9))  # equal minimums needed
+    ok = np.empty(a.size, bool)
+    for lo in range(0, a.size, chunk):
+        equal = np.count_nonzero(signature_rows(a[lo:lo + chunk]) == signature_rows(b[lo:lo + chunk]), axis=1)
+        ok[lo:lo + chunk] = equal >= need
+    return ok
 
 
 def link_keys(contacts: list[dict] | None, spam_score: float, config: CampaignConfig,

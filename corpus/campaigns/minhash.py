@@ -43,9 +43,10 @@ def _ngrams(flat: np.ndarray, lengths: np.ndarray, k: int, salt: np.uint64) -> t
             h *= _MUL
             h += flat[j:j + width]
         h ^= salt
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        doc_of = np.repeat(np.arange(lengths.size), lengths)[:width]
-        ok = np.arange(width) + k <= (starts + lengths)[doc_of]
+        # a window starting in the last k-1 positions before a document's end crosses into the next one
+        bad = (np.cumsum(lengths)[:, None] - np.arange(1, k)[None, :]).ravel()
+        ok = np.ones(width, bool)
+        ok[bad[(bad >= 0) & (bad < width)]] = False
         grams = _mix(h[ok])
     else:
         grams = np.empty(0, np.uint64)
@@ -89,14 +90,11 @@ def _no_space_share(cps: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 
 def _word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """xxh3 of every word (texts are normalised: single spaces). Two C-level maps per text, no Python
-    loop over words: ~18 us for 300 words, 10x less than a generator expression."""
-    parts, counts = [], np.empty(len(texts), np.int64)
-    for i, text in enumerate(texts):
-        words = text.encode("utf-8").split(b" ")
-        counts[i] = len(words)
-        parts.append(np.fromiter(map(xxhash.xxh3_64_intdigest, words), np.uint64, len(words)))
-    return (np.concatenate(parts) if parts else np.empty(0, np.uint64)), counts
+    """xxh3 of every word (texts are normalised: single spaces), all texts in one C-level map: ~50 ns
+    a word, 10x less than a generator expression."""
+    counts = np.fromiter((t.count(" ") + 1 for t in texts), np.int64, len(texts))
+    words = " ".join(texts).encode("utf-8").split(b" ")
+    return np.fromiter(map(xxhash.xxh3_64_intdigest, words), np.uint64, len(words)), counts
 
 
 def _digest(flat: np.ndarray, counts: np.ndarray, config: CampaignConfig) -> np.ndarray:
@@ -121,7 +119,7 @@ def signatures_of_normalized(normalized: list[str], config: CampaignConfig) -> t
     by_char = indexed & (_no_space_share(cps, bounds) >= config.cjk_share)
     char_docs = np.flatnonzero(by_char)
     if char_docs.size:
-        flat = cps[np.repeat(by_char, lengths)].astype(np.uint64)
+        flat = (cps if by_char.all() else cps[np.repeat(by_char, lengths)]).astype(np.uint64)
         grams, counts = _ngrams(flat, lengths[char_docs], config.char_ngram, _CHAR_SALT)
         sig[char_docs] = _digest(grams, counts, config)
     word_docs = np.flatnonzero(indexed & ~by_char)

@@ -64,7 +64,12 @@ def assign_campaigns(root: str | os.PathLike[str], config: CampaignConfig | None
     store = open_corpus(root)
     cdir = st.campaigns_dir(root)
     with st.run_lock(cdir):
-        state = st.load_state(cdir)
+        try:
+            state = st.load_state(cdir)
+        except CampaignError:
+            if not full:
+                raise
+            state = None  # a full recompute rebuilds a damaged state (its merge history is lost with it)
         # without explicit settings a corpus keeps the ones it was grouped with
         cfg = config or (CampaignConfig.from_dict(state["config"]) if state else CampaignConfig())
         st.remove_unreferenced(cdir, state)
@@ -111,7 +116,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
         at = 0
         for line, entry in enumerate(new_entries, start=first_line):
             row = 0
-            for batch in pq.ParquetFile(root / entry["shard"]).iter_batches(batch_size, columns=READ_COLUMNS):
+            for batch in _batches(root, entry["shard"], batch_size):
                 k = batch.num_rows
                 if at + k > n_new:
                     raise CampaignError(f"shard {entry['shard']} holds more rows than its manifest line says")
@@ -193,6 +198,14 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
         summary["multi_doc_campaigns"], [tuple(x) for x in summary["largest"]], len(m_edges), len(c_edges),
         sum(1 for m in merges if m["event"] == "merged"), not_indexed, dict(sorted(skipped.items())),
         generation, time.perf_counter() - started, {k: round(v, 3) for k, v in timings.items()})
+
+
+def _batches(root: Path, shard: str, batch_size: int):
+    """Record batches of a committed shard; an unreadable one is a clear error, not a traceback."""
+    try:
+        yield from pq.ParquetFile(root / shard).iter_batches(batch_size, columns=READ_COLUMNS)
+    except (OSError, pa.ArrowException) as exc:
+        raise CampaignError(f"cannot read committed shard {shard}: {exc}") from exc
 
 
 def _anchor_table(anchors: dict[str, int], all_seq: np.ndarray) -> pa.Table:

@@ -113,7 +113,8 @@ def load_state(cdir: Path) -> dict[str, Any] | None:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # state.json is only ever renamed into place whole
-        raise CampaignError(f"unreadable campaign state {path}: {exc}") from exc
+        raise CampaignError(f"unreadable campaign state {path}: {exc}; "
+                            "run `spamcorpus campaigns --full` to rebuild it") from exc
     if state.get("format") != STATE_FORMAT:
         raise CampaignError(f"campaign state {path} has format {state.get('format')!r}, expected {STATE_FORMAT}; "
                             "run `spamcorpus campaigns --full`")

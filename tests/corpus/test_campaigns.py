@@ -299,3 +299,28 @@ def test_cli_campaigns_and_stats(tmp_path):
     assert res.exit_code == 0 and "campaign c-" in res.output and "hosts" in res.output
     res = runner.invoke(main, ["campaigns", str(tmp_path / "missing")])
     assert res.exit_code != 0 and "not a spamcorpus corpus" in res.output and "Traceback" not in res.output
+
+
+def test_damaged_state_or_shard_is_a_clear_error_and_full_repairs_state(tmp_path):
+    rows, _t, _c = family_rows()
+    store = CorpusStore(tmp_path)
+    store.commit(rows[:20])
+    assign_campaigns(tmp_path)
+    before = table_rows(tmp_path)
+    cdir = tmp_path / "_campaigns"
+    next(cdir.glob("seg-*.sig.npy")).write_bytes(b"not an array")
+    store.commit(rows[20:])
+    with pytest.raises(CampaignError, match="--full"):
+        assign_campaigns(tmp_path)
+    assert table_rows(tmp_path) == before  # nothing was replaced
+    assign_campaigns(tmp_path, full=True)
+    assert len(table_rows(tmp_path)) == len(rows)
+    (cdir / "state.json").write_text("{ torn")
+    res = CliRunner().invoke(main, ["campaigns", str(tmp_path)])
+    assert res.exit_code != 0 and "unreadable campaign state" in res.output and "Traceback" not in res.output
+    assert assign_campaigns(tmp_path, full=True).rows == len(rows)
+    store.commit([make_row("http://late.example/", "迟到的页面" * 20, job="families")])
+    shard = tmp_path / store.manifest()[-1]["shard"]
+    shard.write_bytes(b"PAR1 broken")
+    with pytest.raises(CampaignError, match="cannot read committed shard"):
+        assign_campaigns(tmp_path)
