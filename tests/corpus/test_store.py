@@ -126,9 +126,14 @@ def test_sigkill_during_commits_never_tears_or_loses(tmp_path):
     acknowledged: set[str] = set()
     for round_ in range(5):
         proc = _writer(tmp_path, corpus, "w", round_ * 10_000, 5000, 50)
-        time.sleep(0.4 + 0.3 * round_)
+        # wait for the first acknowledged commit (start-up time varies with load), then kill mid-stream
+        first = proc.stdout.readline()
+        assert first.startswith("committed"), first
+        acknowledged.update(first.split()[1:])
+        time.sleep(0.05 + 0.1 * round_)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
+        assert proc.returncode == -signal.SIGKILL, "the writer finished before the kill; the round proved nothing"
         for line in out.splitlines():
             if line.startswith("committed"):
                 acknowledged.update(line.split()[1:])
