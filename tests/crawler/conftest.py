@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,7 +20,10 @@ from crawler.sample_web import RequestRecord, SampleWebServer, serve_sample_web
 REPO = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("spamcorpus")
 SCRAPY = Path(sys.executable).with_name("scrapy")
-CRAWL_GROUP = "sample_crawl"  # every real crawl runs on one xdist worker, sharing the session's server and crawl
+# Real crawls share one xdist worker (and so the session's server and full crawl) under --dist loadgroup.
+# pytest 9.2 with pytest-xdist 3.8 ignores the group (pytest-dev/pytest-xdist#1386): each worker then builds
+# its own server and full crawl, which costs time but not correctness, because no test depends on another.
+CRAWL_GROUP = "sample_crawl"
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
@@ -42,7 +46,11 @@ class CrawlRun:
     requests: list[RequestRecord] = field(default_factory=list)
 
     def run_record(self) -> dict:
-        """The newest _runs/<run>.json (the run this crawl wrote)."""
+        """This crawl's _runs/<run>.json (named in its last output line), else the newest one."""
+        match = re.search(r"\(run (\S+)\)", self.stdout)
+        mine = self.corpus / "_runs" / f"{match.group(1)}.json" if match else None
+        if mine is not None and mine.exists():
+            return json.loads(mine.read_text(encoding="utf-8"))
         runs = sorted((self.corpus / "_runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
         assert runs, f"no run record in {self.corpus}; stderr:\n{self.stderr[-3000:]}"
         return json.loads(runs[-1].read_text(encoding="utf-8"))

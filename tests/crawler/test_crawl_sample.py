@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 
 import pytest
@@ -110,15 +111,17 @@ def test_progress_line_and_summary(full_crawl):
 
 
 def test_rerun_adds_nothing(full_crawl, sample_server, sample_job, tmp_path):
-    before = read_rows(full_crawl.corpus, ["doc_id"])
-    again = crawl_cli(sample_server, ["crawl", str(sample_job), "--out", str(full_crawl.corpus)], full_crawl.corpus)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(full_crawl.corpus, corpus)  # the shared crawl stays as it was for the other tests
+    before = read_rows(corpus, ["doc_id"])
+    again = crawl_cli(sample_server, ["crawl", str(sample_job), "--out", str(corpus)], corpus)
     assert again.returncode == 0, again.stderr[-3000:]
     stats = again.run_record()["stats"]
     assert stats.get("spamcorpus/rows_committed", 0) == 0
     assert stats["spamcorpus/skipped/already_committed"] >= 2  # the seeds, at least
-    after = read_rows(full_crawl.corpus, ["doc_id"])
+    after = read_rows(corpus, ["doc_id"])
     assert sorted(r["doc_id"] for r in after) == sorted(r["doc_id"] for r in before)
-    check_store_integrity(full_crawl.corpus)
+    check_store_integrity(corpus)
     # only what never became a row was asked for again (robots.txt, sitemaps, error and non-document URLs),
     # and the pages those redirect to
     web = sample_server.web
