@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv studio-venv clean
 
 venv: $(STAMP)
 
@@ -14,10 +14,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Label Studio (the server) lives in its own venv: it pins pyarrow<25 and pytz<2023, which clash with ours
+STUDIO_VENV := .venv-studio
+STUDIO_STAMP := $(STUDIO_VENV)/.installed
+
+studio-venv: $(STUDIO_STAMP)
+
+$(STUDIO_STAMP):
+	$(PYTHON) -m venv $(STUDIO_VENV)
+	$(STUDIO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(STUDIO_VENV)/bin/python -m pip install --quiet 'label-studio==1.23.2'
+	touch $(STUDIO_STAMP)
+
+demo: $(STAMP) $(STUDIO_STAMP)
 	$(BIN)/spamcorpus demo
 
-test: $(STAMP)
+test: $(STAMP) $(STUDIO_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: $(STAMP)

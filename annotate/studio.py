@@ -98,6 +98,8 @@ def port_is_free(port: int, host: str = HOST) -> bool:
         if probe.connect_ex((host, port)) == 0:
             return False
     with socket.socket() as sock:
+        # as the server will: connections of a stopped server linger in TIME_WAIT, yet the port is free
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
