@@ -94,26 +94,21 @@ def render(rng: random.Random, vocab: Vocab, para: list[list[str]]) -> str:
 
 
 def generate(n_docs: int, n_templates: int, seed: int = 7) -> list[dict]:
-    """Documents with their generator truth (`truth`: template id, or the document's own id if unrelated)."""
+    """Documents with their generator truth (`truth`: template id, or the document's own id if unrelated).
+    Zipf-sized families from `n_templates` templates, plus n_templates/2 tiny families of 2-3 copies
+    (where no third copy can bridge a weak pair), plus 20% unrelated documents; shuffled."""
     import opencc
 
     s2t = opencc.OpenCC("s2t")
     rng = random.Random(seed)
     vocabs = {"zh": Vocab(rng, "zh"), "en": Vocab(rng, "en")}
     stock = {lang: [[[v.phrase(rng, 12, 22)] for _s in range(3)] for _p in range(20)] for lang, v in vocabs.items()}
-    templates = [make_template(rng, vocabs[lang], lang, t, stock[lang]) for t in range(n_templates)
-                 for lang in [("en" if rng.random() < 0.15 else "zh")]]
-    sizes = list(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(n_templates)))  # Zipf-sized families
-    docs = []
-    for i in range(n_docs):
-        if rng.random() < 0.2:  # unrelated
-            lang = "en" if rng.random() < 0.15 else "zh"
-            v = vocabs[lang]
-            text = "\n\n".join(v.end.join(v.phrase(rng, 12, 22) for _ in range(3)) for _ in range(7))
-            docs.append({"title": v.phrase(rng, 4, 8), "text": text, "lang": lang, "truth": f"u{i}",
-                         "contacts": [], "score": 0.1, "family": "other"})
-            continue
-        t = rng.choices(templates, cum_weights=sizes)[0]
+
+    def template(tid: int) -> dict:
+        lang = "en" if rng.random() < 0.15 else "zh"
+        return make_template(rng, vocabs[lang], lang, tid, stock[lang])
+
+    def copy(t: dict) -> dict:
         v = vocabs[t["lang"]]
         fill = {"brand": rng.choice(t["brands"]), "handle": rng.choice(t["handles"]), "num": str(rng.randrange(10, 9999)),
                 "wechat": f"v{rng.randrange(10**5)}", "phone": f"+1 {rng.randrange(201, 989)} {rng.randrange(10**6, 10**7)}",
@@ -128,8 +123,25 @@ def generate(n_docs: int, n_templates: int, seed: int = 7) -> list[dict]:
         title = t["title"].format(**fill)
         if t["lang"] == "zh" and rng.random() < 0.2:
             text, title = s2t.convert(text), s2t.convert(title)
-        docs.append({"title": title, "text": text, "lang": t["lang"], "truth": t["id"], "score": 0.9,
-                     "family": t["family"], "contacts": [{"kind": "telegram", "value": fill["handle"], "where": "text"}]})
+        return {"title": title, "text": text, "lang": t["lang"], "truth": t["id"], "score": 0.9, "family": t["family"],
+                "contacts": [{"kind": "telegram", "value": fill["handle"], "where": "text"}]}
+
+    docs = []
+    for k in range(n_templates // 2):
+        t = template(n_templates + k)
+        docs += [copy(t) for _ in range(rng.choice((2, 2, 3)))]
+    templates = [template(t) for t in range(n_templates)]
+    sizes = list(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(n_templates)))  # Zipf-sized families
+    for i in range(n_docs - len(docs)):
+        if rng.random() < 0.2:  # unrelated
+            lang = "en" if rng.random() < 0.15 else "zh"
+            v = vocabs[lang]
+            text = "\n\n".join(v.end.join(v.phrase(rng, 12, 22) for _ in range(3)) for _ in range(7))
+            docs.append({"title": v.phrase(rng, 4, 8), "text": text, "lang": lang, "truth": f"u{i}",
+                         "contacts": [], "score": 0.1, "family": "other"})
+        else:
+            docs.append(copy(rng.choices(templates, cum_weights=sizes)[0]))
+    rng.shuffle(docs)
     return docs
 
 
@@ -230,8 +242,10 @@ def run_child(root: Path, mode: str) -> dict:
 
 
 def pair_scores(root: Path, truth: dict[str, str]) -> dict:
-    """Pair precision/recall from the contingency table (no O(n^2) loop)."""
-    from collections import Counter
+    """Pair precision/recall from the contingency table (no O(n^2) loop); pair recall within the tiny
+    families alone (big families dominate pair counts and are rescued by transitivity); templates split
+    over several campaigns and campaigns that mix templates."""
+    from collections import Counter, defaultdict
 
     from corpus.campaigns import read_campaigns
 
@@ -240,8 +254,20 @@ def pair_scores(root: Path, truth: dict[str, str]) -> dict:
     pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts.values())  # noqa: E731
     both = pairs(Counter((got[d], truth[d]) for d in truth))
     pred, true = pairs(Counter(got[d] for d in truth)), pairs(Counter(truth.values()))
-    return {"precision": round(both / pred, 4) if pred else 1.0, "recall": round(both / true, 4) if true else 1.0,
-            "true_pairs": true, "predicted_pairs": pred}
+    size = Counter(truth.values())
+    tiny = {d: k for d, k in truth.items() if 1 < size[k] <= 3}
+    tiny_true, tiny_found = pairs(Counter(tiny.values())), pairs(Counter((got[d], k) for d, k in tiny.items()))
+    campaigns_of, templates_of = defaultdict(set), defaultdict(set)
+    for d, k in truth.items():
+        campaigns_of[k].add(got[d])
+        templates_of[got[d]].add(k)
+    return {"precision": round(both / pred, 5) if pred else 1.0, "recall": round(both / true, 5) if true else 1.0,
+            "true_pairs": true, "predicted_pairs": pred, "found_pairs": both,
+            "tiny_family_pair_recall": round(tiny_found / tiny_true, 4) if tiny_true else 1.0,
+            "tiny_family_pairs": tiny_true,
+            "families": sum(1 for k in campaigns_of if size[k] > 1),
+            "families_split": sum(1 for k, c in campaigns_of.items() if size[k] > 1 and len(c) > 1),
+            "campaigns_mixing_templates": sum(1 for ks in templates_of.values() if len(ks) > 1)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -302,7 +328,6 @@ def main(argv: list[str] | None = None) -> dict:
                               "timings": runs[0]["timings"], "max_rss_mib": max(r["max_rss_mib"] for r in runs),
                               "campaigns": runs[0]["campaigns"], "multi_doc_campaigns": runs[0]["multi_doc_campaigns"],
                               "minhash_edges": runs[0]["minhash_edges"], "contact_edges": runs[0]["contact_edges"]}
-        result["pairs_minhash_and_contacts"] = pair_scores(root, truth)
         before = read_campaigns(root)
         write_corpus(root, new, "bench-new", args.docs)
         inc = run_child(root, "incremental")
@@ -312,6 +337,9 @@ def main(argv: list[str] | None = None) -> dict:
                                  "old_ids_unchanged": after.column("campaign_id").equals(before.column("campaign_id")),
                                  "ratio_to_full": round(inc["seconds"] / result["grouping"]["seconds"], 3)}
         print(f"  incremental: {inc['new_rows']:,} new rows in {inc['seconds']:.1f} s", flush=True)
+        ids = open_corpus(root).read(columns=["doc_id"]).column("doc_id").to_pylist()
+        truth = dict(zip(ids, (d["truth"] for d in docs)))
+        result["pairs_minhash_and_contacts"] = pair_scores(root, truth)
         small = work / "small"  # a quarter of the corpus: how peak memory grows with the row count
         write_corpus(small, old[: args.docs // 4], "bench", 0)
         quarter = run_child(small, "full")
@@ -322,8 +350,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  peak RSS {result['memory']['max_rss_mib']} MiB for {result['memory']['rows']} rows: "
               f"{result['memory']['kib_per_extra_row']} KiB per extra row", flush=True)
         only = run_child(root, "minhash-only")
-        ids = open_corpus(root).read(columns=["doc_id"]).column("doc_id").to_pylist()
-        result["pairs_minhash_only"] = pair_scores(root, dict(zip(ids, (d["truth"] for d in docs))))
+        result["pairs_minhash_only"] = pair_scores(root, truth)
         result["minhash_only_seconds"] = round(only["seconds"], 2)
     finally:
         shutil.rmtree(work, ignore_errors=True)

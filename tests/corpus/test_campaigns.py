@@ -229,6 +229,7 @@ KILLER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a fresh interpreter per kill point
 @pytest.mark.parametrize("point", ["signing", "assignments", "state", "cleanup"])
 def test_a_killed_run_leaves_a_readable_assignment(tmp_path, point):
     rows, _t, _c = family_rows()
@@ -254,6 +255,7 @@ def test_a_killed_run_leaves_a_readable_assignment(tmp_path, point):
     assert table_rows(tmp_path) == done
 
 
+@pytest.mark.slow
 def test_concurrent_runs_wait_for_each_other(tmp_path):
     rows, _t, _c = family_rows()
     CorpusStore(tmp_path).commit(rows)
