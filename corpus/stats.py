@@ -108,6 +108,7 @@ def format_stats(s: dict[str, Any]) -> str:
         lines.append(s["campaigns_note"])
     for c in s.get("campaigns") or []:
         lines.append(f"  campaign {c['campaign_id']}: {c['size']} docs; handles {', '.join(c['handles'][:3]) or '-'}; "
-                     f"{c['host_count']} hosts ({', '.join(c['hosts'][:3])}{', ...' if c['host_count'] > 3 else ''}); "
+                     f"{c['host_count']} host{'s' if c['host_count'] != 1 else ''} "
+                     f"({', '.join(c['hosts'][:3])}{', ...' if c['host_count'] > 3 else ''}); "
                      f"families {', '.join(c['families'][:3])}; languages {', '.join(c['languages'][:3])}")
     return "\n".join(lines)

@@ -45,3 +45,22 @@ def test_stats_cli_text_json_and_errors(tmp_path):
     assert json.loads(res.output)["rows"] == 3
     res = runner.invoke(main, ["stats", str(tmp_path / "nothing")])
     assert res.exit_code != 0 and "not a spamcorpus corpus" in res.output and "Traceback" not in res.output
+
+
+def test_stats_lists_the_largest_campaigns(tmp_path):
+    from corpus.campaigns import assign_campaigns
+    from corpus.stats import format_stats
+
+    build(tmp_path)
+    s = corpus_stats(tmp_path)
+    assert s["campaigns"] is None and "not computed yet" in s["campaigns_note"]
+    assign_campaigns(tmp_path)  # the two rows sharing @esim1088 (both scored spam) form one campaign
+    s = corpus_stats(tmp_path)
+    assert s["campaigns_note"] == "campaigns: 2 over 3 rows"
+    [c] = s["campaigns"]
+    assert c["size"] == 2 and c["handles"][0] == "telegram:esim1088" and "qq:12345678" in c["handles"]
+    assert c["hosts"] == ["a.example"] and c["families"] == ["telecom_sim"] and c["methods"] == {"contact": 2}
+    text = format_stats(s)
+    assert f"campaign {c['campaign_id']}: 2 docs; handles telegram:esim1088" in text and "1 host (a.example)" in text
+    CorpusStore(tmp_path).commit([make_row("http://c.example/1", "w")])
+    assert "1 newer rows not grouped yet" in corpus_stats(tmp_path)["campaigns_note"]
