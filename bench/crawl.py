@@ -30,19 +30,20 @@ def _load() -> list[float]:
 
 
 def run_child(mode: str, urls: list[str], workdir: Path, server: SiteServer, profile: Path | None = None,
-              stages: bool = False) -> dict:
+              stages: bool = False, extra: list[str] = ()) -> dict:
     seeds = workdir / f"seeds-{len(urls)}.txt"
     if not seeds.exists():
         seeds.write_text("".join(u + "\n" for u in urls))
     cmd = [sys.executable, str(HERE / "crawl_child.py"), mode, "--seeds", str(seeds)]
     corpus = None
-    if mode == "full":
+    if mode != "bare":
         corpus = Path(tempfile.mkdtemp(prefix="corpus-", dir=workdir))  # fresh: a reused corpus skips pages
         cmd += ["--out", str(corpus)]
     if profile:
         cmd += ["--profile", str(profile)]
     if stages:
         cmd += ["--stages"]
+    cmd += list(extra)
     load, cpu0 = _load(), server.cpu_seconds()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if corpus:
@@ -53,9 +54,9 @@ def run_child(mode: str, urls: list[str], workdir: Path, server: SiteServer, pro
     result.update(load_before=load, server_cpu_s=round(server.cpu_seconds() - cpu0, 2))
     if result["pages"] != len(urls):
         raise RuntimeError(f"{mode} crawl fetched {result['pages']} of {len(urls)} pages: {result}")
-    if mode == "full" and result["rows"] != len(urls):
-        raise RuntimeError(f"full crawl committed {result['rows']} rows for {len(urls)} pages: {result['drops']}")
-    print(f"  {mode:4} {len(urls):6} pages  {result['pages_per_s']:7.1f} pages/s  (steady {result['steady_pages_per_s']:.1f},"
+    if mode != "bare" and result["rows"] != len(urls):
+        raise RuntimeError(f"{mode} crawl committed {result['rows']} rows for {len(urls)} pages: {result['drops']}")
+    print(f"  {mode:9} {' '.join(extra):22} {len(urls):6} pages  {result['pages_per_s']:7.1f} pages/s  (steady {result['steady_pages_per_s']:.1f},"
           f" {result['steady_cpu_ms_per_page']:.2f} CPU ms/page)  rss {result['max_rss_mib']:.0f} MiB  load {load[0]}",
           flush=True)
     return result
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--server", choices=["nginx", "asyncio"], default="nginx", help="asyncio if nginx is missing")
     ap.add_argument("--site-dir", default=str(Path(tempfile.gettempdir()) / "spamcorpus-bench-site"))
     ap.add_argument("--profile", action="store_true", help="also run one full crawl under cProfile")
+    ap.add_argument("--what-if", action="store_true",
+                    help="also measure changes the project could make: CONCURRENT_ITEMS=1 (both modes), and "
+                         "build_row in one worker process")
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args(argv)
     if args.quick:
@@ -108,6 +112,16 @@ def main(argv: list[str] | None = None) -> dict:
             # where the full pipeline's CPU goes, stage by stage (a separate run: the timers cost a little)
             staged = run_child("full", small_urls, workdir, server, stages=True)
             result["stages_cpu_ms_per_page"] = staged["stages_cpu_ms_per_page"]
+            if args.what_if:
+                one = ["--set", "CONCURRENT_ITEMS=1"]
+                result["what_if"] = {
+                    label: {k: r[k] for k in ("pages_per_s", "steady_pages_per_s", "steady_cpu_ms_per_page")}
+                    for label, r in (
+                        ("bare, CONCURRENT_ITEMS=1", run_child("bare", small_urls, workdir, server, extra=one)),
+                        ("full, CONCURRENT_ITEMS=1", run_child("full", small_urls, workdir, server, extra=one)),
+                        ("full, CONCURRENT_ITEMS=1, build_row in 1 worker process",
+                         run_child("full-pool", small_urls, workdir, server, extra=one)),
+                    )}
             if args.profile:
                 prof = workdir / "full.prof"
                 run_child("full", small_urls, workdir, server, profile=prof)
@@ -166,6 +180,9 @@ def print_table(r: dict) -> None:
           f"{r['bare_cpu_ms_per_page']:.2f}):")
     for name, ms in r.get("stages_cpu_ms_per_page", {}).items():
         print(f"  {ms:7.3f}  {name}")
+    for label, w in r.get("what_if", {}).items():
+        print(f"what if {label}: {w['pages_per_s']:.1f} pages/s ({w['pages_per_s'] / r['bare_pages_per_s']:.2f} of bare "
+              f"as measured above), {w['steady_cpu_ms_per_page']:.2f} CPU ms/page in the crawler process")
     for row in r.get("profile_top", [])[:15]:
         print(f"  {row['own_share']:6.1%} {row['own_s']:7.2f}s own {row['cum_s']:7.2f}s cum  {row['function']}")
 
