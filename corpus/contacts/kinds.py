@@ -1,0 +1,125 @@
+"""Contact kinds: the Contact record, each kind's syntax and normal form, and placeholder values."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from corpus.contacts.normalise import normalize_text
+from corpus.contacts.phones import is_fictional_phone, phone_e164, repetitive
+from corpus.ids import canonicalize_url
+
+
+@dataclass(frozen=True)
+class Contact:
+    kind: str      # corpus.labels.CONTACT_KINDS
+    value: str     # normal form
+    where: str     # title | text | boilerplate | link
+    start: int = -1  # offsets of the mention in the original string (-1 for links)
+    end: int = -1
+
+    def as_row(self) -> dict[str, str]:
+        return {"kind": self.kind, "value": self.value, "where": self.where}
+
+
+def merge_contacts(groups: Iterable[Iterable[Contact]]) -> list[Contact]:
+    """One contact per (kind, value), in order; the first group (and first mention) wins."""
+    seen: dict[tuple[str, str], Contact] = {}
+    for group in groups:
+        for contact in group:
+            seen.setdefault((contact.kind, contact.value), contact)
+    return list(seen.values())
+
+
+TELEGRAM_RE = re.compile(r"[a-z][a-z0-9_]{3,30}[a-z0-9]")
+WECHAT_RE = re.compile(r"[a-z][a-z0-9_-]{5,19}|[0-9]{6,15}")
+QQ_RE = re.compile(r"[1-9][0-9]{4,10}")
+LINE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,19}")
+EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
+FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico", "bmp", "avif"})
+TG_URL = re.compile(r"https?://|tg:|(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/|[a-z0-9_]+\.t\.me(?![a-z0-9.-])", re.IGNORECASE)
+
+
+def normalize_value(kind: str, raw: str, region: str | None = None) -> str | None:
+    """Normal form of a raw contact of `kind` (as written or as linked), or None if it is not valid syntax."""
+    return normal(kind, normalize_text(raw).strip(), region)
+
+
+@lru_cache(maxsize=1 << 15)  # pure; the same handles and numbers recur across a campaign's pages
+def normal(kind: str, raw: str, region: str | None = None) -> str | None:
+    """normalize_value for text that is already normalised."""
+    if kind == "telegram":
+        if TG_URL.match(raw):  # a link: the same rules as links on the page
+            from corpus.contacts.links import classify_url
+            got = classify_url(raw)
+            return got[1] if got and got[0] == "telegram" else None
+        value = raw.removeprefix("@").lower()
+        return value if TELEGRAM_RE.fullmatch(value) and "__" not in value else None
+    if kind in ("phone", "whatsapp"):
+        return phone_e164(raw, region)
+    if kind == "wechat":
+        value = raw.lower()
+        return value if WECHAT_RE.fullmatch(value) else None
+    if kind == "qq":
+        value = re.sub(r"[\s.()\[\]【】-]", "", raw)
+        return value if QQ_RE.fullmatch(value) else None
+    if kind == "line":
+        value = raw.lower().lstrip("~@")
+        return value if LINE_RE.fullmatch(value) and not value.endswith(".") else None
+    if kind == "email":
+        value = raw.lower().removeprefix("mailto:").split("?")[0]
+        ok = EMAIL_RE.fullmatch(value) and value.rsplit(".", 1)[1] not in FILE_TLDS and ".." not in value
+        return value if ok else None
+    if kind == "url":
+        return canonical_url(raw)
+    raise ValueError(f"unknown contact kind {kind!r}")
+
+
+def canonical_url(raw: str) -> str | None:
+    try:
+        parts = urlsplit(raw)
+        if parts.scheme.lower() in ("http", "https"):
+            return canonicalize_url(raw)
+    except ValueError:  # InvalidURL included
+        return None
+    if not parts.scheme or any(c.isspace() for c in raw):
+        return None
+    return parts.scheme.lower() + raw[len(parts.scheme):]
+
+
+PLACEHOLDER_HANDLES = frozenset({
+    "username", "user_name", "channel", "channelname", "channel_name", "botname", "bot_name", "example",
+    "examplebot", "example_bot", "testbot", "test_bot", "handle", "mybot", "my_bot", "mychannel",
+    "my_channel", "somebot", "some_bot", "foobar", "foo_bot", "foobot", "telegram", "botfather",
+    "wechat", "weixin", "whatsapp", "wechat_id", "wechatid", "line_id", "lineid", "userid", "user_id"})
+PLACEHOLDER_EMAIL_LOCALS = frozenset({
+    "you", "your", "yourname", "your.name", "your_name", "youremail", "your.email", "your_email", "name",
+    "username", "user", "email", "someone", "somebody", "test", "example", "john.doe", "jane.doe", "johndoe",
+    "janedoe", "foo", "bar", "me", "firstname.lastname", "first.last"})
+PLACEHOLDER_DOMAINS = frozenset({
+    "example.com", "example.org", "example.net", "domain.com", "yourdomain.com", "email.com", "yoursite.com",
+    "yourcompany.com", "company.com", "test.com", "sample.com", "foo.com", "bar.com", "website.com"})
+PLACEHOLDER_TLDS = ("example", "invalid", "test", "local", "localhost")
+
+
+def is_placeholder(kind: str, value: str) -> bool:
+    """True for documentation placeholders and fictional values (`@your_bot`, `user@example.com`, 555-01xx)."""
+    v = value.lower()
+    if re.fullmatch(r"[x*._@+-]*", v) or "xxx" in v or "***" in v:
+        return True
+    if kind in ("telegram", "wechat", "line"):
+        return v in PLACEHOLDER_HANDLES or v.startswith(("your", "my_")) or v.endswith(("_here", "_name"))
+    if kind in ("phone", "whatsapp"):
+        return is_fictional_phone(v)
+    if kind == "qq":
+        return repetitive(v) or v in ("10000", "10001")
+    if kind == "email":
+        local, _, domain = v.partition("@")
+        return (domain in PLACEHOLDER_DOMAINS or domain.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS
+                or local in PLACEHOLDER_EMAIL_LOCALS or local.startswith("your") or domain.startswith("your"))
+    if kind == "url":
+        host = (urlsplit(v).hostname or "").removeprefix("www.")
+        return host in PLACEHOLDER_DOMAINS or host.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS
+    return False

@@ -1,0 +1,117 @@
+"""Links that are contacts: messenger and Telegram URLs, mailto/tel schemes, shorteners and call-to-action links."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from corpus.contacts.cues import CTA_CUE
+from corpus.contacts.kinds import Contact, canonical_url, is_placeholder, normal
+
+SHORTENERS = frozenset({
+    "bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "ow.ly", "cutt.ly", "rebrand.ly", "shorturl.at",
+    "s.id", "t.co", "rb.gy", "tiny.cc", "bitly.com", "v.gd", "dwz.cn", "url.cn", "suo.im", "lin.ee", "linktr.ee"})
+MESSENGER_HOSTS = frozenset({
+    "chat.whatsapp.com", "wa.link", "signal.me", "signal.group", "discord.gg", "discord.com", "m.me",
+    "zalo.me", "open.kakao.com", "qm.qq.com", "u.wechat.com", "weixin.qq.com", "viber.me", "invite.viber.com",
+    "join.skype.com", "lin.ee"})
+TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "www.telegram.me"})
+# first path segments of t.me that are not user names (share buttons, sticker packs, proxies)
+TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "setlanguage", "proxy", "socks",
+                               "iv", "login", "bg", "invoice", "confirmphone", "addlist", "boost", "contact"})
+CONTACT_HOSTS = frozenset({*TELEGRAM_HOSTS, "wa.me", "line.me", "www.line.me", *SHORTENERS, *MESSENGER_HOSTS,
+                           *(f"www.{h}" for h in (*SHORTENERS, *MESSENGER_HOSTS))})
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_HTTP_HOST = re.compile(r"https?://(?:[^/?#@]*@)?([^/?#:\\]+)", re.IGNORECASE)
+CONTACT_SCHEMES = frozenset({"tg", "mailto", "tel", "weixin", "whatsapp", "skype", "viber", "line", "sms"})
+
+
+@lru_cache(maxsize=1 << 15)
+def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
+    """(kind, value) of a link that is a contact: messenger links, mailto/tel, shorteners, or `cta` links."""
+    url = url.strip()
+    if not _SCHEME.match(url):
+        url = "https://" + url
+    fast = _HTTP_HOST.match(url)
+    if fast and not cta:  # most links on a page go elsewhere: decide on the host before parsing the URL
+        host = fast.group(1).lower()
+        if host not in CONTACT_HOSTS and not host.endswith((".t.me", "whatsapp.com")):
+            return None
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    query = parse_qs(parts.query)
+    if scheme in ("http", "https"):
+        segs = [unquote(p) for p in parts.path.split("/") if p]
+        if host in TELEGRAM_HOSTS:
+            if segs and segs[0] == "s":
+                segs = segs[1:]
+            if not segs or segs[0].lower() in TELEGRAM_RESERVED:
+                return None
+            if segs[0].startswith("+") or segs[0].lower() in ("joinchat", "c"):
+                return _url_contact(url)
+            handle = normal("telegram", segs[0])
+            return ("telegram", handle) if handle else None
+        if host.endswith(".t.me"):
+            handle = normal("telegram", host[:-5])
+            return ("telegram", handle) if handle else None
+        if host == "wa.me" or (host.endswith("whatsapp.com") and host != "chat.whatsapp.com"):
+            digits = segs[0] if host == "wa.me" and segs else (query.get("phone") or [""])[0]
+            number = normal("whatsapp", "+" + digits.lstrip("+")) if digits.lstrip("+").isdigit() else None
+            return ("whatsapp", number) if number else _url_contact(url) if host == "wa.me" else None
+        if host in ("line.me", "www.line.me"):
+            idx = next((i for i, p in enumerate(segs) if p == "p" and i and segs[i - 1] == "ti"), -1)
+            if 0 <= idx < len(segs) - 1:
+                line_id = normal("line", segs[idx + 1])
+                return ("line", line_id) if line_id else None
+            return _url_contact(url)
+        bare = host.removeprefix("www.")
+        if bare in SHORTENERS or bare in MESSENGER_HOSTS or cta:
+            return _url_contact(url)
+        return None
+    if scheme == "tg":
+        if host == "resolve" and query.get("domain"):
+            handle = normal("telegram", query["domain"][0])
+            return ("telegram", handle) if handle else None
+        return _url_contact(url) if host == "join" else None
+    if scheme == "mailto":
+        email = normal("email", unquote(url[7:]))
+        return ("email", email) if email else None
+    if scheme in ("tel", "sms"):
+        number = normal("phone", unquote(url.split(":", 1)[1]).split("?")[0].split(";")[0])
+        return ("phone", number) if number else None
+    if scheme == "whatsapp" and query.get("phone"):
+        number = normal("whatsapp", "+" + query["phone"][0].lstrip("+ "))
+        return ("whatsapp", number) if number else None
+    return _url_contact(url) if scheme in CONTACT_SCHEMES else None
+
+
+def _url_contact(url: str) -> tuple[str, str] | None:
+    value = canonical_url(url)
+    return ("url", value) if value else None
+
+
+def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None = None,
+                        page_url: str | None = None) -> list[Contact]:
+    """Contacts among a page's link targets (where="link"); `anchors` maps a URL to its anchor text.
+
+    A link is a call to action by its anchor (`联系我们`, `buy now`) only if it leaves the page's own site:
+    a site's navigation to its own contact page is not a contact.
+    """
+    out = []
+    own = site_of(page_url) if page_url else None
+    for url in urls:
+        anchor = (anchors or {}).get(url, "")
+        cta = bool(anchor) and site_of(url) != own and bool(CTA_CUE.search(anchor.lower()))
+        got = classify_url(url, cta=cta)
+        if got and not is_placeholder(*got):
+            out.append(Contact(got[0], got[1], "link"))
+    return out
+
+
+def site_of(url: str) -> str:
+    fast = _HTTP_HOST.match(url)
+    return fast.group(1).lower().removeprefix("www.") if fast else ""
