@@ -136,11 +136,26 @@ class SignedBatch:
     indexed: np.ndarray     # (n,) bool: long enough to be MinHash-grouped
 
 
+CHUNK_CHARS = 2_000_000  # per vectorised pass: ~16 MB of shingle hashes, whatever the page sizes
+
+
 def sign_texts(titles: list[str | None], texts: list[str | None], config: CampaignConfig) -> SignedBatch:
-    """Normalise title + text of each row and sign them."""
-    normalized = [normalize_title_text(t, x, config) for t, x in zip(titles, texts)]
-    sig, indexed = signatures_of_normalized(normalized, config)
-    return SignedBatch(sig, indexed)
+    """Normalise title + text of each row and sign them, in chunks of at most CHUNK_CHARS characters
+    (a batch of huge pages must not turn into gigabytes of uint64 shingles)."""
+    sigs, masks, chunk, size = [], [], [], 0
+    for title, text in zip(titles, texts):
+        chunk.append(normalize_title_text(title, text, config))
+        size += len(chunk[-1])
+        if size >= CHUNK_CHARS:
+            sig, indexed = signatures_of_normalized(chunk, config)
+            sigs.append(sig)
+            masks.append(indexed)
+            chunk, size = [], 0
+    if chunk or not sigs:
+        sig, indexed = signatures_of_normalized(chunk, config)
+        sigs.append(sig)
+        masks.append(indexed)
+    return SignedBatch(np.concatenate(sigs), np.concatenate(masks))
 
 
 def band_keys(signatures: np.ndarray, config: CampaignConfig) -> np.ndarray:

@@ -95,3 +95,27 @@ def test_a_signature_depends_only_on_its_own_text(kinds, split):
 def test_short_texts_are_not_indexed():
     sig, indexed = signatures_of_normalized(["短文本", ""], CFG)
     assert not indexed.any() and (sig == 0xFFFFFFFF).all()
+
+
+def test_hostile_input_stays_linear():
+    """Crawled pages are hostile: patterns that could backtrack quadratically (dotted runs, separator runs,
+    digit runs, '@' runs) must stay linear. 100 KB each; a quadratic pattern needs minutes here."""
+    import time
+
+    n = 25_000
+    hostile = ["a." * n + "x .com", "a-a." * n + " .com", "tg" + ":" * n * 4, "微信" + "、" * n * 4, "1 " * n * 2 + "x",
+               ("abcde@b.c ") * n, "@a." * n, "a1" * n * 2, "http://" + "a" * n * 4, "wechat: " * n]
+    started = time.perf_counter()
+    for text in hostile:
+        normalize_text(text)
+    assert time.perf_counter() - started < 5.0
+
+
+def test_huge_pages_are_signed_in_chunks(monkeypatch):
+    from corpus.campaigns import minhash
+
+    texts = [variant(kind, 0)["text"] for kind in ("sim", "support", "bet")]
+    whole = minhash.sign_texts([""] * 3, texts, CFG)
+    monkeypatch.setattr(minhash, "CHUNK_CHARS", 10)  # every page its own chunk
+    chunked = minhash.sign_texts([""] * 3, texts, CFG)
+    assert np.array_equal(whole.signatures, chunked.signatures) and chunked.indexed.all()
