@@ -42,6 +42,7 @@ class StudioClient:
 
     def __init__(self, url: str, api_key: str, timeout: float = 300.0) -> None:
         self.url = url.rstrip("/")
+        self.last_import_seconds = 0.0
         with self._errors("connecting"):
             self._ls = LabelStudio(base_url=self.url, api_key=api_key, timeout=timeout)
 
@@ -131,7 +132,9 @@ class StudioClient:
                 except ValueError:
                     body = response.text[:300]
                 raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
-            ids = list(response.json().get("task_ids") or [])
+            answer = response.json()
+            ids = list(answer.get("task_ids") or [])
+            self.last_import_seconds = float(answer.get("duration") or 0.0)  # the server's own time
         if len(ids) != count:
             raise ImportUncertain(f"import of {count} tasks returned {len(ids)} task ids")
         return ids
@@ -147,21 +150,21 @@ class StudioClient:
         return int(self.get_project(project_id)["task_number"] or 0)
 
     # -- exports --------------------------------------------------------------------------------
-    def export_tasks(self, project_id: int, updated_after: datetime | None = None,
+    def export_tasks(self, project_id: int, filters: list[dict] | None = None, conjunction: str = "and",
                      timeout: float = 600.0) -> tuple[list[dict], datetime]:
-        """Every task (with annotations and predictions) changed after `updated_after`, via a snapshot export.
+        """Tasks (with annotations and predictions) matching Data Manager filters, via a snapshot export.
 
-        Returns the tasks and the server time the snapshot started (the next pull's watermark).
+        The filters go into a temporary view (deleted afterwards). Returns the tasks and the server time
+        the snapshot started (the next pull's watermark).
         """
         view_id = None
         try:
             options: dict[str, Any] = {}
-            if updated_after is not None:
+            if filters:
                 with self._errors("creating the export filter"):
                     view = self._ls.views.create(project=project_id, data={
                         "title": "spamcorpus pull (temporary)",
-                        "filters": {"conjunction": "and", "items": [
-                            dm_filter("updated_at", "greater", dm_datetime(updated_after), "Datetime")]}})
+                        "filters": {"conjunction": conjunction, "items": filters}})
                 view_id = view.id
                 options["view"] = view_id
             with self._errors("exporting annotations"):

@@ -1,6 +1,6 @@
 """Pull annotations back through snapshot exports into Parquet; incremental by the tasks' `updated_at`.
 
-The first pull exports every task. Later pulls export only tasks updated since the previous snapshot
+The first pull exports every task with an annotation (skips included). Later pulls export only tasks updated since the previous snapshot
 started (server clock, minus a 10 s safety overlap): Label Studio bumps a task's `updated_at` whenever one of
 its annotations is created, changed or deleted. The rows of exported tasks are replaced, all other rows
 are kept as they are, and the files are rewritten (atomically) only if something changed.
@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from annotate.client import StudioClient
+from annotate.client import StudioClient, dm_datetime, dm_filter
 from annotate.errors import StudioError
 from annotate.files import annotator_salt, project_dir, project_lock, read_json, write_json, write_table
 from annotate.results import accepted_unchanged, parse_result
@@ -136,8 +136,13 @@ def pull(client: StudioClient, project: str, out_root: Path, *, full: bool = Fal
         state = read_json(pdir / STATE, {})
         incremental = (not full and state.get("project_id") == info["id"] and bool(state.get("watermark"))
                        and (pdir / ANNOTATIONS_FILE).exists())
-        since = datetime.fromisoformat(state["watermark"]) - overlap if incremental else None
-        tasks, started = client.export_tasks(info["id"], since)
+        if incremental:   # tasks changed since the last snapshot (annotations created, edited or deleted)
+            since = datetime.fromisoformat(state["watermark"]) - overlap
+            tasks, started = client.export_tasks(info["id"], [dm_filter("updated_at", "greater", dm_datetime(since),
+                                                                        "Datetime")])
+        else:             # every task with an annotation, skips included
+            tasks, started = client.export_tasks(info["id"], [dm_filter(column, "greater", 0, "Number") for column
+                                                              in ("total_annotations", "cancelled_annotations")], "or")
         rows, preds, skipped = rows_from_export(tasks, project, info.get("model_version"), annotator_salt(out_root))
         touched = {t["id"] for t in tasks}
         old = read_annotations(pdir) if incremental else ANNOTATION_SCHEMA.empty_table()

@@ -48,7 +48,7 @@ class PushOptions:
     out_root: Path
     selection: Selection = field(default_factory=Selection)
     batch_size: int = MAX_BATCH
-    overlap_fraction: float = 0.0     # share of tasks given to more than one annotator
+    overlap_fraction: float | None = None   # share of tasks given to several annotators; None: keep the project's
     overlap_annotators: int = 2
 
 
@@ -65,6 +65,7 @@ class PushReport:
     pushed: int = 0
     batches: int = 0
     recovered: int = 0                # tasks found on the server that the ledger had missed
+    server_seconds: float = 0.0       # import time as the server reports it (the rest is ours and the network)
     dropped: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -87,12 +88,11 @@ def read_rows(corpus_dir: Path) -> list[dict[str, Any]]:
 
 def ensure_project(client: StudioClient, options: PushOptions, model_version: str) -> tuple[dict, bool]:
     """Find the project by title or create it; make its config, model version and overlap ours."""
-    fraction = max(0.0, min(1.0, options.overlap_fraction))
-    settings = {
-        "label_config": label_config(), "model_version": model_version,
-        "maximum_annotations": options.overlap_annotators if fraction > 0 else 1,
-        "overlap_cohort_percentage": round(fraction * 100) if fraction > 0 else 100,
-    }
+    settings: dict[str, Any] = {"label_config": label_config(), "model_version": model_version}
+    if options.overlap_fraction is not None:
+        fraction = max(0.0, min(1.0, options.overlap_fraction))
+        settings["maximum_annotations"] = options.overlap_annotators if fraction > 0 else 1
+        settings["overlap_cohort_percentage"] = round(fraction * 100) if fraction > 0 else 100
     project = client.find_project(options.project)
     if project is None:
         project = client.create_project(options.project, description="spamcorpus annotation project",
@@ -193,6 +193,7 @@ def push(client: StudioClient, options: PushOptions,
                     raise PushInterrupted(f"{exc}; {report.pushed} tasks of this run recorded before that batch. "
                                           "Run the same push again to resume: nothing is imported twice.") from None
                 report.batches += 1
+                report.server_seconds += client.last_import_seconds
                 done += len(batch)
                 if progress:
                     progress(done, len(todo))

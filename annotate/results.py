@@ -1,7 +1,6 @@
 """Label Studio result items for the spamcorpus config, both ways: build them, read them back, compare them."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from corpus.labels import FAMILIES, SPAN_LABELS, VERDICTS
 
@@ -70,19 +69,22 @@ def parse_result(result: list[dict] | None) -> Labels:
     return out
 
 
-def _canonical(item: dict) -> str:
-    value = dict(item.get("value") or {})
-    for key in ("choices", "labels", "text"):
-        if isinstance(value.get(key), list):
-            value[key] = sorted(value[key])
-    return json.dumps([item.get("from_name"), item.get("type"), value], sort_keys=True, ensure_ascii=False)
+def _frozen(value: object) -> object:
+    """A hashable, order-insensitive form of a JSON value (lists of labels/choices compare as sets)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(sorted((_frozen(v) for v in value), key=repr))
+    return value
+
+
+def _canonical(result: list[dict] | None) -> list:
+    return sorted((repr((i.get("from_name"), i.get("type"), _frozen(i.get("value") or {}))) for i in result or []))
 
 
 def same_result(a: list[dict] | None, b: list[dict] | None) -> bool:
     """True if two results say the same thing, ignoring item ids, order and display-only keys."""
-    keep = ("from_name", "type", "value")
-    return sorted(_canonical({k: i.get(k) for k in keep}) for i in a or []) == \
-        sorted(_canonical({k: i.get(k) for k in keep}) for i in b or [])
+    return len(a or []) == len(b or []) and _canonical(a) == _canonical(b)
 
 
 def accepted_unchanged(annotation: dict, predictions: list[dict], model_version: str | None) -> bool:

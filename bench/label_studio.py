@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import statistics
 import sys
@@ -95,8 +96,8 @@ def one_round(template: Path, work: Path, corpus: Path, n: int) -> dict:
         assert pulled.annotations == n, pulled
     finally:
         studio.stop(data_dir)
-    return {"push_s": push_s, "push_tasks_per_s": n / push_s, "repush_s": repush_s, "annotate_s": annotate_s,
-            "pull_s": pull_s}
+    return {"push_s": push_s, "push_tasks_per_s": n / push_s, "push_server_import_s": report.server_seconds,
+            "repush_s": repush_s, "annotate_s": annotate_s, "pull_s": pull_s, "load_avg_1m": os.getloadavg()[0]}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> dict:
         "benchmark": "label_studio", "rows": n, "rounds": rounds, "quick": args.quick,
         "label_studio_init_s": round(init_s, 1),
         "median": {k: round(v, 3) for k, v in med.items()}, "runs": runs,
+        "note": "one Label Studio (Django runserver, SQLite) on the same 2-core machine; push_server_import_s is "
+                "the server's own import time, so push_s minus it is the client's share; load_avg_1m shows how "
+                "busy the machine was (other processes slow the server down)",
         "floors": {"push_tasks_per_s_min": PUSH_FLOOR, "pull_s_max_at_10k": PULL_CEILING},
         "floors_met": med["push_tasks_per_s"] >= PUSH_FLOOR and med["pull_s"] < PULL_CEILING * max(n, 1) / 10_000,
     }

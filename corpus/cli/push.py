@@ -23,8 +23,9 @@ from corpus.labels import FAMILIES
               help=f"Comma list of strata for --sample: {', '.join(STRATA)}.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--overlap", default=0.0, show_default=True, type=click.FloatRange(0, 1),
-              help="Fraction of tasks given to more than one annotator (for agreement).")
+@click.option("--overlap", type=click.FloatRange(0, 1),
+              help="Fraction of tasks given to more than one annotator, for agreement (default: keep the "
+                   "project's setting; 0 for a new project).")
 @click.option("--overlap-annotators", default=2, show_default=True, type=click.IntRange(2, 20))
 @click.option("--studio-dir", default="datasets/studio", show_default=True, type=click.Path(file_okay=False),
               help="Local studio data (used unless LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY are set).")

@@ -82,11 +82,12 @@ def test_push_twice_adds_nothing_and_overlap_is_set(shared_server, tmp_path, mon
     monkeypatch.setenv("LABEL_STUDIO_URL", shared_server.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", shared_server.token)
     result = CliRunner().invoke(main, ["push", "--project", "push-twice", "--corpus", str(corpus_dir), "--out",
-                                       str(out), "--overlap", "0.5"])
+                                       str(out)])
     assert result.exit_code == 0, result.output
     assert "pushed 0 tasks" in result.output and "already in the project 60" in result.output
     assert "each row is its own campaign" in result.output
-    assert len(server_tasks(shared_server, report.project_id)) == 60
+    again = server_tasks(shared_server, report.project_id)
+    assert sorted(again) == sorted(tasks)  # no new task, and the overlap setting was left alone
 
 
 def test_lost_import_answer_and_lost_ledger_are_recovered_without_duplicates(shared_server, tmp_path):
@@ -120,12 +121,13 @@ def test_wrong_token(shared_server, tmp_path, monkeypatch):
 
 
 def test_annotators_pull_and_agreement(shared_server, tmp_path, monkeypatch):
-    corpus_dir, rows = corpus(tmp_path, 6)
+    corpus_dir, rows = corpus(tmp_path, 7)
     out = tmp_path / "ann"
     admin = shared_server.client()
     report = push(admin, PushOptions(project="roundtrip", corpus_dir=corpus_dir, out_root=out, overlap_fraction=1.0))
     by_doc = {d: t for t, d, _o in server_tasks(shared_server, report.project_id)}
     tasks = [by_doc[r["doc_id"]] for r in rows]
+    rows, unannotated = rows[:6], tasks.pop()
     # two annotators join as they would: invite link, sign-up, token (one legacy token, one personal access token)
     alice = admin.__class__.connect(shared_server.url, signup_annotator(shared_server.url, shared_server.token,
                                                                          "alice@lab.example", "pw-alice-123"))
@@ -142,6 +144,7 @@ def test_annotators_pull_and_agreement(shared_server, tmp_path, monkeypatch):
     pdir = project_dir(out, "roundtrip")
     table = read_annotations(pdir)
     assert (first.incremental, first.added, table.num_rows) == (False, 12, 12)
+    assert first.tasks_exported == 6  # the unannotated task is not exported
     assert sorted(table.column("doc_id").unique().to_pylist()) == sorted(r["doc_id"] for r in rows)
     annotators = Counter(table.column("annotator").to_pylist())
     assert len(annotators) == 2 and set(annotators.values()) == {6}
@@ -166,11 +169,11 @@ def test_annotators_pull_and_agreement(shared_server, tmp_path, monkeypatch):
     assert (verdict["field"], verdict["annotators"], verdict["items_multiply_rated"]) == ("verdict", 2, 6)
     assert verdict["cohen_kappa"] == pytest.approx(expected, abs=1e-4)
     assert len(read_predictions(pdir)) == 6
-    # incremental: bob changes one label, alice's annotation on task 2 is deleted, bob skips nothing new...
+    # incremental: bob changes a label, alice's annotation on task 2 is deleted, the 7th task is skipped
     bob.update_annotation(bob_ids[1], [choice_item("verdict", "spam"), choice_item("family", "telecom_sim")])
     alice_row = rows_by[(rows[2]["doc_id"], True)]
     admin.delete_annotation(alice_row["annotation_id"])
-    admin.create_annotation(tasks[3], [], was_cancelled=True)
+    admin.create_annotation(unannotated, [], was_cancelled=True)
     second = pull(admin, "roundtrip", out, overlap=timedelta(0))
     assert (second.incremental, second.added, second.updated, second.removed) == (True, 1, 1, 1)
     assert second.tasks_exported == 3  # only the changed tasks came through the export
@@ -182,5 +185,6 @@ def test_annotators_pull_and_agreement(shared_server, tmp_path, monkeypatch):
     third = pull(admin, "roundtrip", out)
     assert (third.rewritten, third.added + third.updated + third.removed) == (False, 0)
     assert (pdir / "annotations.parquet").stat().st_mtime_ns == mtime
-    full = pull(admin, "roundtrip", out, full=True)
-    assert full.annotations == 12 and pq.read_table(pdir / "annotations.parquet").num_rows == 12
+    full = pull(admin, "roundtrip", out, full=True)  # a task with nothing but a skip is exported too
+    assert (full.tasks_exported, full.annotations) == (7, 12)
+    assert pq.read_table(pdir / "annotations.parquet").num_rows == 12
