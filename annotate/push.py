@@ -81,9 +81,17 @@ def campaign_map(corpus_dir: Path) -> dict[str, str] | None:
     return dict(zip(table.column("doc_id").to_pylist(), table.column("campaign_id").to_pylist()))
 
 
-def read_rows(corpus_dir: Path) -> list[dict[str, Any]]:
+# what selection needs: no text, so a large corpus is selected without loading its pages
+SELECTION_COLUMNS = ["doc_id", "host", "lang", "contacts", "spam_score", "family_guess", "detector_version",
+                     "text_sha256"]
+
+
+def read_rows(corpus_dir: Path, columns: list[str], doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    import pyarrow.dataset as ds
+
     from corpus.store import open_corpus
-    return open_corpus(corpus_dir).read(columns=ROW_COLUMNS + ["text_sha256"]).to_pylist()
+    where = ds.field("doc_id").isin(doc_ids) if doc_ids is not None else None
+    return open_corpus(corpus_dir).read(columns=columns, filter=where).to_pylist()
 
 
 def ensure_project(client: StudioClient, options: PushOptions, model_version: str) -> tuple[dict, bool]:
@@ -160,7 +168,7 @@ def push(client: StudioClient, options: PushOptions,
     t0 = time.monotonic()
     if not 1 <= options.batch_size <= MAX_BATCH:
         raise ValueError(f"batch size must be 1..{MAX_BATCH}")
-    rows = read_rows(options.corpus_dir)
+    rows = read_rows(options.corpus_dir, SELECTION_COLUMNS)
     campaigns = campaign_map(options.corpus_dir)
     pdir = project_dir(options.out_root, options.project)
     with project_lock(pdir):
@@ -170,7 +178,9 @@ def push(client: StudioClient, options: PushOptions,
         ledger = _Ledger(pdir, options.project, project["id"])
         recovered = recover(client, pdir, ledger)
         chosen = select(rows, campaigns, options.selection, ledger.doc_ids)
-        todo = [r for r in chosen.rows if r["doc_id"] not in ledger.doc_ids]
+        todo_ids = [r["doc_id"] for r in chosen.rows if r["doc_id"] not in ledger.doc_ids]
+        full = {r["doc_id"]: r for r in read_rows(options.corpus_dir, ROW_COLUMNS, todo_ids)} if todo_ids else {}
+        todo = [full[d] for d in todo_ids]   # in the selection's (seeded, mixed) order
         report = PushReport(project["id"], created, model_version, len(rows), len(chosen.rows), chosen.campaigns,
                             campaigns is not None, len(chosen.rows) - len(todo), recovered=recovered,
                             dropped=chosen.dropped)

@@ -192,8 +192,8 @@ def status(data_dir: Path = DEFAULT_DATA_DIR) -> StudioStatus:
     """Whether the local studio of data_dir runs, and where."""
     data_dir = Path(data_dir)
     info = _read_pidfile(data_dir)
-    if not info or not _pid_alive(int(info["pid"])):
-        return StudioStatus(False, data_dir)
+    if not info or not _pid_alive(int(info["pid"])) or not _is_label_studio(int(info["pid"])):
+        return StudioStatus(False, data_dir)   # never started, stopped, or a stale pid file (pid reused)
     return StudioStatus(True, data_dir, info["url"], int(info["pid"]), _health(info["url"]))
 
 
@@ -274,8 +274,8 @@ def stop(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     """Stop the local studio of data_dir; False if it was not running."""
     data_dir = Path(data_dir)
     info = _read_pidfile(data_dir)
-    running = bool(info) and _pid_alive(int(info["pid"]))
-    if running and _is_label_studio(int(info["pid"])):
+    running = bool(info) and _pid_alive(int(info["pid"])) and _is_label_studio(int(info["pid"]))
+    if running:
         _terminate(int(info["pid"]))
     (data_dir / PIDFILE).unlink(missing_ok=True)
     return running

@@ -24,7 +24,7 @@ def pull(project, out, full, studio_dir):
         report = run_pull(connect(Path(studio_dir)), project, Path(out), full=full)
     except StudioError as exc:
         raise click.ClickException(str(exc)) from None
-    kind = "changed tasks since the last pull" if report.incremental else "all tasks"
+    kind = "tasks changed since the last pull" if report.incremental else "annotated tasks (full pull)"
     click.echo(f"project {project!r} (id {report.project_id}): exported {report.tasks_exported} {kind} "
                f"in {report.seconds:.1f} s")
     click.echo(f"annotations: {report.annotations} (+{report.added} new, {report.updated} changed, "

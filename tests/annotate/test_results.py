@@ -42,3 +42,23 @@ def test_accepted_unchanged():
     assert not accepted_unchanged(skipped, [pred], "v1")
     no_parent = {"result": same["result"], "was_cancelled": False}
     assert accepted_unchanged(no_parent, [pred], "v1") and not accepted_unchanged(no_parent, [pred], "v2")
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from corpus.labels import FAMILIES, SPAN_LABELS, VERDICTS  # noqa: E402
+
+spans = st.lists(st.tuples(st.integers(0, 500), st.integers(1, 40), st.sampled_from(SPAN_LABELS), st.text(max_size=8)),
+                 max_size=6)
+
+
+@given(st.sampled_from(VERDICTS), st.sampled_from(FAMILIES), spans, st.text(max_size=30))
+def test_build_then_parse_round_trip(verdict, family, raw_spans, note):
+    result = [choice_item("verdict", verdict), choice_item("family", family), note_item(note)]
+    result += [span_item(s, s + n, label, text, f"s{i}") for i, (s, n, label, text) in enumerate(raw_spans)]
+    labels = parse_result(result)
+    assert labels.verdict == verdict and labels.family == (family if verdict == "spam" else None)
+    assert labels.note == (note or None) and labels.problems == []
+    assert sorted((s["start"], s["end"], s["label"], s["text"]) for s in labels.spans) == \
+        sorted((s, s + n, label, text) for s, n, label, text in raw_spans)
+    assert same_result(result, list(reversed(result)))

@@ -87,3 +87,11 @@ def test_cli_server_down_fails_cleanly(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, args + ["--out", str(tmp_path / "a")])
         assert result.exit_code == 1, result.output
         assert "unreachable" in result.output and "Traceback" not in result.output and "0" * 40 not in result.output
+
+
+def test_stale_pid_file_is_not_a_running_studio(tmp_path):
+    # after a reboot the recorded pid may belong to anything: here, this very test process
+    (tmp_path / studio.PIDFILE).write_text(f'{{"pid": {os.getpid()}, "url": "http://127.0.0.1:1"}}')
+    assert not studio.status(tmp_path).running
+    assert not studio.stop(tmp_path)  # and never signals the process the stale file names
+    assert not (tmp_path / studio.PIDFILE).exists()
