@@ -48,10 +48,13 @@ class Clock:
 
     def __init__(self) -> None:
         self.first = self.last = self.cpu_first = self.cpu_last = 0.0
-        self.pages = 0
+        self.pages = self.not_ok = 0
 
     def response_received(self, response, request, spider) -> None:
         if response.url.endswith("/robots.txt"):
+            return
+        if response.status != 200:  # a server error is no page: the run is then invalid, not fast
+            self.not_ok += 1
             return
         now, cpu = time.perf_counter(), time.process_time()
         if not self.pages:
@@ -277,6 +280,9 @@ def main() -> None:
         "rows": int(stats.get("spamcorpus/rows_committed", 0)),
         "items": int(stats.get("item_scraped_count", 0)),
         "drops": {k: v for k, v in stats.items() if k.startswith("spamcorpus/drops/")},
+        "download_errors": {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
+                            if k.startswith("downloader/exception_type_count/")},
+        "retries": int(stats.get("retry/count", 0)), "responses_not_200": clock.not_ok,
         "finish_reason": stats.get("finish_reason"),
         "cpu_user_s": round(usage.ru_utime, 2), "cpu_sys_s": round(usage.ru_stime, 2),
         "max_rss_mib": round(usage.ru_maxrss / 1024, 1),

@@ -29,7 +29,7 @@ http {{
     charset utf-8;
     sendfile on; tcp_nopush on;
     keepalive_timeout 65; keepalive_requests 1000000;
-    open_file_cache max=30000 inactive=60s;
+    open_file_cache max=512 inactive=60s;  # cached descriptors count against RLIMIT_NOFILE (often 1024)
     server {{
         listen 127.0.0.1:{port};
         root {root};
