@@ -5,7 +5,7 @@ initialisation is not timed), pushes N corpus rows with the detector's pre-annot
 task's prediction into an annotation (the Data Manager action annotators use to accept pre-annotations
 in bulk; timed separately), then pulls
 them back through a snapshot export into Parquet. Medians over the repetitions go to
-bench/results/label_studio.json; `--quick` runs 1,000 rows once.
+bench/results/label_studio.json; `--quick` runs 1,000 rows once (a smoke run, written next to it; no floors).
 """
 from __future__ import annotations
 
@@ -123,13 +123,18 @@ def main(argv: list[str] | None = None) -> dict:
                 "the server's own import time, so push_s minus it is the client's share; load_avg_1m shows how "
                 "busy the machine was (other processes slow the server down)",
         "floors": {"push_tasks_per_s_min": PUSH_FLOOR, "pull_s_max_at_10k": PULL_CEILING},
-        "floors_met": med["push_tasks_per_s"] >= PUSH_FLOOR and med["pull_s"] < PULL_CEILING * max(n, 1) / 10_000,
+        "floors_met": med["push_tasks_per_s"] >= PUSH_FLOOR and med["pull_s"] < PULL_CEILING,
+        "cpus": os.cpu_count(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1))
+    if n < 10_000:  # fixed costs (project, corpus read) dominate small runs: the floors are for 10,000 rows
+        result["floors_met"] = None
+        result["floors_note"] = f"{n} rows: a smoke run; the floors apply to 10,000 rows"
+    out = RESULTS if n >= 10_000 else RESULTS.with_name(f"label_studio.{n}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
     return result
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main().get("floors_met") else 1)
+    sys.exit(0 if main().get("floors_met") is not False else 1)
