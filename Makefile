@@ -32,8 +32,8 @@ demo: $(STAMP) $(STUDIO_STAMP)
 test: $(STAMP) $(STUDIO_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(STUDIO_STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(STUDIO_VENV) build *.egg-info

@@ -1,4 +1,4 @@
-"""`spamcorpus demo`: serve the bundled sample web on loopback, crawl it into a corpus, print a summary."""
+"""`spamcorpus demo`: the main job on the bundled sample web — crawl, group campaigns, push to a local Label Studio."""
 from __future__ import annotations
 
 import click
@@ -10,8 +10,14 @@ DEMO_PORT = 8642  # fixed, so URLs and therefore doc_ids stay the same from one 
 @click.option("--out", default="datasets/corpus", show_default=True, help="Corpus directory.")
 @click.option("--port", default=DEMO_PORT, show_default=True, type=click.IntRange(1024, 65535))
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1))
-def demo(out, port, max_pages):
-    """Crawl the bundled sample web (127.0.0.2-7) into OUT and show what the corpus holds."""
+@click.option("--studio/--no-studio", default=True, show_default=True,
+              help="Start the local Label Studio and push the corpus (at most 3 rows per campaign).")
+@click.pass_context
+def demo(ctx, out, port, max_pages, studio):
+    """Crawl the bundled sample web (127.0.0.2-7) into OUT, group it into campaigns, push it to Label Studio.
+
+    Re-running adds nothing that is already in the corpus or in the Label Studio project."""
+    from corpus.cli.campaigns import campaigns
     from corpus.stats import corpus_stats, format_stats
     from crawler.run import run_crawl
     from crawler.sample_web import SampleWebError, serve_sample_web
@@ -24,11 +30,23 @@ def demo(out, port, max_pages):
         # the bundled job (crawler/jobs/sample_web.toml), aimed at this server's port
         job = server.job(max_pages=max_pages)
         pages = server.web.pages()
-        click.echo(f"sample web: {len(pages)} documents ({sum(1 for t in pages if t.spam)} spam) on "
+        click.echo(f"1/3 crawl: sample web of {len(pages)} documents ({sum(1 for t in pages if t.spam)} spam) on "
                    f"{len(server.base_urls)} hosts, port {server.port}; crawling into {out} ...")
         stats = run_crawl(job, out, {"LOG_LEVEL": "ERROR"})
-    click.echo("")
-    click.echo(format_stats(corpus_stats(out)))
     reason = stats.get("finish_reason")
     if reason not in ("finished", "closespider_pagecount"):
         raise click.ClickException(f"crawl ended early: {reason}")
+    click.echo("\n2/3 campaigns:")
+    ctx.invoke(campaigns, corpus_dir=out, threshold=None, full=False, top=0, as_json=False)
+    click.echo("")
+    click.echo(format_stats(corpus_stats(out, top=5)))
+    if not studio:
+        return
+    from annotate.demo import start_and_push
+    from annotate.errors import StudioError
+
+    click.echo("\n3/3 Label Studio (a first start initialises its database: about half a minute) ...")
+    try:
+        start_and_push(out, echo=click.echo)
+    except StudioError as exc:
+        raise click.ClickException(f"Label Studio: {exc}") from None
