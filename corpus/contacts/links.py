@@ -105,7 +105,7 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
     own = site_of(page_url) if page_url else None
     for url in urls:
         anchor = (anchors or {}).get(url, "")
-        cta = bool(anchor) and site_of(url) != own and bool(CTA_CUE.search(anchor.lower()))
+        cta = bool(anchor) and bool(CTA_CUE.search(anchor.lower())) and site_of(url) != own
         got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))

@@ -5,11 +5,15 @@ import bisect
 import re
 from collections.abc import Collection
 
-from corpus.contacts.cues import CTA_CUE, CUE_KIND, CUE_TAIL, CUE_TRIGGER, TG_CUE
+from corpus.contacts.context import example, offered_on_telegram
+from corpus.contacts.cues import (
+    ASTRAL_CUES, ASTRAL_TRIGGER, CTA_CUE, CUE_KIND, CUE_REGIONS, CUE_TAIL, CUE_TRIGGER, CUE_TRIGGERS, MORE,
+    OFFER_BEFORE, PHONE_VALUE, cue_word,
+)
 from corpus.contacts.kinds import Contact, is_placeholder, normal
 from corpus.contacts.links import classify_url
 from corpus.contacts.normalise import Norm
-from corpus.contacts.phones import phone_candidates
+from corpus.contacts.phones import phone_candidates, regions_for
 
 URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see cues.py
     "(?:" + "|".join(re.escape(p) for p in (
@@ -25,12 +29,14 @@ _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 BARE_HANDLE = re.compile(r"@(?<![a-z0-9._%+\-/@]@)[a-z][a-z0-9_]{3,31}(?![a-z0-9_])")
 INTL_PHONE = re.compile(r"\+(?<![\w+]\+)[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
 _CODE_AFTER = re.compile(r"\.[a-z_]|[(/@]|:/")
-
-
-def _window(text: str, a: int, b: int, before: int, after: int) -> str:
-    """Up to `before` characters before [a, b) and `after` after it, on the same line."""
-    lo, hi = max(text.rfind("\n", 0, a) + 1, a - before), text.find("\n", b)
-    return text[lo:a] + " " + text[b:min(b + after, len(text) if hi < 0 else hi)]
+# A number a few words after a phone or WhatsApp cue (`call Expedia at 1-888-614-2093`): the words between
+# hold no digits, no `@`, no line break and no cue of another kind.
+_NUMBER_START = re.compile(r"[0-9+(\[【\n@#№]")
+_GROUPS = re.compile(r"[0-9]+")
+_NEAR_VALUE = re.compile(PHONE_VALUE)
+# Money and counts, not numbers to call: `1 299 000 đ`, `2.500.000 VND`, `50 000 ₽`.
+_CLOSER = {"(": ")", "[": "]", "【": "】"}
+_AMOUNT_AFTER = re.compile(r" ?(?:[%$€£¥₫₽₩฿円元원]|đ|vnd|usd|rp|руб|р\.|baht|บาท|dong|đồng|reais|pesos)")
 
 
 def _emails(low: str, add) -> None:
@@ -38,10 +44,16 @@ def _emails(low: str, add) -> None:
     while at >= 0:
         left = _EMAIL_LEFT.search(low, max(0, at - 64), at)
         right = _EMAIL_RIGHT.match(low, at + 1)
-        if left and right and not (left.start() and low[left.start() - 1] in _LOCAL_CHARS):
-            if not re.match(r":[^\s]", low[right.end():right.end() + 2]):  # git@host:path is an SSH remote
-                add(left.start(), right.end(), "email", normal("email", low[left.start():right.end()]))
+        ssh = right and re.match(r":[^\s]", low[right.end():right.end() + 2])  # git@host:path is an SSH remote
+        if left and right and not (left.start() and low[left.start() - 1] in _LOCAL_CHARS) and not ssh:
+            add(left.start(), right.end(), "email", normal("email", low[left.start():right.end()]))
         at = low.find("@", at + 1)
+
+
+def _window(text: str, a: int, b: int, before: int, after: int) -> str:
+    """Up to `before` characters before [a, b) and `after` after it, on the same line."""
+    lo, hi = max(text.rfind("\n", 0, a) + 1, a - before), text.find("\n", b)
+    return text[lo:a] + " " + text[b:min(b + after, len(text) if hi < 0 else hi)]
 
 
 def _urls(text: str, low: str, add) -> None:
@@ -61,40 +73,111 @@ def _urls(text: str, low: str, add) -> None:
                 add(left.start(), m.end(), "telegram", normal("telegram", left.group()))
 
 
-def _cues(text: str, low: str, known: set[str], add) -> None:
-    for m in CUE_TRIGGER.finditer(low):
-        cue, kind = m.group(), CUE_KIND[m.group()]
-        tail = CUE_TAIL[kind].match(low, m.end())
-        if not tail:
+def _number(low: str, kind: str, raw: str, a: int, region) -> tuple[str | None, int]:
+    """The value of a number written at low[a:], trying shorter prefixes; (value, end)."""
+    for cand in phone_candidates(raw):
+        if _AMOUNT_AFTER.match(low, a + len(cand)):
             continue
-        if cue == "line" and text[m.start():m.end()] != "LINE" and not tail.group().startswith(("id", " id")):
-            continue  # the English word `line` is a cue only as `LINE` or `Line ID`
-        raw, gap, (a, b) = tail.group("v"), tail.group("gap"), tail.span("v")
-        if kind == "telegram":
-            if _CODE_AFTER.match(low, b):
-                continue
-            value = normal(kind, raw)
-            if value and not raw.startswith("@") and not re.search(r"[0-9_]", value) and value not in known:
-                continue  # `Telegram: Download`: a bare word needs digits, `@` or a link elsewhere
-        elif kind in ("phone", "whatsapp", "qq"):
-            region, value = ("CN" if not cue.isascii() else None), None
-            for cand in phone_candidates(raw):
-                value = normal(kind, cand, region)
-                if value:
-                    b = a + len(cand)
-                    break
-        else:
-            value = normal(kind, raw)
-            if value and kind != "qq" and value.isalpha() and ":" not in gap and "：" not in gap:
-                continue  # `微信 WeChat`: a letters-only id needs `微信：id`
-        add(a, b, kind, value)
+        value = normal(kind, cand, region)
+        if value:
+            return value, a + len(cand)
+    return None, a
 
 
-def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple[int, int, str, str]]:
+def _unbracketed(low: str, raw: str, a: int) -> tuple[str, int]:
+    """`(1-888-614-2093` read out of `(1-888-614-2093)` loses its opening bracket (`(212) 736-4400` keeps it),
+    and `1900 6000 (8` out of `1900 6000 (8h–17h)` its tail, whose bracket closes after a word."""
+    closer = _CLOSER.get(raw[0])
+    if closer and closer not in raw:
+        raw, a = raw[1:], a + 1
+    cut = max(raw.rfind(opener) for opener in _CLOSER)
+    if cut > 0 and _CLOSER[raw[cut]] not in raw[cut:] and not low.startswith(_CLOSER[raw[cut]], a + len(raw)):
+        raw = raw[:cut].rstrip(" -.")
+    return raw, a
+
+
+def _value(low: str, kind: str, raw: str, a: int, b: int, known: set[str], region) -> tuple[str | None, int, int]:
+    """A cue's value and its span, or None where the syntax or the rules of its kind say no."""
+    if kind in ("phone", "whatsapp", "qq"):
+        raw, a = _unbracketed(low, raw, a)
+        value, b = _number(low, kind, raw, a, region)
+        return value, a, b
+    value = normal(kind, raw)
+    bare_word = value and not raw.startswith("@") and not re.search(r"[0-9_]", value) and value not in known
+    if kind == "telegram" and (_CODE_AFTER.match(low, b) or bare_word):
+        return None, a, b  # `Telegram: Download`: a bare word needs digits, `@` or a link elsewhere
+    return value, a, b
+
+
+def _cues(text: str, low: str, known: set[str], add, regions: tuple[str, ...]) -> None:
+    """Values after cue words, cues in text order from the separate trigger scans (see cues.CUE_TRIGGERS)."""
+    triggers = CUE_TRIGGERS + ((ASTRAL_TRIGGER,) if any(c in low for c in ASTRAL_CUES) else ())
+    ahead = [t.search(low) for t in triggers]
+    pos = 0
+    while True:
+        for i, t in enumerate(triggers):
+            if ahead[i] is not None and ahead[i].start() < pos:
+                ahead[i] = t.search(low, pos)
+        live = [m for m in ahead if m is not None]
+        if not live:
+            return
+        pos = _cue(text, low, min(live, key=lambda m: m.start()), known, add, regions)
+
+
+def _cue(text: str, low: str, m: re.Match, known: set[str], add, regions: tuple[str, ...]) -> int:
+    """Read the value after the cue `m`; return where to look for the next cue."""
+    cue = cue_word(m.group())
+    kind = CUE_KIND[cue]
+    tail = CUE_TAIL[kind].match(low, m.end())
+    if cue == "line" and tail and text[m.start():m.end()] != "LINE" and not tail.group().startswith(("id", " id")):
+        return m.end()  # the English word `line` is a cue only as `LINE` or `Line ID`
+    # a number without its country code: the countries of the page's language and of the cue word's
+    cue_regions = CUE_REGIONS.get(cue, ())
+    region = tuple(dict.fromkeys((*regions, *cue_regions))) if regions or cue_regions else (
+        None if cue.isascii() else "CN")
+    if not tail:
+        if kind in ("phone", "whatsapp"):
+            _near_number(low, kind, m.end(), add, region)
+        return m.start() + 1  # a shorter cue may start inside this one
+    raw, gap, (a, b) = tail.group("v"), tail.group("gap"), tail.span("v")
+    value, a, b = _value(low, kind, raw, a, b, known, region)
+    if value and kind in ("wechat", "line") and value.isalpha() and ":" not in gap and "：" not in gap and not (
+            cue.startswith(("加", "แอด")) or OFFER_BEFORE.search(low, max(0, m.start() - 12), m.start())):
+        return m.end()  # `微信 WeChat`: a letters-only id needs `微信：id` or `加微信 id`
+    add(a, b, kind, value)
+    while value and (more := MORE[kind].match(low, b)):  # `QQ群：312456789（已满）/ 412456789`
+        value, start, end = _value(low, kind, more.group("v"), more.start("v"), more.end("v"), known, region)
+        if not value or value.isalpha():
+            break
+        add(start, end, kind, value)
+        b = end
+    return max(m.end(), b)
+
+
+def _near_number(low: str, kind: str, after: int, add, region) -> None:
+    """A number a few words after a phone or WhatsApp cue: written in groups, with no other kind's cue and no
+    other kind of number (`заказ № 4815162342`, `order #`) in between."""
+    start = _NUMBER_START.search(low, after, after + 41)
+    if not start or start.group() in "\n@#№":
+        return
+    near = _NEAR_VALUE.match(low, start.start())
+    if not near or len(_GROUPS.findall(near.group())) < 3 and not near.group().startswith("+"):
+        return
+    other = CUE_TRIGGER.search(low, after, start.start())
+    if other and CUE_KIND[cue_word(other.group())] not in ("phone", "whatsapp"):
+        return
+    raw, a = _unbracketed(low, near.group(), near.start())
+    value, b = _number(low, kind, raw, a, region)
+    add(a, b, kind, value)
+
+
+def scan(text: str, low: str, known_handles: Collection[str] = (),
+         regions: tuple[str, ...] = ()) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, value) of every mention in normalised `text` (`low` = text.lower()).
 
     Rules run from the most specific (e-mail, links) to the least (bare `@handle`, `+` numbers); a
-    mention overlapping one already found is dropped.
+    mention overlapping one already found is dropped. `regions`: countries whose numbers may be written
+    without the country code (after a phone or WhatsApp cue, valid in exactly one of them).
     """
     found: list[tuple[int, int, str, str]] = []
     spans: list[tuple[int, int]] = []  # sorted, non-overlapping
@@ -112,38 +195,41 @@ def scan(text: str, low: str, known_handles: Collection[str] = ()) -> list[tuple
         _emails(low, add)
     _urls(text, low, add)
     known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
-    _cues(text, low, known, add)
-    for m in BARE_HANDLE.finditer(low):
-        if not free(*m.span()):
-            continue
-        value = normal("telegram", m.group())
-        if value and not _CODE_AFTER.match(low, m.end()) and (
-                value in known or TG_CUE.search(_window(low, m.start(), m.end(), 40, 20))):
-            add(m.start(), m.end(), "telegram", value)
+    _cues(text, low, known, add, regions)
+    if "@" in low:
+        for m in BARE_HANDLE.finditer(low):
+            if not free(*m.span()):
+                continue
+            value = normal("telegram", m.group())
+            if value and not _CODE_AFTER.match(low, m.end()) and (
+                    value in known or offered_on_telegram(low, m.start(), m.end())):
+                add(m.start(), m.end(), "telegram", value)
     for m in INTL_PHONE.finditer(low):
         if not free(*m.span()):  # already read after a cue: skip the costly parse
             continue
-        for cand in phone_candidates(m.group()):
-            value = normal("phone", cand)
-            if value:
-                add(m.start(), m.start() + len(cand), "phone", value)
-                break
+        raw, a = _unbracketed(low, m.group(), m.start())
+        value, b = _number(low, "phone", raw, a, None)
+        add(a, b, "phone", value)
     found.sort()
     return found
 
 
-def find_contacts(text: str, where: str = "text", known_handles: Collection[str] = ()) -> list[Contact]:
+def find_contacts(text: str, where: str = "text", known_handles: Collection[str] = (),
+                  lang: str | None = None) -> list[Contact]:
     """Every contact mention in `text`, in text order, with offsets into `text`.
 
-    A bare `@handle` counts as Telegram only next to a Telegram cue or when it is in `known_handles`
-    (handles linked through t.me elsewhere on the page) or linked in `text` itself.
+    A bare `@handle` counts as Telegram only next to a Telegram cue (a name of Telegram, or a bot, channel or
+    group with no other platform named), when it is in `known_handles` (handles linked through t.me elsewhere
+    on the page) or linked in `text` itself. `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a
+    number written without its country code count after a phone or WhatsApp cue, if it is valid in exactly
+    one of the language's countries. Mentions quoted as examples (`例如："TG @x"`) and placeholders are left out.
     """
     if not text:
         return []
     norm = Norm(text)
     out = []
-    for a, b, kind, value in scan(norm.text, norm.low, known_handles):
-        if is_placeholder(kind, value):
+    for a, b, kind, value in scan(norm.text, norm.low, known_handles, regions_for(lang)):
+        if is_placeholder(kind, value) or example(norm.low, a):
             continue
         start, end = norm.span(a, b)
         out.append(Contact(kind, value, where, start, end))
