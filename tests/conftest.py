@@ -10,6 +10,9 @@ import pytest
 from corpus.ids import canonicalize_url, doc_id, host_of
 from corpus.schema import SCHEMA_VERSION
 
+# real Label Studio servers (fixtures studio_template, start_server, shared_server) for any test package
+pytest_plugins = ["tests.studio_servers"]
+
 # keep every test off any proxy: traffic goes to loopback only
 for _var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_var, None)

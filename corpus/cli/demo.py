@@ -12,8 +12,13 @@ DEMO_PORT = 8642  # fixed, so URLs and therefore doc_ids stay the same from one 
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1))
 @click.option("--studio/--no-studio", default=True, show_default=True,
               help="Start the local Label Studio and push the corpus (at most 3 rows per campaign).")
+@click.option("--studio-dir", default="datasets/studio", show_default=True, help="Label Studio data directory.")
+@click.option("--studio-port", default=8080, show_default=True, type=click.IntRange(1024, 65535),
+              help="Label Studio port (a busy one is replaced by a free one).")
+@click.option("--annotations", default="datasets/annotations", show_default=True,
+              help="Where the push ledger goes (one folder per project).")
 @click.pass_context
-def demo(ctx, out, port, max_pages, studio):
+def demo(ctx, out, port, max_pages, studio, studio_dir, studio_port, annotations):
     """Crawl the bundled sample web (127.0.0.2-7) into OUT, group it into campaigns, push it to Label Studio.
 
     Re-running adds nothing that is already in the corpus or in the Label Studio project."""
@@ -47,6 +52,6 @@ def demo(ctx, out, port, max_pages, studio):
 
     click.echo("\n3/3 Label Studio (a first start initialises its database: about half a minute) ...")
     try:
-        start_and_push(out, echo=click.echo)
+        start_and_push(out, data_dir=studio_dir, port=studio_port, out_root=annotations, echo=click.echo)
     except StudioError as exc:
         raise click.ClickException(f"Label Studio: {exc}") from None

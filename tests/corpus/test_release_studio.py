@@ -1,11 +1,9 @@
 """A release built from annotations made through the real Label Studio round trip: push, annotate, pull, propagate."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -24,35 +22,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.studio, pytest.mark.xdist_group("stu
 PROJECT = "release round trip"           # not a safe folder name: pull stores it under a slug
 
 
-def _label_studio_version() -> str:
-    from annotate import studio
-
-    found = sorted(studio.studio_venv().glob("lib/python*/site-packages/label_studio-*.dist-info"))
-    return found[-1].name.split("-")[1] if found else "unknown"
-
-
 @pytest.fixture(scope="module")
-def studio_server(request, tmp_path_factory):
-    """A server started from a copy of an initialised data dir. The template is the one tests/annotate keeps
-    in pytest's cache (same key, same lock), so Label Studio's slow first start happens once per machine."""
-    from annotate import studio
-
-    try:
-        studio.studio_executable()
-    except studio.StudioNotConfigured as exc:
-        pytest.fail(f"{exc} (the studio tests need Label Studio: `make studio-venv`)")
-    cache = getattr(request.config, "cache", None)   # absent under -p no:cacheprovider: then once per run
-    root = (Path(cache.mkdir(f"label-studio-template-{_label_studio_version()}")) if cache
-            else tmp_path_factory.mktemp("studio-template"))
-    with open(root / "lock", "a+") as lock:           # xdist workers may both ask for it
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        template = studio.initialise_template(root / "data", timeout=300)
-    data = studio.copy_data_dir(template, tmp_path_factory.mktemp("studio") / "data")
-    status = studio.start(data, port=studio.free_port(), timeout=300)
-    try:
-        yield status.url, studio.load_credentials(data).token
-    finally:
-        studio.stop(data)
+def studio_server(shared_server):
+    """A real Label Studio from the shared template (tests/studio_servers.py)."""
+    return shared_server.url, shared_server.token
 
 
 def _result(verdict: str, family: str | None) -> list[dict]:

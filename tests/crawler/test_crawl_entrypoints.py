@@ -59,7 +59,8 @@ def _free_port() -> int:
 def test_demo_serves_crawls_and_summarises(sample_server, tmp_path):
     corpus = tmp_path / "corpus"
     port = _free_port()
-    run = crawl_cli(sample_server, ["demo", "--port", str(port), "--out", str(corpus), "--max-pages", "60"], corpus)
+    run = crawl_cli(sample_server, ["demo", "--port", str(port), "--out", str(corpus), "--max-pages", "60",
+                                      "--no-studio"], corpus)
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"port {port}; crawling into {corpus}" in run.stdout
     assert "60 rows" in run.stdout and "drops by reason:" in run.stdout
@@ -73,7 +74,7 @@ def test_demo_on_a_busy_port_is_a_clean_error(tmp_path):
         blocker.bind(("127.0.0.4", 0))
         blocker.listen()
         port = blocker.getsockname()[1]
-        result = CliRunner().invoke(main, ["demo", "--port", str(port), "--out", str(tmp_path / "c")])
+        result = CliRunner().invoke(main, ["demo", "--port", str(port), "--out", str(tmp_path / "c"), "--no-studio"])
     assert result.exit_code == 1
     assert f"port {port} is busy on 127.0.0.4" in result.output and "Traceback" not in result.output
 
