@@ -42,13 +42,17 @@ FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", 
 TG_URL = re.compile(r"https?://|tg:|(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/|[a-z0-9_]+\.t\.me(?![a-z0-9.-])", re.IGNORECASE)
 
 
-def normalize_value(kind: str, raw: str, region: str | None = None) -> str | None:
-    """Normal form of a raw contact of `kind` (as written or as linked), or None if it is not valid syntax."""
+def normalize_value(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> str | None:
+    """Normal form of a raw contact of `kind` (as written or as linked), or None if it is not valid syntax.
+
+    `region` reads a phone number written without its country code: one country (`"CN"`), or candidates
+    (`("BR", "PT")`) of which exactly one must make it valid.
+    """
     return normal(kind, normalize_text(raw).strip(), region)
 
 
 @lru_cache(maxsize=1 << 15)  # pure; the same handles and numbers recur across a campaign's pages
-def normal(kind: str, raw: str, region: str | None = None) -> str | None:
+def normal(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> str | None:
     """normalize_value for text that is already normalised."""
     if kind == "telegram":
         if TG_URL.match(raw):  # a link: the same rules as links on the page
