@@ -8,7 +8,7 @@ from typing import Any
 
 from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_contacts
 from corpus.ids import canonicalize_url, doc_id, host_of
-from corpus.lang import detect_language
+from corpus.lang import detect_language, language_tag
 from corpus.schema import SCHEMA_VERSION
 from corpus.signals import DETECTOR_VERSION, score_document
 from crawler.encoding import decode_body
@@ -24,6 +24,7 @@ class PageRejected(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,11 @@ def extract_page(page: PageInput) -> ExtractedPage:
     linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors, page.final_url)
     # a bare @handle counts as Telegram when the page also links it through t.me
     handles = {c.value for c in linked if c.kind == "telegram"}
+    tag = language_tag(lang, script)  # lets local-format phone numbers resolve to the language's countries
     contacts = merge_contacts([
-        find_contacts(ex.title, "title", handles),
-        find_contacts(ex.text, "text", handles),
-        find_contacts(boilerplate, "boilerplate", handles),
+        find_contacts(ex.title, "title", handles, lang=tag),
+        find_contacts(ex.text, "text", handles, lang=tag),
+        find_contacts(boilerplate, "boilerplate", handles, lang=tag),
         linked,
     ])
     return ExtractedPage(mtype, ex.doc_format, decoded.encoding, decoded.source, float(decoded.replacement_ratio),

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError, CloseSpider, DownloadCancelledError, DownloadConnectionRefusedError, DownloadFailedError,
     DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
@@ -23,7 +24,8 @@ from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.version import __version__
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
-from crawler.pages import PageInput, PageRejected, build_row
+from crawler.page_workers import PageFailed, PageWorkers
+from crawler.pages import PageInput, PageRejected
 from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
@@ -75,11 +77,14 @@ class CorpusSpider(scrapy.Spider):
         crawler.settings.set("SPAMCORPUS_JOB_NAME", job.name, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.job = job
+        spider.page_workers = PageWorkers.from_crawler(crawler)
+        crawler.signals.connect(spider.page_workers.close, signal=signals.spider_closed)
         return spider
 
     # -- start -----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         job: CrawlJob = self.job
+        self.page_workers.start()  # workers load the extractor before the first page arrives
         self.allowed = {h.lower() for h in job.allowed_hosts} or {
             host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
         }
@@ -142,7 +147,7 @@ class CorpusSpider(scrapy.Spider):
             return False
 
     # -- callbacks -------------------------------------------------------------------------------
-    def parse(self, response: Response) -> Iterable[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         # the page limit counts documents, not robots.txt or sitemap fetches, and holds exactly:
         # responses still in flight when it is reached make no row (their referrers' links resume them)
         if response.meta.get("redirect_urls") and self._committed(response.url):
@@ -154,11 +159,12 @@ class CorpusSpider(scrapy.Spider):
             self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
             return
         self.pages_seen += 1
-        yield from self._page(response)
+        async for out in self._page(response):
+            yield out
         if limit and self.pages_seen >= limit:
             raise CloseSpider("closespider_pagecount")
 
-    def _page(self, response: Response) -> Iterable[Any]:
+    async def _page(self, response: Response) -> AsyncIterator[Any]:
         depth = response.meta.get(DEPTH, 0)
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
@@ -169,13 +175,12 @@ class CorpusSpider(scrapy.Spider):
             referrer=response.meta.get("spamcorpus_referrer"),
         )
         try:
-            row = build_row(page)
-        except PageRejected as exc:
+            row = await self.page_workers.build_row(page)
+        except (PageRejected, PageFailed) as exc:
+            # a hostile page must not stop the crawl; the drop is counted under its reason
+            if isinstance(exc, PageFailed):
+                logger.warning("dropped %s: %s", response.url, exc)
             self.crawler.stats.inc_value(f"spamcorpus/drops/{exc.reason}")
-            return
-        except Exception:  # a hostile page must not stop the crawl; the drop is counted and logged
-            logger.exception("extraction failed for %s", response.url)
-            self.crawler.stats.inc_value("spamcorpus/drops/extraction_error")
             return
         self.crawler.stats.inc_value("spamcorpus/pages_extracted")
         yield row
