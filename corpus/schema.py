@@ -51,6 +51,7 @@ SCHEMA = pa.schema(
     metadata={"spamcorpus.schema_version": str(SCHEMA_VERSION)},
 )
 COLUMNS = [name for name, *_ in _FIELDS]
+_COLUMN_SET = frozenset(COLUMNS)
 REQUIRED = [name for name, _typ, nullable, _doc in _FIELDS if not nullable]
 
 
@@ -60,9 +61,9 @@ class SchemaError(ValueError):
 
 def validate_row(row: dict[str, Any]) -> None:
     """Raise SchemaError if a row misses columns, has extra ones, or has nulls where none are allowed."""
-    missing = [c for c in COLUMNS if c not in row]
-    extra = [c for c in row if c not in SCHEMA.names]
-    if missing or extra:
+    if row.keys() != _COLUMN_SET:
+        missing = [c for c in COLUMNS if c not in row]
+        extra = [c for c in row if c not in _COLUMN_SET]
         raise SchemaError(f"row columns differ from schema: missing={missing} extra={extra}")
     nulls = [c for c in REQUIRED if row[c] is None]
     if nulls:

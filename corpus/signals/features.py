@@ -1,6 +1,8 @@
 """The named spam signals: each a small function from a laid-out document to a strength in 0..1."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import bisect
 import math
 import re
@@ -184,15 +186,18 @@ def decorated_contact(doc: Doc) -> float:
 
 # --- links ------------------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
+def _host_path(url: str) -> tuple[str, str] | None:
+    # cached: a site's navigation links repeat on every page of the crawl
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return (parts.hostname or "").lower().removeprefix("www."), parts.path.lower().rstrip("/")
+
+
 def _hosts(links) -> list[tuple[str, str]]:
-    out = []
-    for url in links:
-        try:
-            parts = urlsplit(url)
-            out.append(((parts.hostname or "").lower().removeprefix("www."), parts.path.lower().rstrip("/")))
-        except ValueError:
-            continue
-    return out
+    return [hp for hp in map(_host_path, links) if hp is not None]
 
 
 def messaging_link(doc: Doc) -> float:
