@@ -147,7 +147,8 @@ def run(docs: list[LabelledDoc]) -> list[Outcome]:
 
     outcomes = []
     for doc in docs:
-        contacts = merge_contacts([find_contacts(doc.title, "title"), find_contacts(doc.text, "text"),
+        contacts = merge_contacts([find_contacts(doc.title, "title", lang=doc.lang),
+                                   find_contacts(doc.text, "text", lang=doc.lang),
                                    contacts_from_links(doc.links)])
         verdict = score_document(doc.title, doc.text, contacts=contacts, links=doc.links, lang=doc.lang)
         outcomes.append(Outcome(doc, verdict.score, verdict.family, verdict.signals,

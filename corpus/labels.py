@@ -20,7 +20,7 @@ FAMILIES: tuple[str, ...] = (
 # Verdicts, as in WEBSPAM-UK2006/2007.
 VERDICTS: tuple[str, ...] = ("spam", "benign", "borderline")
 
-# Contact kinds in the corpus rows (normal forms in corpus/contacts.py).
+# Contact kinds in the corpus rows (normal forms in corpus/contacts/).
 CONTACT_KINDS: tuple[str, ...] = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "url")
 
 # Span labels annotators draw over the text.

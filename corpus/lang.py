@@ -87,3 +87,8 @@ def detect_language(text: str) -> tuple[str, str]:
     if lang == "zh":
         return "zh", chinese_script(han) if han else "Hans"
     return lang, ""
+
+
+def language_tag(lang: str, script: str = "") -> str:
+    """BCP 47-style tag of a detected language (`zh-Hant`, `en`); contact extraction maps it to countries."""
+    return f"{lang}-{script}" if script and lang != "und" else lang

@@ -25,7 +25,7 @@ def features(docs) -> tuple[np.ndarray, np.ndarray, list[str]]:
     names = list(SIGNALS)
     rows, labels = [], []
     for d in docs:
-        contacts = merge_contacts([find_contacts(d.title, "title"), find_contacts(d.text, "text"),
+        contacts = merge_contacts([find_contacts(d.title, "title", lang=d.lang), find_contacts(d.text, "text", lang=d.lang),
                                    contacts_from_links(d.links)])
         values = explain(d.title, d.text, contacts=contacts, links=d.links, lang=d.lang)
         rows.append([values[n] for n in names])
