@@ -49,6 +49,7 @@ class Clock:
     def __init__(self) -> None:
         self.first = self.last = self.cpu_first = self.cpu_last = 0.0
         self.pages = self.not_ok = 0
+        self.last_item = 0.0
 
     def response_received(self, response, request, spider) -> None:
         if response.url.endswith("/robots.txt"):
@@ -62,12 +63,14 @@ class Clock:
         self.last, self.cpu_last = now, cpu
         self.pages += 1
 
+    def item_scraped(self, item, response, spider) -> None:
+        self.last_item = time.perf_counter()
+
 
 # the full pipeline's stages, timed in CPU seconds by --stages: (module, attribute) of functions and methods;
 # names that do not exist (yet) are skipped
 STAGES = [
-    ("crawler.spiders.corpus_spider", "CorpusSpider.parse"),
-    ("crawler.spiders.corpus_spider", "build_row"),
+    ("crawler.page_workers", "build_row"),  # in-process when SPAMCORPUS_PAGE_WORKERS=0, as the staged run sets
     ("crawler.pages", "extract_page"),
     ("crawler.pages", "decode_body"),
     ("crawler.pages", "extract"),
@@ -153,61 +156,6 @@ def time_gc(totals: dict[str, list[float]]) -> None:
     gc.callbacks.append(callback)
 
 
-# --- what-if: the same spider with build_row in one worker process (the second core) ---------------------
-def _row_in_worker(page):
-    from crawler.pages import PageRejected, build_row
-
-    try:
-        return "row", build_row(page)
-    except PageRejected as exc:
-        return "rejected", exc.reason
-    except Exception as exc:  # noqa: BLE001 (re-raised in the crawler process, where the spider counts it)
-        return "error", f"{type(exc).__name__}: {exc}"
-
-
-def pooled_spider_class():
-    """CorpusSpider whose build_row runs in a 1-process pool: the crawler process keeps Scrapy's own work,
-    the worker extracts. An experiment to size that design, not the project's spider."""
-    import asyncio
-    from concurrent.futures import ProcessPoolExecutor
-    from datetime import datetime, timezone
-    from multiprocessing import get_context
-
-    from crawler.pages import PageInput, PageRejected
-    from crawler.spiders import corpus_spider
-
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-    warm = PageInput(url="http://127.0.0.1/", final_url="http://127.0.0.1/", status=200,
-                     headers={"content-type": "text/html"}, body=b"<html><title>t</title><p>warm up</p></html>",
-                     fetched_at=datetime.now(timezone.utc), crawl_job="bench", run_id="warm")
-    pool.submit(_row_in_worker, warm).result()  # spawn and import before the clock starts, like the main process
-    ready: dict[int, tuple[str, object]] = {}
-
-    def precomputed(page):  # replaces build_row inside CorpusSpider._page for pages computed by the worker
-        kind, value = ready.pop(id(page.body))
-        if kind == "rejected":
-            raise PageRejected(value)
-        if kind == "error":
-            raise RuntimeError(value)
-        return value
-
-    corpus_spider.build_row = precomputed
-
-    class PooledCorpusSpider(corpus_spider.CorpusSpider):
-        async def parse(self, response):
-            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-            page = PageInput(url=(response.meta.get("redirect_urls") or [response.url])[0], final_url=response.url,
-                             status=response.status, headers=headers, body=response.body,
-                             fetched_at=datetime.now(timezone.utc), crawl_job=self.job.name,
-                             run_id=self.settings.get("SPAMCORPUS_RUN_ID"), depth=response.meta.get("spamcorpus_depth", 0),
-                             referrer=response.meta.get("spamcorpus_referrer"))
-            ready[id(response.body)] = await asyncio.wrap_future(pool.submit(_row_in_worker, page))
-            for out in super().parse(response):
-                yield out
-
-    return PooledCorpusSpider
-
-
 def build(mode: str, seeds: list[str], out: str | None, extra: dict[str, object] | None = None):
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -228,14 +176,14 @@ def build(mode: str, seeds: list[str], out: str | None, extra: dict[str, object]
     job = CrawlJob(name="bench", seeds=seeds, depth=0, allowed_hosts=["*"], autothrottle=False,
                    concurrency_per_host=NETWORK["CONCURRENT_REQUESTS_PER_DOMAIN"], download_delay=0.0,
                    allow_private_addresses=True).validate()
-    crawler = process.create_crawler(pooled_spider_class() if mode == "full-pool" else "corpus")
+    crawler = process.create_crawler("corpus")
     process.crawl(crawler, job=job)
     return process, crawler
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("mode", choices=["bare", "full", "full-pool"])
+    ap.add_argument("mode", choices=["bare", "full"])
     ap.add_argument("--seeds", required=True, help="file with one URL a line")
     ap.add_argument("--out", default=None, help="corpus directory (full mode; must be fresh, or pages are skipped)")
     ap.add_argument("--profile", default=None, help="write a cProfile of the crawl to this file")
@@ -261,6 +209,7 @@ def main() -> None:
     process, crawler = build(args.mode, seeds, args.out, extra)
     clock = Clock()
     crawler.signals.connect(clock.response_received, signal=signals.response_received)
+    crawler.signals.connect(clock.item_scraped, signal=signals.item_scraped)
     started = time.perf_counter()
     if args.profile:
         profiler = cProfile.Profile()
@@ -276,6 +225,10 @@ def main() -> None:
     print(json.dumps({
         "mode": args.mode, "seeds": len(seeds), "pages": clock.pages, "seconds": round(elapsed, 3),
         "pages_per_s": round(clock.pages / elapsed, 1), "steady_pages_per_s": round(steady, 1),
+        # where the wall time outside the steady state goes: start-up, the last rows, shutdown
+        "to_first_page_s": round(clock.first - started, 3), "last_page_to_last_row_s":
+        round(max(0.0, clock.last_item - clock.last), 3), "after_last_row_s": round(
+            time.perf_counter() - max(clock.last_item, clock.last) - (time.perf_counter() - started - elapsed), 3),
         "steady_cpu_ms_per_page": round(cpu_ms, 3),
         "rows": int(stats.get("spamcorpus/rows_committed", 0)),
         "items": int(stats.get("item_scraped_count", 0)),
@@ -286,6 +239,8 @@ def main() -> None:
         "finish_reason": stats.get("finish_reason"),
         "cpu_user_s": round(usage.ru_utime, 2), "cpu_sys_s": round(usage.ru_stime, 2),
         "max_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "worker_cpu_s": stats.get("spamcorpus/page_workers/cpu_seconds"),
+        "worker_max_rss_mib": stats.get("spamcorpus/page_workers/max_rss_mib"),
         **({"stages_cpu_ms_per_page": {k: round(1000 * v[0] / max(clock.pages, 1), 3) for k, v in stages.items()},
             "stages_calls": {k: v[1] for k, v in stages.items()}} if stages else {}),
     }))
