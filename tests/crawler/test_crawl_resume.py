@@ -24,10 +24,24 @@ def _manifest_lines(corpus) -> int:
         return 0
 
 
-def _kill_when(server, args, corpus, *, requests_seen: int = 0, shards: int = 0, deadline: float = 60.0) -> bool:
+def _recorded_commits(corpus, before: set) -> bool:
+    """A run record written by this crawl (not one of `before`) already counts committed rows."""
+    for path in (corpus / "_runs").glob("*.json"):
+        if path.name not in before:
+            try:
+                if json.loads(path.read_text()).get("stats", {}).get("spamcorpus/rows_committed"):
+                    return True
+            except (OSError, ValueError):  # replaced while we read it
+                continue
+    return False
+
+
+def _kill_when(server, args, corpus, *, requests_seen: int = 0, shards: int = 0, recorded: bool = False,
+               deadline: float = 60.0) -> bool:
     """Start a crawl and SIGKILL it once the server saw `requests_seen` more requests or the manifest holds
-    `shards` more lines. Returns False if the crawl finished first."""
+    `shards` more lines (and, if `recorded`, its run record counts them). Returns False if it finished first."""
     start_requests, start_shards = len(server.requests), _manifest_lines(corpus)
+    runs_before = {p.name for p in (corpus / "_runs").glob("*.json")}
     proc = subprocess.Popen([str(CLI), *args], cwd=REPO, env=child_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -35,7 +49,8 @@ def _kill_when(server, args, corpus, *, requests_seen: int = 0, shards: int = 0,
         while time.monotonic() < ends and proc.poll() is None:
             if requests_seen and len(server.requests) - start_requests >= requests_seen:
                 break
-            if shards and _manifest_lines(corpus) - start_shards >= shards:
+            if shards and _manifest_lines(corpus) - start_shards >= shards and (
+                    not recorded or _recorded_commits(corpus, runs_before)):
                 break
             time.sleep(0.005)
         if proc.poll() is not None:
@@ -55,7 +70,7 @@ def test_sigkill_at_several_moments_then_resume_reaches_the_whole_site(sample_se
     committed: set[str] = set()
     kills = 0
     # before any commit (while fetching seeds and robots.txt), after the first shards, and well into the crawl
-    for moment in ({"requests_seen": 6}, {"shards": 1}, {"shards": 3}, {"shards": 6}):
+    for moment in ({"requests_seen": 6}, {"shards": 1}, {"shards": 3}, {"shards": 6, "recorded": True}):
         kills += _kill_when(sample_server, args, corpus, **moment)
         if not (corpus / "_manifest.jsonl").exists():
             continue
