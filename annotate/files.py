@@ -1,18 +1,17 @@
 """Where one project's annotation files live, and how they are written: atomically, under a per-project lock."""
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from corpus import durable
 
 DEFAULT_ROOT = Path("datasets/annotations")
 LOCK = ".lock"
@@ -30,38 +29,13 @@ def project_dir(root: str | os.PathLike[str], project: str) -> Path:
     return Path(root) / name
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_table(path: Path, table: pa.Table) -> None:
-    """Temp file, fsync, rename, fsync the directory: readers see the old file or the new one, never a torn one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    """Readers see the old file or the new one, never a torn one."""
+    durable.write_table(path, table)
 
 
 def write_json(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, indent=1, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    durable.write_json(path, payload)
 
 
 def read_json(path: Path, default: Any = None) -> Any:
@@ -71,16 +45,9 @@ def read_json(path: Path, default: Any = None) -> Any:
         return default
 
 
-@contextlib.contextmanager
-def project_lock(pdir: Path) -> Iterator[None]:
+def project_lock(pdir: Path):
     """One push/pull/propagate at a time per project folder (across processes)."""
-    pdir.mkdir(parents=True, exist_ok=True)
-    with open(pdir / LOCK, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return durable.exclusive_lock(pdir / LOCK)
 
 
 def annotator_salt(root: str | os.PathLike[str]) -> bytes:

@@ -16,8 +16,6 @@ committed shard that recovery renames into place. No torn file is ever visible t
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import re
@@ -32,6 +30,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from corpus.durable import exclusive_lock, fsync_dir, sha256_file
 from corpus.schema import SCHEMA, SCHEMA_VERSION, rows_to_table, validate_row
 
 MANIFEST = "_manifest.jsonl"
@@ -64,22 +63,6 @@ def check_job_name(name: str) -> str:
     return name
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class CorpusStore:
     """A corpus directory shared safely by any number of writer processes on one filesystem."""
 
@@ -100,13 +83,9 @@ class CorpusStore:
     # -- locking and recovery -------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with open(self.root / LOCK, "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                self._recover_locked()
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with exclusive_lock(self.root / LOCK):
+            self._recover_locked()
+            yield
 
     def _recover_locked(self) -> None:
         manifest = self.root / MANIFEST
@@ -125,7 +104,7 @@ class CorpusStore:
             if not final.exists() and name in staged:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged.pop(name), final)  # roll forward a commit cut short by a crash
-                _fsync_dir(final.parent)
+                fsync_dir(final.parent)
             staged.pop(name, None)
         for leftover in staged.values():  # written but never committed: the rows were not committed
             leftover.unlink(missing_ok=True)
@@ -210,7 +189,7 @@ class CorpusStore:
             os.replace(tmp, staged)
             entry = {
                 "shard": rel, "rows": table.num_rows, "bytes": staged.stat().st_size,
-                "sha256": _sha256_file(staged), "run_id": self.run_id, "schema_version": SCHEMA_VERSION,
+                "sha256": sha256_file(staged), "run_id": self.run_id, "schema_version": SCHEMA_VERSION,
                 "committed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             }
             with open(self.root / MANIFEST, "ab") as fh:
@@ -226,7 +205,7 @@ class CorpusStore:
         final = self.root / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return rel
 
     # -- reading --------------------------------------------------------------------------------

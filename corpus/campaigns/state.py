@@ -16,17 +16,16 @@ killed runs and are deleted by the next run. The `_` prefix keeps all of it out 
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus import durable
 from corpus.campaigns.config import CampaignError
 
 CAMPAIGNS_DIR = "_campaigns"
@@ -40,27 +39,9 @@ def campaigns_dir(root: str | os.PathLike[str]) -> Path:
     return Path(root) / CAMPAIGNS_DIR
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, write: Callable[[Any], None]) -> None:
-    """Write through `write(fh)` into a temporary file, fsync it, rename it over `path`, fsync the dir."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    """Temp file `<name>.tmp` (cleaned by `remove_leftovers`), fsync, rename, fsync the directory."""
+    durable.write_atomic(path, write, tmp=path.with_name(path.name + ".tmp"))
 
 
 def write_table(path: Path, table: pa.Table) -> None:
@@ -85,7 +66,7 @@ class ArrayWriter:
         with open(self.tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(self.tmp, self.path)
-        _fsync_dir(self.path.parent)
+        durable.fsync_dir(self.path.parent)
 
     def discard(self) -> None:
         if hasattr(self, "array"):
@@ -93,16 +74,9 @@ class ArrayWriter:
         self.tmp.unlink(missing_ok=True)
 
 
-@contextlib.contextmanager
-def run_lock(cdir: Path) -> Iterator[None]:
+def run_lock(cdir: Path):
     """One campaign run at a time per corpus; a second run waits for the first."""
-    cdir.mkdir(parents=True, exist_ok=True)
-    with open(cdir / LOCK, "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return durable.exclusive_lock(cdir / LOCK)
 
 
 def load_state(cdir: Path) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from corpus.release.manifest import sha256_file
+from corpus.durable import sha256_file
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 CONTEXT: dict[str, Any] = {

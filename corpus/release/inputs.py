@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from corpus.annotations import (ANNOTATION_SCHEMA, ANNOTATIONS_FILE, PROPAGATED_FILE, PROPAGATED_SCHEMA,
                                 read_annotations, read_propagated)
-from corpus.release.manifest import sha256_file
+from corpus.durable import sha256_file
 from corpus.release.resolve import LabelPolicy
 
 CORPUS_COLUMNS = ["doc_id", "final_url", "host", "lang", "script", "title", "text", "contacts", "spam_score",

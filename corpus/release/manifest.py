@@ -6,19 +6,12 @@ the top rather than tag files beside a `data/` payload, so there is no `bagit.tx
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
+from corpus.durable import sha256_file
+
 MANIFEST = "manifest-sha256.txt"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def release_files(root: Path) -> list[str]:

@@ -1,14 +1,14 @@
 """Extension: saves each run's stats (drops by reason included) as JSON beside the corpus, under _runs/."""
 from __future__ import annotations
 
-import json
-import os
 from datetime import datetime
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+from corpus import durable
 
 RUNS_DIR = "_runs"
 # settings that are safe and useful to record with a run (never tokens or credentials)
@@ -66,12 +66,5 @@ class RunStats:
             "settings": {k: _jsonable(settings.get(k)) for k in RECORDED_SETTINGS},
             "stats": {k: _jsonable(v) for k, v in sorted(self.crawler.stats.get_stats().items())},
         }
-        runs = self.root / RUNS_DIR
-        runs.mkdir(parents=True, exist_ok=True)
-        final = runs / f"{record['run_id']}.json"
-        tmp = final.with_suffix(".json.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(record, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        # atomic: a run killed mid-write keeps its previous record, never a torn one
+        durable.write_json(self.root / RUNS_DIR / f"{record['run_id']}.json", record, sort_keys=True)
