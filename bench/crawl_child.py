@@ -42,14 +42,15 @@ class BareSpider(scrapy.Spider):
 
 
 class Clock:
-    """Wall and CPU time at the first and last page response (robots.txt excluded): the steady state,
+    """Wall and CPU time at the first and last page response (robots.txt excluded) and row: the steady state,
     without start-up (imports, lexicons) and shutdown. CPU per page barely moves when other processes
     load the machine; wall time does."""
 
     def __init__(self) -> None:
         self.first = self.last = self.cpu_first = self.cpu_last = 0.0
         self.pages = self.not_ok = 0
-        self.last_item = 0.0
+        self.first_item = self.last_item = 0.0
+        self.items = 0
 
     def response_received(self, response, request, spider) -> None:
         if response.url.endswith("/robots.txt"):
@@ -64,7 +65,11 @@ class Clock:
         self.pages += 1
 
     def item_scraped(self, item, response, spider) -> None:
-        self.last_item = time.perf_counter()
+        now = time.perf_counter()
+        if not self.items:
+            self.first_item = now
+        self.last_item = now
+        self.items += 1
 
 
 # the full pipeline's stages, timed in CPU seconds by --stages: (module, attribute) of functions and methods;
@@ -220,7 +225,12 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     stats = crawler.stats.get_stats()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    steady = (clock.pages - 1) / (clock.last - clock.first) if clock.pages > 1 and clock.last > clock.first else 0.0
+    # steady state: responses for the bare spider, rows for the full pipeline (its page workers may still be
+    # extracting after the last response arrived)
+    if clock.items > 1 and clock.last_item > clock.first_item:
+        steady = (clock.items - 1) / (clock.last_item - clock.first_item)
+    else:
+        steady = (clock.pages - 1) / (clock.last - clock.first) if clock.pages > 1 and clock.last > clock.first else 0.0
     cpu_ms = 1000 * (clock.cpu_last - clock.cpu_first) / (clock.pages - 1) if clock.pages > 1 else 0.0
     print(json.dumps({
         "mode": args.mode, "seeds": len(seeds), "pages": clock.pages, "seconds": round(elapsed, 3),
