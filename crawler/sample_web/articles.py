@@ -5,7 +5,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from crawler.sample_web.contact_forms import Contact, Rendered, render
+from crawler.sample_web.contact_forms import TG_FORMS, Contact, Rendered, render
 
 # A paragraph is a list of segments: plain text, or ("a", text, href) for a link.
 Segment = str | tuple[str, str, str]
@@ -22,6 +22,7 @@ class Article:
     footer: list[list[Segment]] = field(default_factory=list)  # page-specific boilerplate below the article
     contacts: list[tuple[Contact, str]] = field(default_factory=list)  # (contact, where)
     forms: list[tuple[Contact, str]] = field(default_factory=list)     # (contact, writing style), per use
+    non_contacts: list[tuple[Contact, str]] = field(default_factory=list)  # (handle-like mention, why it is none)
 
     def add(self, rendered: Rendered, where: str) -> Segment:
         """Record a rendered contact placed in `where` (title, text, boilerplate); return its segment."""
@@ -32,6 +33,24 @@ class Article:
             self.contacts.append((rendered.contact, "link"))
             return ("a", rendered.text, rendered.href)
         return rendered.text
+
+    def mention(self, rendered: Rendered, why: str) -> Segment:
+        """Place a handle-like mention the contact policy does not count (a quoted list, a placeholder): the truth
+        names it with `why`, so a reader sees it was left out on purpose."""
+        self.non_contacts.append((rendered.contact, why))
+        return ("a", rendered.text, rendered.href) if rendered.href else rendered.text
+
+
+# The contact policy (corpus/contacts, context.py): a bare `@handle` is a Telegram contact only next to a Telegram
+# cue, after a Simplified Chinese call to action (联系, 咨询 ...) or an English group/channel word, or when the page
+# links the same handle through t.me. Spam pages write the bare form only there; elsewhere a label goes with it
+# (`TG @x`), as real sellers do. Traditional calls to action (請洽, 私訊) are no cue: those pages always label.
+BARE_CALLS = {"zh-Hans": ("联系", "咨询", "客服", "私聊", "进群", "加群"), "en": ("group", "channel")}
+
+
+def bare_handle_offered(before: str, lang: str, linked: bool) -> bool:
+    """May `@handle` stand alone after the text `before` on a page finally written in `lang`?"""
+    return linked or any(w in before[-30:].lower() for w in BARE_CALLS.get(lang, ()))
 
 
 ZH_HEAD = {
@@ -64,8 +83,11 @@ class _Filler(dict):
 
 
 def build_spam(vocab: dict, skeleton: str, lang: str, rng: random.Random, *, primary: Contact, shown: str,
-               extras: list[Contact], placement: str, title_form: str | None, cc_len: dict[str, int]) -> Article:
-    """One spam article. `placement`: where the primary contact goes (title, text, footer, link)."""
+               extras: list[Contact], placement: str, title_form: str | None, cc_len: dict[str, int],
+               final_lang: str | None = None) -> Article:
+    """One spam article from a campaign's sentence bank `vocab` (its own "titles" and "heads" when it has them).
+    `placement`: where the primary contact goes (title, text, footer, link); `final_lang`: the language the page
+    ends up in (zh-Hant pages are written in zh-Hans and converted), which decides where a bare handle may stand."""
     zh = lang.startswith("zh")
     fill = _Filler(
         product=rng.choice(vocab["products"]), brand=rng.choice(vocab["brands"]),
@@ -78,8 +100,8 @@ def build_spam(vocab: dict, skeleton: str, lang: str, rng: random.Random, *, pri
         f = lambda s: s.format_map(fill)  # noqa: E731
     else:  # "a account" -> "an account" after the products are filled in
         f = lambda s: _AN.sub(r"\1an \2", s.format_map(fill))  # noqa: E731
-    head = ZH_HEAD if zh else EN_HEAD
-    short = f((ZH_TITLES if zh else EN_TITLES)[skeleton])
+    head = vocab.get("heads") or (ZH_HEAD if zh else EN_HEAD)
+    short = f((vocab.get("titles") or (ZH_TITLES if zh else EN_TITLES))[skeleton])
     art = Article(title=short, short_title=short, lang=lang)
     contact_lang = "zh" if zh else "en"
 
@@ -87,8 +109,19 @@ def build_spam(vocab: dict, skeleton: str, lang: str, rng: random.Random, *, pri
         return render(c, rng, contact_lang, shown=shown if c == primary else None,
                       cc_len=cc_len.get(c.value, 3), form=form)
 
+    def primary_form(before: str | None) -> str | None:
+        """A Telegram handle's writing style; the bare form only where the policy reads it (BARE_CALLS)."""
+        if primary.kind != "telegram":
+            return None
+        form = rng.choice(TG_FORMS)
+        if form == "at" and (before is None or not bare_handle_offered(before, final_lang or lang, linked)):
+            form = "label_at" if before is not None else "tme_s_link"  # a footer line alone: the seed post's habit
+        return form
+
+    linked = False  # the page links the primary handle through t.me (its title does)
     if placement == "title":
         r = rendered(primary, title_form or "tme_s_link")
+        linked = r.href.startswith("https://t.me/")
         seg = art.add(r, "title")
         tail = r.text
         art.title = f"{short}[{tail}]" if zh else f"{short} [{tail}]"
@@ -132,7 +165,7 @@ def build_spam(vocab: dict, skeleton: str, lang: str, rng: random.Random, *, pri
     cta = rng.choice(vocab["cta"])
     before, _, after = cta.partition("{contact}")
     if placement in ("title", "text"):
-        seg = art.add(rendered(primary), "text")
+        seg = art.add(rendered(primary, primary_form(f(before))), "text")
         blocks.append(("p", [f(before), seg, f(after)]))
     elif placement == "link":
         seg = art.add(rendered(primary, "link_only"), "link")
@@ -141,8 +174,8 @@ def build_spam(vocab: dict, skeleton: str, lang: str, rng: random.Random, *, pri
         seg = art.add(rendered(extra), "text")
         blocks.append(("p", [("也可以添加 " if zh else "Also available at "), seg]))
     if placement in ("title", "footer"):
-        # the seed post's habit: the handle again after the article, as a bare line
-        r = rendered(primary, "tme_s_link" if placement == "title" else None)
+        # the seed post's habit: the handle again after the article, on a line of its own
+        r = rendered(primary, "tme_s_link" if placement == "title" else primary_form(None))
         art.footer.append([art.add(r, "boilerplate")])
     return art
 

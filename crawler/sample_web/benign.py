@@ -76,13 +76,15 @@ def bot_readme(rng: random.Random, lang: str) -> Article:
     title = f"{name}"
     art = Article(title, title, "en")
     # @BotFather (Telegram's own bot) and @your_bot (a placeholder) look like handles but contact no one:
-    # they are not in the truth, so an extractor that reports them loses precision
+    # the truth names them as non-contacts, so an extractor that reports them loses precision
+    father = art.mention(Rendered(Contact("telegram", "botfather"), "@BotFather"), "placeholder")
+    example = art.mention(Rendered(Contact("telegram", "your_bot"), "@your_bot"), "placeholder")
     art.blocks += [
         ("p", [f"{name} is a small Telegram bot written in Python. It is meant as a starting point: fork it, change the handlers, deploy."]),
         ("h2", "Setup"),
-        ("ol", ["Talk to @BotFather and create a bot; copy the token it gives you.",
+        ("ol", [["Talk to ", father, " and create a bot; copy the token it gives you."],
                 "Copy .env.example to .env and paste the token as BOT_TOKEN.",
-                "Set BOT_USERNAME to your bot's handle, for example @your_bot."]),
+                ["Set BOT_USERNAME to your bot's handle, for example ", example, "."]]),
         ("code", "pip install -r requirements.txt\npython -m bot"),
         ("h2", "Configuration"),
         ("ul", ["BOT_TOKEN: the token from BotFather (keep it secret, never commit it).",
@@ -109,6 +111,8 @@ def contact_page(rng: random.Random, lang: str, qq: str, email: str) -> Article:
 
 
 def antispam_rules(rng: random.Random, lang: str, quoted: list[Rendered]) -> Article:
+    """A moderators' note listing seen seller handles bare, one per line, with no Telegram cue: by the contact
+    policy these are not contacts (nothing offers them), and the truth says so (non_contacts)."""
     title = rng.choice(("Spam filter rules for our forum (updated)", "Blocklist notes: Telegram seller spam",
                         "How we filter SIM-card spam in comments"))
     art = Article(title, title, "en")
@@ -117,7 +121,7 @@ def antispam_rules(rng: random.Random, lang: str, quoted: list[Rendered]) -> Art
         ("h2", "Rules"),
         ("code", "reject if title matches /\\[(TG|飞机).{0,4}@[a-z0-9_]{5,}\\]/i\nreject if body has > 2 links to messenger domains\nhold for review if text contains full-width letters mixed with ASCII"),
         ("h2", "Handles seen this month"),
-        ("ul", [[art.add(r, "text")] for r in quoted]),
+        ("ul", [[art.mention(r, "bare_handle_without_cue")] for r in quoted]),
         ("p", ["We publish these so other moderators can reuse them. Please do not contact the accounts above."]),
     ]
     return art

@@ -12,8 +12,10 @@ from crawler.sample_web.identities import make_contact, telegram_handle
 from crawler.sample_web.text_en import EN
 from crawler.sample_web.text_zh import ZH
 from crawler.sample_web.text_zh2 import ZH2
+from crawler.sample_web.text_zh3 import ZH3
 
-VOCAB = {"zh": {**ZH, **ZH2}, "en": EN}
+# sentence banks by language group (Traditional campaigns are written in Simplified and converted)
+VOCAB = {"zh": {**ZH, **ZH2, **ZH3}, "en": EN}
 # host roles; the site maps them to 127.0.0.2..7
 BLOG, FORUM, SITEMAPPED, DOCS, BROKEN, SPECIAL = "blog", "forum", "sitemapped", "docs", "broken", "special"
 
@@ -31,26 +33,50 @@ class CampaignSpec:
     primary: str = "telegram"
     markdown: bool = False
     converter: str = ""       # OpenCC config for zh-Hant: s2t or s2twp
+    bank: str = ""            # sentence bank in VOCAB; default: the family's bank of the campaign's language
+
+
+def bank_of(spec: CampaignSpec) -> dict:
+    """The campaign's own sentence bank: no two campaigns of one language group share one (tested)."""
+    return VOCAB["en" if spec.lang == "en" else "zh"][spec.bank or spec.family]
 
 
 CAMPAIGNS: tuple[CampaignSpec, ...] = (
     CampaignSpec("c01-esim-renewal", "telecom_sim", "zh-Hans", ("howto", "listicle", "faq"), 45, BLOG, "sim-a", ("wechat",)),
-    CampaignSpec("c02-esim-hant", "telecom_sim", "zh-Hant", ("howto", "story"), 25, FORUM, "sim-b", ("line",), converter="s2twp"),
+    CampaignSpec("c02-esim-hant", "telecom_sim", "zh-Hant", ("howto", "story"), 25, FORUM, "sim-b", ("line",), converter="s2twp",
+                 bank="telecom_sim_tw"),
     CampaignSpec("c03-esim-en", "telecom_sim", "en", ("howto", "listicle"), 20, SITEMAPPED, "sim-a", ("whatsapp",)),
     CampaignSpec("c04-casino", "gambling", "zh-Hans", ("listicle", "story", "howto"), 35, BLOG, "bet", ("qq",)),
     CampaignSpec("c05-documents", "fake_documents", "zh-Hans", ("howto", "faq"), 25, FORUM, "docs", ("wechat", "qq")),
     CampaignSpec("c06-usdt", "crypto_finance", "zh-Hans", ("howto", "listicle"), 20, SITEMAPPED, "otc", ("email",)),
     CampaignSpec("c07-crypto-en", "crypto_finance", "en", ("howto", "faq"), 20, DOCS, "otc-en", ("email", "whatsapp"), markdown=True),
     CampaignSpec("c08-loans", "loans", "zh-Hans", ("howto", "faq", "story"), 25, BLOG, "loan", ("wechat",)),
-    CampaignSpec("c09-loans-hant", "loans", "zh-Hant", ("howto",), 15, SPECIAL, "loan", ("line",), converter="s2t"),
+    CampaignSpec("c09-loans-hant", "loans", "zh-Hant", ("howto",), 15, SPECIAL, "loan", ("line",), converter="s2t", bank="loans_tw"),
     CampaignSpec("c10-support-en", "support_scam", "en", ("howto", "faq"), 25, SITEMAPPED, "support", (), primary="phone"),
     CampaignSpec("c11-support-zh", "support_scam", "zh-Hans", ("howto",), 10, FORUM, "support-zh", ("wechat",), primary="phone"),
     CampaignSpec("c12-accounts", "account_trade", "zh-Hans", ("howto", "listicle"), 25, DOCS, "acct", ("wechat",), markdown=True),
     CampaignSpec("c13-accounts-en", "account_trade", "en", ("listicle", "faq"), 15, BLOG, "acct", ("email",)),
     CampaignSpec("c14-data", "hacking_data", "zh-Hans", ("howto", "faq"), 20, FORUM, "data", ("qq",)),
-    CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, SITEMAPPED, "data-b", (), converter="s2twp"),
+    CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, SITEMAPPED, "data-b", (), converter="s2twp",
+                 bank="hacking_data_tw"),
 )
 DEFAULT_SPAM = sum(c.count for c in CAMPAIGNS)
+
+
+@lru_cache(maxsize=1)
+def expected_groups() -> dict[str, str]:
+    """Campaign id -> the campaign grouping should find its posts in. Campaigns whose sellers share Telegram
+    handles (one `handles` group: sim-a = c01+c03, loan = c08+c09, acct = c12+c13) are one operation seen
+    through its contacts, and grouping joins them by the shared handle although their texts differ: their
+    ids are joined with '+' ("c01-esim-renewal+c03-esim-en"). Every other campaign is expected alone."""
+    members: dict[str, list[str]] = {}
+    for spec in CAMPAIGNS:
+        if spec.primary == "telegram":  # phone campaigns never show their group's handles
+            members.setdefault(spec.handles, []).append(spec.id)
+    joined = {cid: "+".join(ids) for ids in members.values() for cid in ids}
+    return {spec.id: joined.get(spec.id, spec.id) for spec in CAMPAIGNS}
+
+
 # where the primary contact goes, cycled per campaign with an offset so every campaign uses every place
 PLACEMENTS = ("title", "text", "title", "footer", "link", "title", "text")
 
@@ -67,6 +93,11 @@ class Post:
     markdown: bool = False
     category: str = ""           # listing bucket on its host
     date: str = ""
+
+    @property
+    def group(self) -> str | None:
+        """The campaign grouping should put this post in (see expected_groups); None for benign posts."""
+        return expected_groups()[self.campaign] if self.campaign else None
 
 
 @lru_cache(maxsize=4)
@@ -100,7 +131,7 @@ def to_hant(art: Article, config: str) -> Article:
     title_link = (c(art.title_link[0]), art.title_link[1]) if art.title_link else None
     return Article(title=c(art.title), short_title=c(art.short_title), lang="zh-Hant", blocks=blocks,
                    title_link=title_link, footer=[segs(s) for s in art.footer], contacts=list(art.contacts),
-                   forms=list(art.forms))
+                   forms=list(art.forms), non_contacts=list(art.non_contacts))
 
 
 def scaled_counts(total: int) -> list[int]:
@@ -131,21 +162,23 @@ def spam_posts(seed: int, total: int = DEFAULT_SPAM) -> list[Post]:
         extras = [make_contact(r, kind, spec.family) for kind in spec.extras]
         hotlines = [make_contact(r, "phone", spec.family) for _ in range(2)] if spec.primary == "phone" else []
         offset = r.randrange(len(PLACEMENTS))
-        vocab = VOCAB["en" if spec.lang == "en" else "zh"][spec.family]
+        vocab = bank_of(spec)
         for i in range(count):
             skeleton = spec.skeletons[i % len(spec.skeletons)]
+            # sellers rotate across skeletons, not with them: each handle appears under every template
+            turn = i // len(spec.skeletons)
             if hotlines:
-                primary, cc = hotlines[i % len(hotlines)]
+                primary, cc = hotlines[turn % len(hotlines)]
                 shown = primary.value
             else:
-                shown, normal = sellers[i % len(sellers)]
+                shown, normal = sellers[turn % len(sellers)]
                 primary, cc = Contact("telegram", normal), 0
             cc_len = {primary.value: cc, **{c.value: n for c, n in extras}}
             page_extras = [c for c, _ in extras if r.random() < 0.6]
             placement = PLACEMENTS[(i + offset) % len(PLACEMENTS)]
             art = build_spam(vocab, skeleton, "zh-Hans" if spec.lang == "zh-Hant" else spec.lang, r,
                              primary=primary, shown=shown, extras=page_extras, placement=placement,
-                             title_form=None, cc_len=cc_len)
+                             title_form=None, cc_len=cc_len, final_lang=spec.lang)
             if spec.lang == "zh-Hant":
                 art = to_hant(art, spec.converter)
             posts.append(Post(art, spec.role, True, spec.family, spec.id, f"{spec.id}/{skeleton}",

@@ -74,12 +74,14 @@ WX_LABELS_ZH = ("微信", "VX", "薇信", "V信", "加微")
 QQ_LABELS_ZH = ("QQ", "Q群", "扣扣", "QQ群")
 
 
+# How sellers write a Telegram handle; "at" is the bare `@handle`, a contact only in context (articles.py)
+TG_FORMS = ("at", "label_at", "label_colon", "tme", "tme_s_link", "emoji", "fullwidth", "bold", "dotted", "link_only")
+
+
 def render_telegram(handle_shown: str, c: Contact, rng: random.Random, lang: str, form: str | None = None) -> Rendered:
     """`handle_shown` keeps the page's capitalisation (the normal form is lowercase)."""
     zh = lang.startswith("zh")
-    forms = ["at", "label_at", "label_colon", "tme", "tme_s_link", "emoji", "fullwidth", "bold", "dotted",
-             "link_only"]
-    form = form or rng.choice(forms)
+    form = form or rng.choice(TG_FORMS)
     label = rng.choice(TG_LABELS_ZH) if zh else rng.choice(("TG", "Telegram", "TG"))
     colon = "：" if zh else ": "
     h = handle_shown

@@ -75,7 +75,7 @@ def add_post(web: SampleWeb, host: str, path: str, post: Post, theme: Theme, *, 
         resource = Resource(body=text.encode("utf-8"))
     web.add(host, path, resource, article_truth(
         url, host, path, art, spam=post.spam, family=post.family, campaign=post.campaign, template=post.template,
-        doc_format="markdown" if markdown else "html", body=text, markdown=markdown))
+        doc_format="markdown" if markdown else "html", body=text, markdown=markdown, campaign_group=post.group))
 
 
 def _related(r: random.Random, posts: list[Post], paths: dict[int, str], me: Post, k: int = 8) -> list[tuple[str, str]]:

@@ -52,6 +52,12 @@ class PageTruth:
     final_url: str | None = None  # redirects: where they lead
     via: str | None = None        # a row reached only through a redirect chain: the URL first requested
     links: tuple[str, ...] = ()   # absolute http(s) links on the page, in order, unique
+    # the campaign grouping should put the page in: `campaign`, or for campaigns whose sellers share a handle the
+    # joined ids ("c01-esim-renewal+c03-esim-en"; campaigns.expected_groups). None for benign pages.
+    campaign_group: str | None = None
+    # (kind, value, why) handle-like mentions that are *not* contacts by the contact policy: a bare `@handle`
+    # with no Telegram cue in a quoted list ("bare_handle_without_cue"), a placeholder ("placeholder")
+    non_contacts: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -144,7 +150,8 @@ def links_in(body: str, base: str, markdown: bool = False) -> tuple[str, ...]:
 
 def article_truth(url: str, host: str, path: str, art: Article, *, spam: bool, family: str | None,
                   campaign: str | None, template: str | None, doc_format: str, body: str, markdown: bool = False,
-                  encoding: str = "utf-8", kind: str = "article", via: str | None = None) -> PageTruth:
+                  encoding: str = "utf-8", kind: str = "article", via: str | None = None,
+                  campaign_group: str | None = None) -> PageTruth:
     places = sorted({(c.kind, c.value, where) for c, where in art.contacts})
     return PageTruth(
         url=url, host=host, path=path, kind=kind, expect=ROW, spam=spam, family=family,
@@ -152,5 +159,6 @@ def article_truth(url: str, host: str, path: str, art: Article, *, spam: bool, f
         contacts=tuple(sorted({(k, v) for k, v, _ in places})), contact_places=tuple(places),
         contact_forms=tuple(sorted({(c.kind, c.value, form) for c, form in art.forms})), title=art.title,
         campaign=campaign, template=template, doc_format=doc_format, encoding=encoding,
-        via=via, links=links_in(body, url, markdown),
+        via=via, links=links_in(body, url, markdown), campaign_group=campaign_group,
+        non_contacts=tuple(sorted({(c.kind, c.value, why) for c, why in art.non_contacts})),
     )

@@ -6,7 +6,7 @@ import random
 
 from crawler.sample_web import benign, themes
 from crawler.sample_web.articles import Article, build_spam
-from crawler.sample_web.campaigns import CAMPAIGNS, VOCAB, Post, handle_groups, to_hant
+from crawler.sample_web.campaigns import CAMPAIGNS, Post, bank_of, handle_groups, to_hant
 from crawler.sample_web.contact_forms import Contact
 from crawler.sample_web.layout import Theme, article_html, h1_for, page_html
 from crawler.sample_web.site import PageTruth, Resource, SampleWeb, article_truth
@@ -32,8 +32,8 @@ def encoded_variant(seed: int, codec: str, campaign_id: str, theme: Theme, meta_
     shown, normal = handle_groups(seed)[spec.handles][0]
     for attempt in range(200):
         r = random.Random(f"{seed}:{codec}:{attempt}")
-        art = build_spam(VOCAB["zh"][spec.family], spec.skeletons[0], "zh-Hans", r, primary=Contact("telegram", normal),
-                         shown=shown, extras=[], placement="text", title_form=None, cc_len={})
+        art = build_spam(bank_of(spec), spec.skeletons[0], "zh-Hans", r, primary=Contact("telegram", normal),
+                         shown=shown, extras=[], placement="text", title_form=None, cc_len={}, final_lang=spec.lang)
         if spec.converter:
             art = to_hant(art, spec.converter)
         try:
@@ -58,7 +58,7 @@ def _page(web: SampleWeb, host: str, path: str, post: Post, theme: Theme, *, res
         res.body = html.encode("utf-8")
     web.add(host, path, res, article_truth(web.url(host, path), host, path, art, spam=post.spam, family=post.family,
                                            campaign=post.campaign, template=post.template, doc_format="html",
-                                           body=html, via=via))
+                                           body=html, via=via, campaign_group=post.group))
 
 
 def _redirect(web: SampleWeb, host: str, path: str, status: int, target: str) -> None:
@@ -86,12 +86,12 @@ def add_special_host(web: SampleWeb, host: str, posts: list[Post], spam: list[Po
     web.add(host, "/archive/gbk-post.html", Resource(content_type="text/html", body=gbk_body),
             article_truth(web.url(host, "/archive/gbk-post.html"), host, "/archive/gbk-post.html", gbk_post.article,
                           spam=True, family=gbk_post.family, campaign=gbk_post.campaign, template=gbk_post.template,
-                          doc_format="html", body=gbk_html, encoding="gbk"))
+                          doc_format="html", body=gbk_html, encoding="gbk", campaign_group=gbk_post.group))
     big5_post, big5_html, big5_body = encoded_variant(web.seed, "big5", "c02-esim-hant", theme, "big5")
     web.add(host, "/archive/big5-post.html", Resource(content_type="text/html", body=big5_body),
             article_truth(web.url(host, "/archive/big5-post.html"), host, "/archive/big5-post.html", big5_post.article,
                           spam=True, family=big5_post.family, campaign=big5_post.campaign, template=big5_post.template,
-                          doc_format="html", body=big5_html, encoding="big5"))
+                          doc_format="html", body=big5_html, encoding="big5", campaign_group=big5_post.group))
 
     slow = Post(benign.esim_guide(r, "en"), "special", False, None, template="benign/esim", kind="esim",
                 date="2026-02-02")

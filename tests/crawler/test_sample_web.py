@@ -77,6 +77,83 @@ def test_campaigns_are_templates_with_rotated_handles(web):
     assert len(set(bodies)) == len(bodies)
 
 
+def test_each_campaign_writes_its_own_templates():
+    """Grouping can tell campaigns apart only if their texts differ: every campaign has its own sentence bank; after
+    the grouping's own masking and shingling (MinHash), posts of one template are near-duplicates and posts of
+    campaigns not expected to merge are far below the grouping threshold (0.35)."""
+    import numpy as np
+
+    from corpus.campaigns.config import CampaignConfig
+    from corpus.campaigns.minhash import sign_texts
+    from crawler.sample_web.campaigns import CAMPAIGNS, spam_posts
+    from crawler.sample_web.layout import article_markdown
+
+    banks = {("en" if c.lang == "en" else "zh", c.bank or c.family) for c in CAMPAIGNS}
+    assert len(banks) == len(CAMPAIGNS)
+    posts = spam_posts(0)
+    sig = sign_texts([p.article.title for p in posts], [article_markdown(p.article, []) for p in posts],
+                     CampaignConfig()).signatures
+    same = np.zeros((len(posts), len(posts)), np.int32)
+    for column in sig.T:
+        same += column[:, None] == column[None, :]
+    jaccard = same / sig.shape[1]
+    groups = np.array([p.group for p in posts])
+    templates = np.array([p.template for p in posts])
+    across = jaccard[groups[:, None] != groups[None, :]].max()
+    assert across < 0.2, across  # was 0.76 (c08/c09) when same-family campaigns shared one bank
+    for template in set(templates):
+        idx = np.flatnonzero(templates == template)
+        pairs = jaccard[np.ix_(idx, idx)][np.triu_indices(len(idx), 1)]
+        assert np.median(pairs) >= 0.3, (template, np.median(pairs))
+
+
+def test_expected_campaign_merges_follow_shared_handles(web):
+    """campaign_group joins exactly the campaigns whose pages share a seller contact: grouping by contacts must
+    merge those (and can: they share a Telegram handle) and has no contact to merge any others through."""
+    from crawler.sample_web.campaigns import expected_groups
+
+    spam = [t for t in web.pages() if t.kind == "article" and t.spam]
+    assert all(t.campaign_group == expected_groups()[t.campaign] for t in spam)
+    joined = {g for g in expected_groups().values() if "+" in g}
+    assert joined == {"c01-esim-renewal+c03-esim-en", "c08-loans+c09-loans-hant", "c12-accounts+c13-accounts-en"}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for t in spam:
+        for contact in t.contacts:
+            owners.setdefault(contact, set()).add(t.campaign)
+    groups = {t.campaign: t.campaign_group for t in spam}
+    for contact, campaigns in owners.items():
+        assert len({groups[c] for c in campaigns}) == 1, (contact, campaigns)
+    for group in joined:
+        members = group.split("+")
+        shared = [c for c, owners_of in owners.items() if c[0] == "telegram" and set(members) <= owners_of]
+        assert shared, group
+    assert all(t.campaign_group is None for t in web.pages() if not t.spam)
+
+
+_BARE_LINE = re.compile(r"(?:<(?:p|li)>|^(?:- )?)@([A-Za-z][A-Za-z0-9_]{3,31})(?:</(?:p|li)>|$)", re.M)
+
+
+def test_bare_handles_follow_the_contact_policy(web):
+    """A bare `@handle` alone on a line has no Telegram cue: never a truth contact, always a named non-contact
+    (the moderators' list); sellers' footers carry a cue or a t.me link. On Traditional Chinese pages (whose calls
+    to action are no cue) a handle written bare is also linked through t.me."""
+    reasons: Counter = Counter()
+    for t in web.pages():
+        body = web.lookup(t.host, t.path).body.decode(t.encoding)
+        named = {(k, v): why for k, v, why in t.non_contacts}
+        for handle in _BARE_LINE.findall(body):
+            assert ("telegram", handle.lower()) in named, (t.url, handle)
+            assert ("telegram", handle.lower()) not in t.contacts, (t.url, handle)
+        reasons.update(named.values())
+        if t.script == "Hant" and t.spam:
+            for kind, value, form in t.contact_forms:
+                if kind == "telegram" and form == "at":
+                    assert (kind, value, "link") in t.contact_places, (t.url, value)
+    assert reasons["bare_handle_without_cue"] >= 12 and reasons["placeholder"] >= 20, reasons
+    rules = [t for t in web.pages() if t.template == "benign/rules"]
+    assert rules and all(len(t.non_contacts) == 3 and not t.contacts for t in rules)
+
+
 def test_obfuscated_contact_forms_exist(web):
     bodies = "".join(web.lookup(t.host, t.path).body.decode(t.encoding, "replace") for t in web.pages())
     assert re.search("[\uff10-\uff19]{4}", bodies), "full-width digits"
