@@ -51,10 +51,14 @@ def test_contacts_match_the_truth(full_crawl, sample_server):
     tp = fp = fn = 0
     missed_forms: Counter = Counter()
     all_forms: Counter = Counter()
+    wrong: list = []
     for t in sample_server.web.pages():
         expected = set(t.contacts)
         found = {(c["kind"], c["value"]) for c in got[canonicalize_url(t.url)]["contacts"] if c["kind"] != "url"}
         tp, fp, fn = tp + len(expected & found), fp + len(found - expected), fn + len(expected - found)
+        wrong += [(t.url, "extra", c) for c in found - expected] + [(t.url, "missed", c) for c in expected - found]
+        # a handle-like mention the truth names as no contact (bare list entry, placeholder) is never extracted
+        assert not {(k, v) for k, v, _ in t.non_contacts} & found, t.url
         for kind, value, form in t.contact_forms:
             all_forms[(kind, form)] += 1
             if (kind, value) not in found:
@@ -64,8 +68,24 @@ def test_contacts_match_the_truth(full_crawl, sample_server):
     print(f"\ncontacts over the sample web: precision {precision:.3f} recall {recall:.3f} "
           f"(tp {tp}, fp {fp}, fn {fn}); most missed forms: "
           + ", ".join(f"{k}/{f} {r:.0%}" for r, (k, f) in worst))
-    # floors for the whole pipeline (extraction is corpus.contacts'); the exact numbers are printed above
-    assert precision >= 0.95 and recall >= 0.75
+    # The truth follows the contact policy (bare handles only with a cue or link; quoted lists and placeholders
+    # are named non-contacts), so the whole pipeline should agree with it: the exact numbers are printed above
+    assert precision == 1.0 and recall >= 0.99, wrong[:10]
+
+
+def test_detector_sanity_on_the_sample_web(full_crawl, sample_server):
+    """The detector on the crawled articles: spam caught at 0.5, benign left alone, families guessed (printed)."""
+    _, got = _by_final_url(full_crawl.corpus)
+    scored = [(t, got[canonicalize_url(t.url)]) for t in sample_server.web.pages() if t.kind == "article"]
+    flagged = [(t, r) for t, r in scored if r["spam_score"] >= 0.5]
+    spam = [(t, r) for t, r in scored if t.spam]
+    precision = sum(bool(t.spam) for t, _ in flagged) / len(flagged)
+    recall = sum(r["spam_score"] >= 0.5 for _, r in spam) / len(spam)
+    family = sum(r["family_guess"] == t.family for t, r in spam) / len(spam)
+    print(f"\ndetector over the sample web's {len(scored)} articles: precision {precision:.3f} recall {recall:.3f} "
+          f"at 0.5, family guessed for {family:.3f} of spam")
+    # floors a little under the numbers measured with signals-1.2 (1.000 / 0.964 / 0.961)
+    assert precision >= 0.97 and recall >= 0.93 and family >= 0.92
 
 
 def test_drops_are_counted_by_reason_in_the_run_and_in_stats(full_crawl, sample_server):
