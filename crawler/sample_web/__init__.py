@@ -1,4 +1,5 @@
-"""The bundled sample web: a generated site of SEO-spam posts and benign look-alikes on 127.0.0.2-7, with its truth."""
+"""The bundled sample web: SEO-spam posts and benign look-alikes on loopback platforms 127.0.0.2-7, with its truth."""
+from crawler.sample_web.accounts import PLATFORMS_FILE
 from crawler.sample_web.campaigns import CAMPAIGNS, DEFAULT_BENIGN, DEFAULT_SPAM
 from crawler.sample_web.export import export_site
 from crawler.sample_web.generate import generate
@@ -6,7 +7,7 @@ from crawler.sample_web.server import JOB_FILE, RequestRecord, SampleWebError, S
 from crawler.sample_web.site import DEFAULT_HOSTS, DEFAULT_PORT, PageTruth, Resource, SampleWeb
 
 __all__ = [
-    "CAMPAIGNS", "DEFAULT_BENIGN", "DEFAULT_HOSTS", "DEFAULT_PORT", "DEFAULT_SPAM", "JOB_FILE", "PageTruth",
+    "CAMPAIGNS", "DEFAULT_BENIGN", "DEFAULT_HOSTS", "DEFAULT_PORT", "DEFAULT_SPAM", "JOB_FILE", "PLATFORMS_FILE", "PageTruth",
     "RequestRecord", "Resource", "SampleWeb", "SampleWebError", "SampleWebServer", "export_site", "generate",
     "serve_sample_web",
 ]

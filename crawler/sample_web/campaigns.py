@@ -16,8 +16,9 @@ from crawler.sample_web.text_zh3 import ZH3
 
 # sentence banks by language group (Traditional campaigns are written in Simplified and converted)
 VOCAB = {"zh": {**ZH, **ZH2, **ZH3}, "en": EN}
-# host roles; the site maps them to 127.0.0.2..7
-BLOG, FORUM, SITEMAPPED, DOCS, BROKEN, SPECIAL = "blog", "forum", "sitemapped", "docs", "broken", "special"
+# host roles; the site maps them to 127.0.0.2..7. The first four are shared platforms where posts go up under
+# accounts (accounts.py): a blog platform, a forum, a paste service (with sitemaps) and a code host (raw Markdown)
+BLOG, FORUM, PASTE, CODE, BROKEN, SPECIAL = "blog", "forum", "paste", "code", "broken", "special"
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,19 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
     CampaignSpec("c01-esim-renewal", "telecom_sim", "zh-Hans", ("howto", "listicle", "faq"), 45, BLOG, "sim-a", ("wechat",)),
     CampaignSpec("c02-esim-hant", "telecom_sim", "zh-Hant", ("howto", "story"), 25, FORUM, "sim-b", ("line",), converter="s2twp",
                  bank="telecom_sim_tw"),
-    CampaignSpec("c03-esim-en", "telecom_sim", "en", ("howto", "listicle"), 20, SITEMAPPED, "sim-a", ("whatsapp",)),
+    CampaignSpec("c03-esim-en", "telecom_sim", "en", ("howto", "listicle"), 20, PASTE, "sim-a", ("whatsapp",)),
     CampaignSpec("c04-casino", "gambling", "zh-Hans", ("listicle", "story", "howto"), 35, BLOG, "bet", ("qq",)),
     CampaignSpec("c05-documents", "fake_documents", "zh-Hans", ("howto", "faq"), 25, FORUM, "docs", ("wechat", "qq")),
-    CampaignSpec("c06-usdt", "crypto_finance", "zh-Hans", ("howto", "listicle"), 20, SITEMAPPED, "otc", ("email",)),
-    CampaignSpec("c07-crypto-en", "crypto_finance", "en", ("howto", "faq"), 20, DOCS, "otc-en", ("email", "whatsapp"), markdown=True),
+    CampaignSpec("c06-usdt", "crypto_finance", "zh-Hans", ("howto", "listicle"), 20, PASTE, "otc", ("email",)),
+    CampaignSpec("c07-crypto-en", "crypto_finance", "en", ("howto", "faq"), 20, CODE, "otc-en", ("email", "whatsapp"), markdown=True),
     CampaignSpec("c08-loans", "loans", "zh-Hans", ("howto", "faq", "story"), 25, BLOG, "loan", ("wechat",)),
     CampaignSpec("c09-loans-hant", "loans", "zh-Hant", ("howto",), 15, SPECIAL, "loan", ("line",), converter="s2t", bank="loans_tw"),
-    CampaignSpec("c10-support-en", "support_scam", "en", ("howto", "faq"), 25, SITEMAPPED, "support", (), primary="phone"),
+    CampaignSpec("c10-support-en", "support_scam", "en", ("howto", "faq"), 25, PASTE, "support", (), primary="phone"),
     CampaignSpec("c11-support-zh", "support_scam", "zh-Hans", ("howto",), 10, FORUM, "support-zh", ("wechat",), primary="phone"),
-    CampaignSpec("c12-accounts", "account_trade", "zh-Hans", ("howto", "listicle"), 25, DOCS, "acct", ("wechat",), markdown=True),
+    CampaignSpec("c12-accounts", "account_trade", "zh-Hans", ("howto", "listicle"), 25, CODE, "acct", ("wechat",), markdown=True),
     CampaignSpec("c13-accounts-en", "account_trade", "en", ("listicle", "faq"), 15, BLOG, "acct", ("email",)),
     CampaignSpec("c14-data", "hacking_data", "zh-Hans", ("howto", "faq"), 20, FORUM, "data", ("qq",)),
-    CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, SITEMAPPED, "data-b", (), converter="s2twp",
+    CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, PASTE, "data-b", (), converter="s2twp",
                  bank="hacking_data_tw"),
 )
 DEFAULT_SPAM = sum(c.count for c in CAMPAIGNS)
@@ -93,6 +94,7 @@ class Post:
     markdown: bool = False
     category: str = ""           # listing bucket on its host
     date: str = ""
+    account: str = ""            # who posted it on its platform (accounts.assign_accounts); "" where none shows
 
     @property
     def group(self) -> str | None:
@@ -195,12 +197,13 @@ BENIGN = (
     ("topup", "zh-Hans", BLOG, 6), ("esim", "zh-Hans", BLOG, 6),
     ("contact", "zh-Hans", FORUM, 10), ("quote", "zh-Hans", FORUM, 6), ("news", "zh-Hans", FORUM, 8),
     ("product", "zh-Hans", FORUM, 5),
-    ("esim", "en", SITEMAPPED, 6), ("topup", "en", SITEMAPPED, 5), ("news", "en", SITEMAPPED, 5),
-    ("product", "en", SITEMAPPED, 5), ("rules", "en", SITEMAPPED, 4),
-    ("readme", "en", DOCS, 12), ("rules", "en", DOCS, 4),
+    ("esim", "en", PASTE, 6), ("topup", "en", PASTE, 5), ("news", "en", PASTE, 5),
+    ("product", "en", PASTE, 5), ("rules", "en", PASTE, 4),
+    ("readme", "en", CODE, 12), ("rules", "en", CODE, 4),
     ("news", "zh-Hant", SPECIAL, 4), ("esim", "zh-Hant", SPECIAL, 3),
 )
 DEFAULT_BENIGN = sum(n for *_, n in BENIGN)
+WARNED_CAMPAIGN = "c14-data"  # the sellers the forum's anti-scam threads quote
 OUTSIDE = ("https://en.wikipedia.org/wiki/Spamdexing", "https://github.com/python-telegram-bot/python-telegram-bot",
            "https://www.w3.org/TR/robots/")
 
@@ -214,6 +217,11 @@ def benign_posts(seed: int, spam: list[Post], total: int = DEFAULT_BENIGN) -> li
             if c.kind == "telegram":
                 seen.setdefault(c)
     quotable = list(seen) or [Contact("telegram", "esim1088")]
+    # the forum's anti-scam threads all warn about the data sellers who flood that forum (WARNED_CAMPAIGN). A quoted
+    # handle ties a thread to its seller's campaign in a release's split groups, and the threads, one template,
+    # form one campaign: quoting sellers of several campaigns would weld those campaigns into one split group.
+    warned_handles = {c for p in spam if p.campaign == WARNED_CAMPAIGN for c, _ in p.article.contacts if c.kind == "telegram"}
+    warned = [c for c in quotable if c in warned_handles] or quotable
     posts = []
     scale = total / DEFAULT_BENIGN
     for builder, lang, role, count in BENIGN:
@@ -232,7 +240,7 @@ def benign_posts(seed: int, spam: list[Post], total: int = DEFAULT_BENIGN) -> li
                 qq, _ = make_contact(r, "qq", "telecom_sim")
                 art = benign.contact_page(r, base, qq.value, f"club{r.randint(10, 999)}@163.com")
             elif builder == "quote":
-                c = r.choice(quotable)
+                c = r.choice(warned)
                 art = benign.spam_quote_post(r, base, render(c, r, "zh", form="label_colon"))
                 links.append(("Spamdexing", OUTSIDE[0]))
             elif builder == "rules":
@@ -250,5 +258,5 @@ def benign_posts(seed: int, spam: list[Post], total: int = DEFAULT_BENIGN) -> li
             for text, href in links:  # references to public sites: off-site, never fetched
                 art.blocks.append(("p", [("a", text, href)]))
             posts.append(Post(art, role, False, None, template=f"benign/{builder}", kind=builder,
-                              markdown=(role == DOCS), category="guides", date=_date(r)))
+                              markdown=(role == CODE), category="guides", date=_date(r)))
     return posts

@@ -30,6 +30,7 @@ class Theme:
     accent: str
     read_more: str
     published: str  # label before the date
+    author_label: str = ""  # label before the account a post went up under (platforms)
 
 
 def _seg_html(seg: Segment) -> str:
@@ -76,15 +77,20 @@ CSS = ("body{margin:0;font:15px/1.7 -apple-system,'PingFang SC','Microsoft YaHei
 
 def page_html(theme: Theme, *, title: str, body_html: str, h1_html: str, crumbs: list[Link], sidebar: list[Link],
               friends: list[Link], footer_extra: list[list[Segment]] | None = None, date: str = "",
-              meta_charset: str | None = "utf-8", description: str = "", canonical: str = "") -> str:
-    """A complete HTML page: header, nav, breadcrumb, main, sidebar, footer (4-10 KB with typical content)."""
+              meta_charset: str | None = "utf-8", description: str = "", canonical: str = "",
+              author: Link | None = None) -> str:
+    """A complete HTML page: header, nav, breadcrumb, main, sidebar, footer (4-10 KB with typical content).
+    `author`: (account, href of its page or "") shown in the dateline, on platforms."""
     head_charset = f'<meta charset="{meta_charset}">' if meta_charset else ""
     nav = "".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in theme.nav)
     crumb = " &rsaquo; ".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in crumbs)
     tags = "".join(f'<span class="tag">{escape(t)}</span> ' for t in theme.tags)
     extra = "".join(f"<p>{_segs_html(segs)}</p>" for segs in (footer_extra or []))
     footer = "".join(f"<p>{escape(line)}</p>" for line in theme.footer_lines)
-    dateline = f'<p class="meta">{escape(theme.published)} {escape(date)}</p>' if date else ""
+    meta = [f"{escape(theme.published)} {escape(date)}"] if date else []
+    if author:
+        meta.append(f'{escape(theme.author_label)} {_author_html(author)}')
+    dateline = f'<p class="meta">{" · ".join(meta)}</p>' if meta else ""
     canon = f'<link rel="canonical" href="{escape(canonical)}">' if canonical else ""
     return f"""<!DOCTYPE html>
 <html lang="{theme.html_lang}">
@@ -131,11 +137,17 @@ def h1_for(art: Article) -> str:
     return escape(art.title)
 
 
-def listing_html(items: list[tuple[str, str, str]], read_more: str) -> str:
-    """Post list of an index page: (title, href, excerpt)."""
+def _author_html(author: Link) -> str:
+    name, href = author
+    return f'<a class="author" href="{escape(href)}">{escape(name)}</a>' if href else f'<span class="author">{escape(name)}</span>'
+
+
+def listing_html(items: list[tuple[str, str, str, Link | None]], read_more: str) -> str:
+    """Post list of an index page: (title, href, excerpt, author or None)."""
     out = []
-    for title, href, excerpt in items:
-        out.append(f'<div class="post"><h2><a href="{escape(href)}">{escape(title)}</a></h2>'
+    for title, href, excerpt, author in items:
+        by = f'<p class="by">{_author_html(author)}</p>' if author else ""
+        out.append(f'<div class="post"><h2><a href="{escape(href)}">{escape(title)}</a></h2>{by}'
                    f'<p>{escape(excerpt)}</p><a class="more" href="{escape(href)}">{escape(read_more)}</a></div>')
     return "\n".join(out)
 

@@ -58,6 +58,11 @@ class PageTruth:
     # (kind, value, why) handle-like mentions that are *not* contacts by the contact policy: a bare `@handle`
     # with no Telegram cue in a quoted list ("bare_handle_without_cue"), a placeholder ("placeholder")
     non_contacts: tuple[tuple[str, str, str], ...] = ()
+    # the site a release counts the page under with the sample platforms file (PLATFORMS_FILE): host/account on
+    # a platform whose paths name the account (blog /u/<author>, code host /<account>), host/thread or host/paste
+    # where they name only the post (forum /t/<id>, paste /p/<id>), else the host (listings, ordinary sites)
+    site: str = ""
+    account: str = ""      # the platform account a post went up under (shown on the page); "" for a site's own
 
 
 @dataclass
@@ -151,7 +156,7 @@ def links_in(body: str, base: str, markdown: bool = False) -> tuple[str, ...]:
 def article_truth(url: str, host: str, path: str, art: Article, *, spam: bool, family: str | None,
                   campaign: str | None, template: str | None, doc_format: str, body: str, markdown: bool = False,
                   encoding: str = "utf-8", kind: str = "article", via: str | None = None,
-                  campaign_group: str | None = None) -> PageTruth:
+                  campaign_group: str | None = None, site: str | None = None, account: str = "") -> PageTruth:
     places = sorted({(c.kind, c.value, where) for c, where in art.contacts})
     return PageTruth(
         url=url, host=host, path=path, kind=kind, expect=ROW, spam=spam, family=family,
@@ -161,4 +166,5 @@ def article_truth(url: str, host: str, path: str, art: Article, *, spam: bool, f
         campaign=campaign, template=template, doc_format=doc_format, encoding=encoding,
         via=via, links=links_in(body, url, markdown), campaign_group=campaign_group,
         non_contacts=tuple(sorted({(c.kind, c.value, why) for c, why in art.non_contacts})),
+        site=site or host, account=account,
     )

@@ -30,8 +30,9 @@ def _meta(web: SampleWeb, host: str, path: str, resource: Resource, kind: str, e
     web.add(host, path, resource, PageTruth(url=web.url(host, path), host=host, path=path, kind=kind, expect=expect))
 
 
-def add_sitemapped_meta(web: SampleWeb, host: str, post_paths: list[str]) -> None:
-    """robots.txt -> sitemap index -> a plain and a gzipped sitemap; /private/ disallowed but linked."""
+def add_paste_meta(web: SampleWeb, host: str, post_paths: list[str]) -> None:
+    """The paste service: robots.txt -> sitemap index -> a plain sitemap of pastes and a gzipped one of listings;
+    /private/ (private pastes) disallowed but linked."""
     base = web.base_url(host)
     listings = [p for (h, p), _ in web.resources.items() if h == host and p not in post_paths]
     _meta(web, host, "/robots.txt", Resource(content_type=TEXT, body=(
@@ -42,12 +43,13 @@ def add_sitemapped_meta(web: SampleWeb, host: str, post_paths: list[str]) -> Non
     _meta(web, host, "/page-sitemap.xml.gz", Resource(content_type="application/gzip", body=gzip.compress(
         urlset([base + p for p in listings]), mtime=0)), "sitemap")
     for k in (1, 2, 3):
-        html = page_html(themes.SITEMAPPED, title=f"Draft {k}", body_html="<p>Unpublished draft.</p>", h1_html=f"Draft {k}",
+        html = page_html(themes.PASTE, title=f"Private paste {k}", body_html="<p>Unlisted text.</p>", h1_html=f"Private paste {k}",
                          crumbs=[], sidebar=[], friends=[])
         _meta(web, host, f"/private/draft-{k}.html", Resource(body=html.encode()), "special", "robots_disallowed")
 
 
-def add_docs_meta(web: SampleWeb, host: str, doc_paths: list[str]) -> None:
+def add_code_meta(web: SampleWeb, host: str, doc_paths: list[str]) -> None:
+    """The code host: robots.txt allows all and names one sitemap of its home page and files."""
     base = web.base_url(host)
     _meta(web, host, "/robots.txt", Resource(content_type=TEXT, body=(
         f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n").encode()), "robots")

@@ -9,6 +9,7 @@ from crawler.sample_web.articles import Article, build_spam
 from crawler.sample_web.campaigns import CAMPAIGNS, Post, bank_of, handle_groups, to_hant
 from crawler.sample_web.contact_forms import Contact
 from crawler.sample_web.layout import Theme, article_html, h1_for, page_html
+from crawler.sample_web.pages import add_listing, add_post, index_truth
 from crawler.sample_web.site import PageTruth, Resource, SampleWeb, article_truth
 
 METADATA_URL = "http://169.254.169.254/latest/meta-data/"
@@ -73,8 +74,6 @@ def _simple(web: SampleWeb, host: str, path: str, resource: Resource, expect: st
 
 
 def add_special_host(web: SampleWeb, host: str, posts: list[Post], spam: list[Post]) -> None:
-    from crawler.sample_web.generate import add_listing, add_post  # generate imports this module
-
     theme, r = themes.SPECIAL, random.Random(f"{web.seed}:special")
     paths = {id(p): f"/news/{i}.html" for i, p in enumerate(posts, 1)}
     for p in posts:
@@ -122,8 +121,6 @@ def add_special_host(web: SampleWeb, host: str, posts: list[Post], spam: list[Po
     body += f'<p><a href="{paths[id(posts[0])]}?utm_source=resources#top">本站推薦</a></p>' if posts else ""
     html = page_html(theme, title=f"資源下載 - {theme.site_name}", body_html=body, h1_html="資源下載",
                      crumbs=[("首頁", "/")], sidebar=[], friends=[])
-    from crawler.sample_web.generate import index_truth
-
     web.add(host, "/resources.html", Resource(body=html.encode("utf-8")),
             index_truth(web, host, "/resources.html", theme, [], html, f"資源下載 - {theme.site_name}"))
     if posts:

@@ -30,7 +30,8 @@ def test_same_seed_same_bytes_other_seed_other_site():
     assert a.resources.keys() == b.resources.keys()
     assert all(a.resources[k].body == b.resources[k].body for k in a.resources)
     assert [t for t in a.truth()] == [t for t in b.truth()]
-    changed = sum(1 for k, r in c.resources.items() if k in a.resources and a.resources[k].body != r.body)
+    # another seed: other accounts (so other paths) and other texts
+    changed = sum(1 for k, r in a.resources.items() if k not in c.resources or c.resources[k].body != r.body)
     assert changed > 300
 
 
@@ -128,6 +129,49 @@ def test_expected_campaign_merges_follow_shared_handles(web):
         shared = [c for c, owners_of in owners.items() if c[0] == "telegram" and set(members) <= owners_of]
         assert shared, group
     assert all(t.campaign_group is None for t in web.pages() if not t.spam)
+
+
+def test_sites_follow_the_platforms_file(web):
+    """Every page's truth site is what a release computes with the shipped platforms file: the account on the blog
+    and the code host, the thread or paste on the forum and the paste service, the host elsewhere."""
+    from corpus.release.splits import read_platforms, site_of
+    from crawler.sample_web import PLATFORMS_FILE
+
+    platforms = read_platforms(PLATFORMS_FILE)
+    assert {key.split("/")[0] for key in platforms} == set(web.hosts[:4])  # the four platforms, nothing else
+    assert all(site_of(t.url, platforms=platforms) == t.site for t in web.pages())
+    kinds = Counter((t.host, t.site == t.host) for t in web.pages())
+    assert all(kinds[(h, False)] >= 40 for h in web.hosts[:4]), kinds  # most platform pages are an account's
+    assert all(t.site == t.host for t in web.pages() if t.host not in web.hosts[:4])
+    for t in web.pages():
+        if t.kind != "article" or t.site == t.host:
+            assert not t.account, t.url  # the platform's own listings, or an ordinary site's pages
+            continue
+        assert t.account, t.url
+        body = web.lookup(t.host, t.path).body.decode(t.encoding)
+        if t.doc_format == "html":  # the page names who posted it (the raw files of the code host: their path)
+            assert f'class="author">{t.account}</span>' in body, t.url
+        else:
+            assert t.path.startswith(f"/{t.account}/"), t.url
+    sites = Counter(t.site for t in web.pages())
+    assert len(sites) >= 150 and sites.most_common(1)[0][1] <= 30, sites.most_common(3)
+
+
+def test_campaigns_post_through_several_single_purpose_accounts(web):
+    articles = [t for t in web.pages() if t.kind == "article" and t.account]
+    owner: dict[str, set] = {}
+    for t in articles:
+        owner.setdefault(t.account, set()).add(t.campaign or t.template)
+    assert all(len(purposes) == 1 for purposes in owner.values()), {a: p for a, p in owner.items() if len(p) > 1}
+    accounts: dict[str, set] = {}
+    for t in articles:
+        if t.spam:
+            accounts.setdefault(t.campaign, set()).add(t.account)
+    assert len(accounts) >= 14 and all(len(a) >= 2 for a in accounts.values()), accounts
+    assert sum(1 for t in articles if not t.spam) >= 60 and len(owner) >= 70
+    # an account name is never a contact of any page (it would tie accounts to handles)
+    contacts = {v for t in web.pages() for _, v in t.contacts}
+    assert not set(owner) & contacts
 
 
 _BARE_LINE = re.compile(r"(?:<(?:p|li)>|^(?:- )?)@([A-Za-z][A-Za-z0-9_]{3,31})(?:</(?:p|li)>|$)", re.M)
