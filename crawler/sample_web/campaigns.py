@@ -10,12 +10,14 @@ from crawler.sample_web.articles import Article, build_spam, hant_wording
 from crawler.sample_web.contact_forms import Contact, Rendered, render
 from crawler.sample_web.identities import make_contact, telegram_handle
 from crawler.sample_web.text_en import EN
+from crawler.sample_web.text_ops import OPS_ZH
+from crawler.sample_web.text_ops_en import OPS_EN
 from crawler.sample_web.text_zh import ZH
 from crawler.sample_web.text_zh2 import ZH2
 from crawler.sample_web.text_zh3 import ZH3
 
 # sentence banks by language group (Traditional campaigns are written in Simplified and converted)
-VOCAB = {"zh": {**ZH, **ZH2, **ZH3}, "en": EN}
+VOCAB = {"zh": {**ZH, **ZH2, **ZH3, **OPS_ZH}, "en": {**EN, **OPS_EN}}
 # host roles; the site maps them to 127.0.0.2..7. The first four are shared platforms where posts go up under
 # accounts (accounts.py): a blog platform, a forum, a paste service (with sitemaps) and a code host (raw Markdown)
 BLOG, FORUM, PASTE, CODE, BROKEN, SPECIAL = "blog", "forum", "paste", "code", "broken", "special"
@@ -60,6 +62,16 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
     CampaignSpec("c14-data", "hacking_data", "zh-Hans", ("howto", "faq"), 20, FORUM, "data", ("qq",)),
     CampaignSpec("c15-data-hant", "hacking_data", "zh-Hant", ("faq", "story"), 10, PASTE, "data-b", (), converter="s2twp",
                  bank="hacking_data_tw"),
+    # small operations: a family is many sellers, and a release needs several independent groups per family and
+    # language to stratify its splits (a family sold by one operation can only go whole to one split)
+    CampaignSpec("c16-iot-cards", "telecom_sim", "zh-Hans", ("howto", "faq"), 8, FORUM, "iot", ("wechat",), bank="iot_cards"),
+    CampaignSpec("c17-lottery", "gambling", "zh-Hans", ("listicle", "howto"), 8, PASTE, "lotto", ("qq",), bank="lottery"),
+    CampaignSpec("c18-loan-apps", "loans", "zh-Hans", ("howto", "listicle"), 8, CODE, "kouzi", ("qq",), markdown=True,
+                 bank="loan_apps"),
+    CampaignSpec("c19-licences", "fake_documents", "zh-Hans", ("faq", "howto"), 8, BLOG, "docs-b", ("wechat",), bank="licences"),
+    CampaignSpec("c20-refund-en", "support_scam", "en", ("howto", "faq"), 8, PASTE, "refund", (), primary="phone", bank="refund"),
+    CampaignSpec("c21-recovery-en", "crypto_finance", "en", ("story", "howto"), 8, CODE, "recover", ("email",), markdown=True,
+                 bank="recovery"),
 )
 DEFAULT_SPAM = sum(c.count for c in CAMPAIGNS)
 

@@ -174,6 +174,17 @@ def test_campaigns_post_through_several_single_purpose_accounts(web):
     assert not set(owner) & contacts
 
 
+def test_small_operations_keep_families_apart_from_their_big_campaigns(web):
+    """A family is sold by several operations: most (family, language) pairs of the spam have at least two
+    campaign groups, so a release can put some of them outside train."""
+    groups: dict[tuple, set] = {}
+    for t in web.pages():
+        if t.kind == "article" and t.spam:
+            groups.setdefault((t.family, t.lang), set()).add(t.campaign_group)
+    several = [k for k, g in groups.items() if len(g) >= 2]
+    assert len(several) >= 6, groups
+
+
 _BARE_LINE = re.compile(r"(?:<(?:p|li)>|^(?:- )?)@([A-Za-z][A-Za-z0-9_]{3,31})(?:</(?:p|li)>|$)", re.M)
 
 
