@@ -105,7 +105,8 @@ WRITER = textwrap.dedent("""
 
 def _writer(tmp_path: Path, corpus: Path, *args) -> subprocess.Popen:
     script = tmp_path / "writer.py"
-    script.write_text(WRITER.format(root=str(ROOT)))
+    if not script.exists():  # written once: rewriting it while a sibling starts up could hand it a half file
+        script.write_text(WRITER.format(root=str(ROOT)))
     return subprocess.Popen([sys.executable, str(script), str(corpus), *map(str, args)],
                             stdout=subprocess.PIPE, text=True)
 
@@ -114,10 +115,14 @@ def test_concurrent_writers_never_duplicate(tmp_path):
     corpus = tmp_path / "c"
     # four processes write overlapping ranges of doc_ids at the same time
     procs = [_writer(tmp_path, corpus, "w", start, 400, 25) for start in (0, 100, 200, 300)]
+    acknowledged: set[str] = set()
     for p in procs:
-        assert p.wait(timeout=120) == 0
+        out, _ = p.communicate(timeout=120)  # drain stdout while waiting: a full pipe would block the writer
+        assert p.returncode == 0
+        for line in out.splitlines():
+            acknowledged.update(line.split()[1:])
     ids = assert_consistent(corpus)
-    assert len(ids) == 700
+    assert len(ids) == 700 and set(ids) == acknowledged
 
 
 @pytest.mark.slow
