@@ -115,9 +115,10 @@ class PageWorkers:
     # -- pool lifecycle ---------------------------------------------------------------------------------------
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: never fork the crawler process itself (it runs threads); workers fork from a server
-        # that has already imported the extractor, so a replacement after a crash starts quickly
+        # that has loaded the extractor's models and lexicons, so every worker, a replacement after a crash
+        # too, starts warm (a cold first page would count against the page timeout)
         ctx = get_context("forkserver")
-        ctx.set_forkserver_preload(["crawler.pages"])
+        ctx.set_forkserver_preload(["crawler.page_warmup"])
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def start(self) -> None:
