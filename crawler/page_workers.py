@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import multiprocessing
+import multiprocessing.connection
 import os
 import resource
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +45,23 @@ def default_workers() -> int:
 
 
 # --- worker side -------------------------------------------------------------------------------------------
+def _exit_with_parent() -> None:
+    """Worker initializer: leave when the crawler process dies, even by SIGKILL.
+
+    A worker blocked on its task queue never sees the crawler go (it holds the queue's write end itself),
+    and it keeps the fork server alive: without this, every killed crawl would leave both behind for good.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _build_one(page: PageInput) -> tuple[str, Any]:
     try:
         row = build_row(page)
@@ -119,7 +139,7 @@ class PageWorkers:
         # too, starts warm (a cold first page would count against the page timeout)
         ctx = get_context("forkserver")
         ctx.set_forkserver_preload(["crawler.page_warmup"])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_exit_with_parent)
 
     def start(self) -> None:
         """Start the workers, which load the extractor while Scrapy starts up (in-process: load it now)."""

@@ -111,3 +111,39 @@ def test_no_workers_means_in_process():
     workers.close()
     assert rows[0] == build_row(page(SPAM, 1)) and isinstance(rows[1], PageRejected)
     assert workers._pool is None
+
+
+CRAWLER = """
+import asyncio, sys, time
+sys.path.insert(0, {root!r})
+from crawler.page_workers import PageWorkers
+from tests.crawler.test_page_workers import BENIGN, page
+if __name__ == "__main__":
+    workers = PageWorkers(1, timeout=60)
+    workers.start()
+    asyncio.run(workers.build_row(page(BENIGN, 0)))
+    print("ready", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_crawler_killed_with_sigkill_leaves_no_process_behind(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import psutil
+
+    script = tmp_path / "crawler.py"
+    script.write_text(CRAWLER.format(root=str(Path(__file__).resolve().parents[2])))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        helpers = psutil.Process(proc.pid).children(recursive=True)  # fork server, worker, resource tracker
+        assert len(helpers) >= 2
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        _gone, alive = psutil.wait_procs(helpers, timeout=15)
+        assert not alive, f"left behind: {[p.cmdline()[-1][:80] for p in alive]}"
+    finally:
+        proc.kill()
