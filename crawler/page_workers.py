@@ -142,13 +142,13 @@ class PageWorkers:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_exit_with_parent)
 
     def start(self) -> None:
-        """Start the workers, which load the extractor while Scrapy starts up (in-process: load it now)."""
+        """Start the workers while Scrapy starts up (they fork warm from the fork server; in-process: warm up now)."""
         if not self.workers:
             _warm_up()
         elif self._pool is None:
             self._pool = self._new_pool()
             for _ in range(self.workers):
-                self._pool.submit(_warm_up)
+                self._pool.submit(os.getpid)  # makes the pool fork its workers now, not on the first page
 
     def _replace_pool(self, generation: int, kill: bool) -> None:
         if generation != self._generation or self._pool is None:
