@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "propagate": "corpus.cli.propagate:propagate",
     "release": "corpus.cli.release:release",
     "baseline": "corpus.cli.baseline:baseline",
+    "train": "corpus.cli.train:train",
+    "rescore": "corpus.cli.rescore:rescore",
 }
 
 

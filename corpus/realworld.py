@@ -1,0 +1,167 @@
+"""The real-world labelled set (`shared/realworld/documents.jsonl`): loading, sha256 pin, operation-grouped folds."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+# The set is shared and read-only; its digest is pinned so that an edit shows (tests/corpus/test_realworld.py).
+REALWORLD_SHA256 = "887f5b8d1266a38653be83a63c63f55a92c672587d187c0a8a3011bedb1a7092"
+# Beside the repository in a checkout and in CI; SPAMCORPUS_REALWORLD overrides.
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "realworld" / "documents.jsonl"
+# How a code host serves each format: raw Markdown and site source come as text/plain.
+_CONTENT_TYPES = {"md": "text/plain; charset=utf-8", "html": "text/html; charset=utf-8",
+                  "txt": "text/plain; charset=utf-8", "other": "text/plain; charset=utf-8"}
+_SUFFIX = {"md": ".md", "html": ".html", "txt": ".txt", "other": ".txt"}
+
+
+class RealWorldError(ValueError):
+    """The real-world set is missing, or not the pinned file."""
+
+
+@dataclass(frozen=True)
+class RealDoc:
+    id: str
+    label: str                      # spam | benign | borderline
+    family: str | None
+    campaign: str | None
+    language: str
+    hard_negative: bool
+    contacts: dict[str, list[str]]  # kind -> values as written
+    format: str                     # md | html | txt | other
+    source: dict[str, Any]
+    why: str
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spam(self) -> bool:
+        return self.label == "spam"
+
+    @property
+    def group(self) -> str:
+        """The cross-validation group: the operation for spam, the source repository for benign pages."""
+        if self.campaign:
+            return "campaign:" + self.campaign
+        repo = (self.source or {}).get("repo")
+        return "repo:" + repo if repo else "doc:" + self.id
+
+    @property
+    def url(self) -> str:
+        """A stand-in address on a reserved name (never fetched) whose path keeps the file's suffix."""
+        src = self.source or {}
+        path = src.get("path") or f"{self.id}{_SUFFIX.get(self.format, '.txt')}"
+        repo = src.get("repo") or "unknown/unknown"
+        return f"https://code-host.invalid/{repo}/raw/{path}"
+
+    @property
+    def content_type(self) -> str:
+        return _CONTENT_TYPES.get(self.format, "text/plain; charset=utf-8")
+
+
+def realworld_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("SPAMCORPUS_REALWORLD") or DEFAULT_PATH)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_realworld(path: str | os.PathLike | None = None, *, verify: bool = True) -> list[RealDoc]:
+    """Every document of the set, in file order; with `verify`, refuse a file whose sha256 is not the pinned one."""
+    file = realworld_path(path)
+    if not file.is_file():
+        raise RealWorldError(f"{file}: no such file (set SPAMCORPUS_REALWORLD or pass the path)")
+    if verify and (got := file_sha256(file)) != REALWORLD_SHA256:
+        raise RealWorldError(f"{file}: sha256 {got} is not the pinned {REALWORLD_SHA256}")
+    docs = []
+    known = set(RealDoc.__dataclass_fields__) - {"extra"}
+    with open(file, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                record = json.loads(line)
+                docs.append(RealDoc(**{k: record.get(k) for k in known if k != "contacts"},
+                                    contacts=record.get("contacts") or {},
+                                    extra={k: v for k, v in record.items() if k not in known}))
+    return docs
+
+
+def page_input(doc: RealDoc):
+    """The document as the crawler would have fetched it (raw file from a code host)."""
+    from crawler.pages import PageInput  # page extraction still lives in the Scrapy project (issue 11)
+
+    return PageInput(url=doc.url, final_url=doc.url, status=200, headers={"content-type": doc.content_type},
+                     body=doc.text.encode("utf-8"), fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                     crawl_job="realworld", run_id="realworld")
+
+
+def extract_document(doc: RealDoc):
+    """crawler.pages.extract_page on the document: title, text, boilerplate, language and contacts."""
+    from crawler.pages import extract_page
+
+    return extract_page(page_input(doc))
+
+
+def build_document_row(doc: RealDoc) -> dict[str, Any]:
+    """The corpus row the crawler would write for this document (extraction, contacts, language, detector)."""
+    from crawler.pages import build_row
+
+    return build_row(page_input(doc))
+
+
+def expected_contacts(doc: RealDoc) -> set[tuple[str, str]]:
+    """The labelled contacts in the project's normal forms; values with no valid normal form are kept as written
+    (lowercased), so that a kind the extractor cannot read counts as missed, not as absent."""
+    from corpus.contacts import normalize_value
+
+    out = set()
+    for kind, values in doc.contacts.items():
+        for raw in values:
+            try:
+                value = normalize_value(kind, raw)
+            except Exception:  # a kind the normaliser does not know yet
+                value = None
+            out.add((kind, value or raw.strip().lower()))
+    return out
+
+
+def group_folds(docs: list[RealDoc], k: int = 5, seed: int = 0) -> list[int]:
+    """A fold number per document, such that no group (operation or repository) is in two folds.
+
+    Groups are dealt largest first to the fold with the fewest documents, ties broken by a seeded hash of the
+    group name, so that folds are balanced and the split is deterministic.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        groups.setdefault(doc.group, []).append(i)
+
+    def tiebreak(name: str) -> str:
+        return hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
+
+    order = sorted(groups, key=lambda g: (-len(groups[g]), tiebreak(g)))
+    sizes = [0] * k
+    spam_sizes = [0] * k
+    fold_of = [0] * len(docs)
+    for name in order:
+        members = groups[name]
+        is_spam = docs[members[0]].spam
+        # balance spam and benign separately so that every fold has both
+        fold = min(range(k), key=lambda f: ((spam_sizes if is_spam else sizes)[f], f))
+        for i in members:
+            fold_of[i] = fold
+        (spam_sizes if is_spam else sizes)[fold] += len(members)
+    return fold_of
+
+
+def rule_holdout(doc: RealDoc) -> bool:
+    """The third of the groups kept back from hand-written rule work (contacts, language, campaigns): rules are
+    developed on the rest and run on this part once, so their figures there are not training figures."""
+    return int(hashlib.sha256(doc.group.encode()).hexdigest(), 16) % 3 == 0
