@@ -14,6 +14,7 @@ FAMILIES: tuple[str, ...] = (
     "pharma_drugs",
     "hacking_data",    # leaked data, hacking services
     "seo_service",
+    "warez_lure",      # cracked software, keygens, fake "free download" tool repositories
     "other",
 )
 

@@ -19,6 +19,7 @@ FAMILY_HELP = {
     "pharma_drugs": "medicines and drugs",
     "hacking_data": "leaked data, hacking services",
     "seo_service": "SEO, traffic and backlink services",
+    "warez_lure": "cracked software, keygens and fake free-download repositories",
     "other": "spam that fits no family above",
 }
 LANG_COLUMNS = 8
