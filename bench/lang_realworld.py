@@ -1,0 +1,128 @@
+"""Language identification on the real-world set: accuracy (development part, holdout, all), errors, time per page.
+
+Each document goes through the crawler's own extraction (`corpus.realworld.extract_document`, i.e.
+`crawler.pages.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is split by
+`rule_holdout`: language rules are written looking at the development part only, so its figure is a training figure;
+the holdout figure is the honest one. Per-document errors are printed for the development part only (`--errors`);
+`--dev-only` hides the holdout entirely while rules are being developed.
+
+Time: CPU time (time.process_time_ns) of `detect_language` on the text the crawler hands it, per real document and
+per 6.6 KB benchmark-site page (bench/site.py, the page the crawl benchmark fetches), median over `--repeat` calls.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def evaluate(docs) -> list[dict]:
+    """One record per document: truth, prediction, the part it belongs to and the text language was detected on."""
+    from corpus.realworld import extract_document, rule_holdout
+    from crawler.pages import PageRejected
+
+    out = []
+    for doc in docs:
+        try:
+            ex = extract_document(doc)
+            lang, text = ex.lang, ex.text or ex.title
+        except PageRejected:
+            lang, text = "und", ""
+        out.append({"id": doc.id, "truth": doc.language, "lang": lang, "format": doc.format,
+                    "holdout": rule_holdout(doc), "text": text})
+    return out
+
+
+def accuracy(records: list[dict]) -> dict:
+    right = sum(r["lang"] == r["truth"] for r in records)
+    return {"n": len(records), "right": right, "accuracy": round(right / len(records), 4) if records else None}
+
+
+def confusion(records: list[dict]) -> dict[str, int]:
+    """`truth->predicted` counts of the errors."""
+    pairs = Counter(f"{r['truth']}->{r['lang']}" for r in records if r["lang"] != r["truth"])
+    return dict(pairs.most_common())
+
+
+def _cpu_ms(fn, text: str, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time_ns()
+        fn(text)
+        times.append(time.process_time_ns() - t0)
+    return statistics.median(times) / 1e6
+
+
+def timing(texts: list[str], repeat: int) -> dict:
+    from corpus.lang import detect_language
+
+    for text in texts[:20]:
+        detect_language(text)  # model load and regex compilation are not per-page costs
+    per_page = [_cpu_ms(detect_language, t, repeat) for t in texts]
+    return {"pages": len(texts), "mean_kb": round(statistics.mean(len(t.encode()) for t in texts) / 1024, 2),
+            "median_ms": round(statistics.median(per_page), 4), "mean_ms": round(statistics.mean(per_page), 4),
+            "max_ms": round(max(per_page), 4)}
+
+
+def site_texts(pages: int) -> list[str]:
+    """Main texts of benchmark-site pages (6.6 KB of HTML each), extracted as the crawler does."""
+    from bench.site import page_html
+    from crawler.extract import extract
+
+    texts = []
+    for i in range(pages):
+        ex = extract(page_html(i, pages), base_url=f"http://bench.invalid/p{i}.html", doc_format="html")
+        texts.append(ex.text or ex.title)
+    return texts
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--dev-only", action="store_true", help="leave the holdout out (while developing rules)")
+    ap.add_argument("--errors", action="store_true", help="list the development part's wrong documents")
+    ap.add_argument("--repeat", type=int, default=20, help="calls per page for the timing (median)")
+    ap.add_argument("--site-pages", type=int, default=200, help="benchmark-site pages to time")
+    ap.add_argument("--path", help="the real-world set (default: corpus.realworld's)")
+    args = ap.parse_args(argv)
+
+    from corpus.realworld import load_realworld
+
+    records = evaluate(load_realworld(args.path))
+    dev = [r for r in records if not r["holdout"]]
+    report: dict = {"development": accuracy(dev), "development_errors": confusion(dev)}
+    if not args.dev_only:
+        report["holdout"] = accuracy([r for r in records if r["holdout"]])
+        report["all"] = accuracy(records)
+    report["time_realworld"] = timing([r["text"] for r in records], args.repeat)
+    report["time_site"] = timing(site_texts(args.site_pages), args.repeat)
+    if args.errors:
+        report["development_error_docs"] = [
+            {k: r[k] for k in ("id", "truth", "lang", "format")} | {"text": r["text"][:200]}
+            for r in dev if r["lang"] != r["truth"]]
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for part in ("development", "holdout", "all"):
+            if part in report:
+                a = report[part]
+                print(f"{part:12s} {a['right']}/{a['n']} = {a['accuracy']:.3f}")
+        print("development errors (truth->predicted):", report["development_errors"] or "none")
+        for key in ("time_realworld", "time_site"):
+            t = report[key]
+            print(f"{key}: {t['pages']} pages, {t['mean_kb']} KB mean text, detect_language median {t['median_ms']} ms,"
+                  f" mean {t['mean_ms']} ms, max {t['max_ms']} ms (CPU)")
+        for e in report.get("development_error_docs", []):
+            print(f"  {e['id']} [{e['format']}] {e['truth']}->{e['lang']}: {e['text'][:120]!r}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
