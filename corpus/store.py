@@ -12,6 +12,13 @@ A commit, all under the lock: drop rows whose doc_id is already committed, write
 `_staging/`, fsync, append its manifest line, fsync, rename into place, fsync the directory. A crash
 at any point leaves either nothing (staged file without manifest line: deleted on recovery) or a
 committed shard that recovery renames into place. No torn file is ever visible to readers.
+
+A shard is rewritten (e.g. by `spamcorpus rescore`) by `replace_shard`: the new shard, holding exactly the
+old one's doc_ids, is committed like any other with `"replaces": <old shard>` in its manifest line, then the
+old file is deleted. The line is the commit point: before it the old shard is live, after it the new one
+(recovery finishes a cut-short replace by renaming the new shard into place and deleting the old file).
+`manifest()` lists live shards only, so a manifest reader never sees both. The new shard has a new name,
+so `spamcorpus campaigns` sees that the manifest no longer starts with the shards it grouped.
 """
 from __future__ import annotations
 
@@ -106,6 +113,12 @@ class CorpusStore:
                 os.replace(staged.pop(name), final)  # roll forward a commit cut short by a crash
                 fsync_dir(final.parent)
             staged.pop(name, None)
+        for entry in entries:  # finish replaces: the old file goes only once its replacement is in place
+            if entry.get("replaces") and (self.root / entry["shard"]).exists():
+                old = self.root / entry["replaces"]
+                if old.exists():
+                    old.unlink()
+                    fsync_dir(old.parent)
         for leftover in staged.values():  # written but never committed: the rows were not committed
             leftover.unlink(missing_ok=True)
         for tmp in staging.glob("*.tmp") if staging.exists() else []:
@@ -126,11 +139,13 @@ class CorpusStore:
         return entries
 
     def manifest(self) -> list[dict[str, Any]]:
-        """Committed shards, oldest first."""
-        return self._entries()
+        """Live committed shards in commit order (a replaced shard gives way to its replacement's line)."""
+        entries = self._entries()
+        replaced = {e["replaces"] for e in entries if e.get("replaces")}
+        return [e for e in entries if e["shard"] not in replaced]
 
     def shard_paths(self) -> list[Path]:
-        return [self.root / e["shard"] for e in self._entries()]
+        return [self.root / e["shard"] for e in self.manifest()]
 
     def _refresh_committed(self) -> None:
         with open(self.root / MANIFEST, "rb") as fh:
@@ -166,21 +181,46 @@ class CorpusStore:
                     fresh.append(row)
             if not fresh:
                 return CommitResult(None, 0, dups)
-            shard = self._write_locked(fresh)
+            shard = self._write_locked(rows_to_table(fresh))
             self._committed.update(seen)
             return CommitResult(shard, len(fresh), dups)
 
-    def _write_locked(self, rows: list[dict[str, Any]]) -> str:
-        jobs = {r["crawl_job"] for r in rows}
+    def replace_shard(self, shard: str, table: pa.Table, *, expected_sha256: str | None = None) -> str:
+        """Atomically replace committed `shard` by `table`, which must hold exactly its doc_ids (same crawl job).
+
+        `expected_sha256` (the manifest's sha256 when the caller read the shard) refuses to overwrite a shard
+        that someone else replaced meanwhile. Returns the new shard's path relative to the corpus."""
+        if not table.schema.equals(SCHEMA, check_metadata=False):
+            raise StoreError("the replacement does not have the corpus schema")
+        with self._locked():
+            live = {e["shard"]: e for e in self.manifest()}
+            if shard not in live:
+                raise StoreError(f"{shard} is not a live committed shard (replaced meanwhile?)")
+            if expected_sha256 is not None and live[shard]["sha256"] != expected_sha256:
+                raise StoreError(f"{shard} changed since it was read (replaced by another process)")
+            old_ids = pq.read_table(self.root / shard, columns=["doc_id"]).column(0).to_pylist()
+            if sorted(old_ids) != sorted(table.column("doc_id").to_pylist()):
+                raise StoreError(f"a replacement of {shard} must hold exactly its doc_ids")
+            self._refresh_committed()
+            new = self._write_locked(table, replaces=shard)
+            old = self.root / shard
+            old.unlink(missing_ok=True)  # recovery does this too if we die first
+            fsync_dir(old.parent)
+            return new
+
+    def _write_locked(self, table: pa.Table, replaces: str | None = None) -> str:
+        jobs = set(table.column("crawl_job").unique().to_pylist())
         if len(jobs) != 1:
             raise StoreError(f"one shard holds one crawl job, got {sorted(jobs)}")
+        job = check_job_name(jobs.pop())
+        if replaces is not None and not replaces.startswith(f"crawl_job={job}/"):
+            raise StoreError(f"a replacement of {replaces} must stay in crawl job {job}")
         self._seq += 1
         name = f"part-{self.run_id}-{self._seq:05d}.parquet"
-        rel = f"crawl_job={check_job_name(jobs.pop())}/{name}"
+        rel = f"crawl_job={job}/{name}"
         staging = self.root / STAGING
         staging.mkdir(exist_ok=True)
         tmp, staged = staging / (name + ".tmp"), staging / name
-        table = rows_to_table(rows)
         try:
             with open(tmp, "wb") as fh:
                 pq.write_table(table, fh, compression="zstd", compression_level=self.zstd_level)
@@ -192,6 +232,8 @@ class CorpusStore:
                 "sha256": sha256_file(staged), "run_id": self.run_id, "schema_version": SCHEMA_VERSION,
                 "committed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             }
+            if replaces is not None:
+                entry["replaces"] = replaces
             with open(self.root / MANIFEST, "ab") as fh:
                 fh.write((json.dumps(entry, sort_keys=True) + "\n").encode("utf-8"))
                 fh.flush()
@@ -216,7 +258,14 @@ class CorpusStore:
         return ds.dataset(paths, schema=SCHEMA, format="parquet")
 
     def read(self, columns: list[str] | None = None, filter: ds.Expression | None = None) -> pa.Table:
-        return self.dataset().to_table(columns=columns, filter=filter)
+        for attempt in range(5):
+            try:
+                return self.dataset().to_table(columns=columns, filter=filter)
+            except FileNotFoundError:
+                # a shard we listed was replaced (and deleted) while we read: the new listing names its successor
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def open_corpus(root: str | os.PathLike[str]) -> CorpusStore:
