@@ -38,7 +38,7 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
     """Everything `spamcorpus stats` prints, as plain data."""
     store = open_corpus(root)
     table = store.read(columns=["doc_id", "host", "lang", "script", "family_guess", "spam_score",
-                                "contacts", "crawl_job"])
+                                "contacts", "crawl_job", "detector_version"])
     kinds: Counter[str] = Counter()
     handles: Counter[tuple[str, str]] = Counter()
     for contacts in table.column("contacts").to_pylist():
@@ -58,12 +58,23 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
         "languages": _counts(table, "lang", top),
         "families": _counts(table, "family_guess", top),
         "crawl_jobs": _counts(table, "crawl_job", top),
+        # every version, however many: a mix means `spamcorpus rescore` has rows left to update
+        "detector_versions": _counts(table, "detector_version", table.num_rows),
+        "current_detector": _current_detector(),
         "contact_kinds": sorted(kinds.items(), key=lambda p: (-p[1], p[0])),
         "top_handles": [(k, v, n) for (k, v), n in handles.most_common(top)],
         "drops": drops,
     }
     result["campaigns"], result["campaigns_note"] = _campaigns(root, top, table.num_rows)
     return result
+
+
+def _current_detector() -> str | None:
+    try:
+        from corpus.signals import DETECTOR_VERSION
+    except ImportError:  # stats must print even if the detector cannot load
+        return None
+    return DETECTOR_VERSION
 
 
 def _campaigns(root: str | Path, top: int, rows: int) -> tuple[list[dict[str, Any]] | None, str]:
@@ -95,6 +106,14 @@ def format_stats(s: dict[str, Any]) -> str:
             lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in pairs))
 
     section("languages", s["languages"])
+    versions = s.get("detector_versions") or []
+    if versions:
+        current = s.get("current_detector")
+        line = "detector versions: " + ", ".join(f"{v} {n}" + (" (current)" if v == current else "")
+                                                 for v, n in versions)
+        if current and any(v != current for v, _n in versions):
+            line += f"; `spamcorpus rescore {s['corpus']}` brings the rest to {current}"
+        lines.append(line)
     section("families (guess)", s["families"])
     section("hosts", s["hosts"])
     section("contact kinds", s["contact_kinds"])
