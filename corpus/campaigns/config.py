@@ -8,11 +8,34 @@ from importlib.metadata import PackageNotFoundError, version
 
 # Bump when the normaliser, the shingler, the band keys or the linking rules change their output:
 # the stored signatures and edges of earlier runs are then no longer comparable with new ones.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2  # 2: template-line, rare-token, domain and url keys
 
 # Contact kinds that chain documents into one campaign. `url` is left out: call-to-action links
 # include app stores, messenger landing pages and shorteners that unrelated sellers all share.
 LINK_KINDS: tuple[str, ...] = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email")
+# Contact kinds that join as operation keys (below): a promoted site, or a short link / invite (its path is the
+# seller's id). Capped and filtered like every operation key.
+KEY_CONTACT_KINDS: tuple[str, ...] = ("domain", "url")
+# Sites every kind of page names: code hosts, registries, docs, big platforms, shorteners and messengers
+# (a suffix match: `docs.github.com` is `github.com`). Never a promoted domain, nor the host of a joining url.
+GENERIC_DOMAINS: tuple[str, ...] = (
+    "github.com", "github.io", "githubusercontent.com", "gitlab.com", "gitlab.io", "gitee.com", "gitee.io",
+    "bitbucket.org", "codeberg.org", "sourceforge.net", "npmjs.com", "npmjs.org", "pypi.org", "python.org",
+    "readthedocs.io", "readthedocs.org", "rust-lang.org", "crates.io", "docs.rs", "golang.org", "go.dev",
+    "nodejs.org", "mozilla.org", "w3.org", "wikipedia.org", "shields.io", "opensource.org", "creativecommons.org",
+    "apache.org", "gnu.org", "google.com", "youtube.com", "youtu.be", "microsoft.com", "apple.com",
+    "amazon.com", "cloudflare.com", "twitter.com", "x.com", "facebook.com", "instagram.com", "linkedin.com",
+    "reddit.com", "discord.com", "medium.com", "stackoverflow.com", "openai.com", "vercel.app", "netlify.app",
+    "t.me", "telegram.org", "telegram.me", "wa.me", "whatsapp.com", "qq.com", "weixin.qq.com", "line.me",
+    "bit.ly", "t.co", "tinyurl.com", "cutt.ly", "goo.gl", "is.gd", "discord.gg")
+# Link services whose path is one seller's own id (a short link, a group invite): the only hosts whose `url`
+# contacts join (other links join through their `domain`).
+ID_PATH_HOSTS: tuple[str, ...] = ("bit.ly", "t.co", "tinyurl.com", "cutt.ly", "goo.gl", "is.gd", "discord.gg",
+                                  "qm.qq.com", "wa.me", "t.me")
+# Code hosts where a site is an account (first path segment), not the host: throwaway accounts are the sites.
+CODE_HOSTS: tuple[str, ...] = ("github.com", "raw.githubusercontent.com", "gist.github.com",
+                               "gist.githubusercontent.com", "gitlab.com", "gitee.com", "bitbucket.org",
+                               "codeberg.org", "code-host.invalid")
 
 
 class CampaignError(RuntimeError):
@@ -42,6 +65,22 @@ class CampaignConfig:
     link_min_spam_score: float = 0.5   # only rows that look like spam chain campaigns through contacts
     link_max_contacts: int = 6         # a page naming more linking contacts is a list, not one seller
     ignore_values: tuple[str, ...] = field(default=())  # "kind:value" never used as links
+    # Operation keys: posts of one operation share a header/footer line, a promoted domain, a call-to-action
+    # link or a random token (tracking id, affiliate code) while their bodies differ (see keys.py).
+    op_keys: bool = True               # off: MinHash and contacts only (version 1 behaviour)
+    key_contact_kinds: tuple[str, ...] = KEY_CONTACT_KINDS
+    key_min_spam_score: float = 0.0    # rows below this add no operation key (0: every row; real spam often
+                                       # scores low, and the keys are specific enough on their own, see README)
+    template_head: int = 3             # first non-empty lines of the text that may hold a header template
+    template_tail: int = 3             # last non-empty lines that may hold a footer template
+    template_min_chars: int = 16       # content left in a masked template line (CJK letters count 2)
+    token_min_len: int = 6             # rare token: ASCII letters/digits/_ run at least this long,
+    token_min_switches: int = 2        # with at least this many letter<->digit switches (8cf37b1e13, 033_l8)
+    max_tokens: int = 8                # first rare tokens of a page that become keys (a hash list is not 30 keys)
+    key_max_sites: int = 20            # a key stops joining once it was seen on more distinct sites than this
+    generic_domains: tuple[str, ...] = GENERIC_DOMAINS
+    id_path_hosts: tuple[str, ...] = ID_PATH_HOSTS
+    code_hosts: tuple[str, ...] = CODE_HOSTS
 
     def __post_init__(self) -> None:
         if self.num_perm <= 0 or self.bands <= 0 or self.rows <= 0:
@@ -52,6 +91,8 @@ class CampaignConfig:
             raise CampaignError(f"threshold must be in (0, 1], got {self.threshold}")
         if self.char_ngram < 1 or self.word_ngram < 1 or self.verify_depth < 1:
             raise CampaignError("shingle sizes and verify_depth must be at least 1")
+        if min(self.template_head, self.template_tail, self.key_max_sites, self.max_tokens) < 0:
+            raise CampaignError("template_head, template_tail, key_max_sites and max_tokens must not be negative")
         if not 0.0 <= self.seed < 2**63:
             raise CampaignError("seed must be a non-negative 63-bit integer")
 
@@ -63,7 +104,7 @@ class CampaignConfig:
         if unknown:
             raise CampaignError(f"stored campaign settings name unknown fields {unknown}; run with --full")
         values = dict(data)
-        for key in ("link_kinds", "ignore_values"):
+        for key in ("link_kinds", "ignore_values", "key_contact_kinds", "generic_domains", "id_path_hosts", "code_hosts"):
             if key in values:
                 values[key] = tuple(values[key])
         return cls(**values)
@@ -72,6 +113,8 @@ class CampaignConfig:
         d = asdict(self)
         d["link_kinds"] = list(self.link_kinds)
         d["ignore_values"] = sorted(self.ignore_values)
+        for key in ("key_contact_kinds", "generic_domains", "id_path_hosts", "code_hosts"):
+            d[key] = list(getattr(self, key))
         return d
 
     def fingerprint(self) -> str:

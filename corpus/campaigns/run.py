@@ -14,12 +14,13 @@ import pyarrow.parquet as pq
 
 from corpus.campaigns import state as st
 from corpus.campaigns.config import CampaignConfig, CampaignError
-from corpus.campaigns.grouping import contact_edges, founders, link_keys, minhash_edges
+from corpus.campaigns.grouping import contact_edges, founders, key_edges, link_keys, minhash_edges
+from corpus.campaigns.keys import hashed, key_hash, row_keys, site_of
 from corpus.campaigns.minhash import band_keys, sign_texts
-from corpus.campaigns.segments import Segments, assignment_table, merge_records
+from corpus.campaigns.segments import KEY_SCHEMA, Segments, assignment_table, merge_records
 from corpus.store import open_corpus
 
-READ_COLUMNS = ["doc_id", "title", "text", "contacts", "spam_score"]
+READ_COLUMNS = ["doc_id", "final_url", "title", "text", "contacts", "spam_score"]
 SEQ_ROW_BITS = 32  # seq = manifest line << 32 | row in shard: commit order, the same in every run
 
 
@@ -34,6 +35,7 @@ class CampaignRunSummary:
     largest: list[tuple[str, int]]
     minhash_edges: int = 0
     contact_edges: int = 0
+    template_edges: int = 0        # through template lines, rare tokens, promoted domains and links
     merged_campaigns: int = 0      # earlier campaign ids absorbed into another by this run
     not_indexed: dict[str, int] = field(default_factory=dict)     # new rows not MinHash-grouped, by reason
     links_skipped: dict[str, int] = field(default_factory=dict)   # new rows whose contacts do not link, by reason
@@ -106,12 +108,15 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
     t0 = time.perf_counter()
     n_old, n_new = old.rows, sum(int(e["rows"]) for e in new_entries)
     name = f"seg-{generation:06d}"
-    docs_file, sig_file, bands_file = st.segment_files(name)
+    docs_file, sig_file, bands_file, keys_file = st.segment_files(name)
     sig_w = st.ArrayWriter(cdir / sig_file, (n_new, cfg.num_perm), np.dtype(np.uint32))
     bands_w = st.ArrayWriter(cdir / bands_file, (cfg.bands, n_new), np.dtype(np.uint64))
     try:
         doc_ids, seqs, indexed = [], np.empty(n_new, np.int64), np.zeros(n_new, bool)
         links: list[tuple[int, list[str]]] = []
+        key_pos: list[np.ndarray] = []
+        key_val: list[np.ndarray] = []
+        key_site: list[np.ndarray] = []
         skipped: dict[str, int] = {}
         at = 0
         for line, entry in enumerate(new_entries, start=first_line):
@@ -133,6 +138,14 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
                         links.append((n_old + at + i, keys))
                     elif why:
                         skipped[why] = skipped.get(why, 0) + 1
+                    okeys, why = row_keys(cols["title"][i], cols["text"][i], contacts, score, cfg, is_placeholder,
+                                           cols["final_url"][i])
+                    if why:
+                        skipped[why] = skipped.get(why, 0) + 1
+                    if okeys:
+                        key_pos.append(np.full(len(okeys), n_old + at + i, np.int64))
+                        key_val.append(hashed(okeys))
+                        key_site.append(np.full(len(okeys), key_hash(site_of(cols["final_url"][i], cfg)), np.uint64))
                 at, row = at + k, row + k
         if at != n_new:
             raise CampaignError(f"the new shards hold {at} rows, their manifest lines say {n_new}")
@@ -146,14 +159,19 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
             raise CampaignError("rows are not in commit order (corrupt campaign state); run with --full")
         anchors = old.anchor_positions(all_seq)
         c_edges = contact_edges(links, anchors)
+        old_pos, old_keys, old_sites = old.key_arrays(all_seq)
+        new_pos, new_keys, new_sites = (np.concatenate(a) if a else np.empty(0, d) for a, d in (
+            (key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64)))
+        t_edges = key_edges(np.concatenate([old_pos, new_pos]), np.concatenate([old_keys, new_keys]),
+                            np.concatenate([old_sites, new_sites]), n_old, cfg.key_max_sites)
         timings["edges"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         old_founders, old_methods = old.founder_positions(all_seq), old.methods()
-        edges = [m_edges, c_edges, np.stack([np.arange(n_old), old_founders], axis=1)]
+        edges = [m_edges, c_edges, t_edges, np.stack([np.arange(n_old), old_founders], axis=1)]
         founder = founders(n_old + n_new, np.concatenate(edges).astype(np.int64))
         all_ids = pa.concat_arrays([old.doc_ids(), pa.array(doc_ids, pa.string())])
-        table = assignment_table(all_ids, all_seq, founder, old_methods, m_edges, c_edges)
+        table = assignment_table(all_ids, all_seq, founder, old_methods, m_edges, c_edges, t_edges)
         merges = merge_records(state, cdir, table, generation) if state else []
         timings["components"] = time.perf_counter() - t0
 
@@ -161,6 +179,9 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
         if n_new:
             st.write_table(cdir / docs_file, pa.table({"doc_id": pa.array(doc_ids, pa.string()), "seq": seqs,
                                                        "indexed": indexed}))
+            st.write_table(cdir / keys_file, pa.Table.from_arrays(
+                [pa.array(all_seq[new_pos], pa.int64()), pa.array(new_keys, pa.uint64()),
+                 pa.array(new_sites, pa.uint64())], schema=KEY_SCHEMA))
             sig_w.commit()
             bands_w.commit()
         else:
@@ -195,7 +216,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
     not_indexed = {"too_short": int(n_new - indexed.sum())} if n_new - indexed.sum() else {}
     return CampaignRunSummary(
         str(root), "incremental" if incremental else "full", table.num_rows, n_new, summary["campaigns"],
-        summary["multi_doc_campaigns"], [tuple(x) for x in summary["largest"]], len(m_edges), len(c_edges),
+        summary["multi_doc_campaigns"], [tuple(x) for x in summary["largest"]], len(m_edges), len(c_edges), len(t_edges),
         sum(1 for m in merges if m["event"] == "merged"), not_indexed, dict(sorted(skipped.items())),
         generation, time.perf_counter() - started, {k: round(v, 3) for k, v in timings.items()})
 

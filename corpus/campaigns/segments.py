@@ -13,13 +13,15 @@ import pyarrow.parquet as pq
 from corpus.campaigns import state as st
 from corpus.campaigns.config import CampaignConfig, CampaignError
 
-METHODS = ("singleton", "contact", "minhash")  # ordered: a row keeps the strongest evidence it has
+METHODS = ("singleton", "contact", "template", "minhash")  # ordered: a row keeps the strongest evidence it has
+KEY_SCHEMA = pa.schema([pa.field("seq", pa.int64()), pa.field("key", pa.uint64()), pa.field("site", pa.uint64())])
 ASSIGNMENT_SCHEMA = pa.schema([
     pa.field("doc_id", pa.string(), False, metadata={"doc": "the corpus row"}),
     pa.field("campaign_id", pa.string(), False,
              metadata={"doc": "c- + first 16 hex of the founding (earliest committed) row's doc_id"}),
     pa.field("method", pa.string(), False,
-             metadata={"doc": "minhash (near-duplicate of a member), contact (shares a handle only) or singleton"}),
+             metadata={"doc": "minhash (near-duplicate of a member), template (shares a template line, promoted "
+                              "site, link or id), contact (shares a handle only) or singleton"}),
     pa.field("campaign_size", pa.int64(), False, metadata={"doc": "rows in the campaign"}),
     pa.field("seq", pa.int64(), False, metadata={"doc": "commit order: manifest line << 32 | row in shard"}),
     pa.field("founder_seq", pa.int64(), False, metadata={"doc": "seq of the founding row"}),
@@ -30,9 +32,10 @@ class Segments:
     """Signature segments of earlier runs (all in commit order), plus, once extended, the new rows."""
 
     def __init__(self, cdir: Path, state: dict[str, Any] | None, sigs: list[np.ndarray], bands: list[np.ndarray],
-                 docs: pa.Table) -> None:
+                 docs: pa.Table, keys: pa.Table | None = None) -> None:
         self.cdir, self.state = cdir, state
         self.sigs, self.bands, self.docs = sigs, bands, docs
+        self.keys = keys if keys is not None else KEY_SCHEMA.empty_table()
         sizes = [s.shape[0] for s in sigs]
         self.starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
         self.rows = int(self.starts[-1])
@@ -42,13 +45,14 @@ class Segments:
 
     @classmethod
     def open(cls, cdir: Path, state: dict[str, Any] | None, cfg: CampaignConfig) -> "Segments":
-        sigs, bands, docs = [], [], []
+        sigs, bands, docs, keys = [], [], [], []
         for seg in (state or {}).get("segments", []):
-            docs_file, sig_file, bands_file = st.segment_files(seg["name"])
+            docs_file, sig_file, bands_file, keys_file = st.segment_files(seg["name"])
             try:
                 sig = np.load(cdir / sig_file, mmap_mode="r")
                 band = np.load(cdir / bands_file, mmap_mode="r")
                 table = pq.read_table(cdir / docs_file)
+                keys.append(pq.read_table(cdir / keys_file, schema=KEY_SCHEMA))
             except (OSError, ValueError) as exc:
                 raise CampaignError(f"campaign segment {seg['name']} is unreadable ({exc}); run with --full") from exc
             if not (sig.shape == (seg["rows"], cfg.num_perm) and band.shape == (cfg.bands, seg["rows"])
@@ -59,14 +63,19 @@ class Segments:
             docs.append(table.select(["doc_id", "seq", "indexed"]))
         merged = pa.concat_tables(docs) if docs else pa.table(
             {"doc_id": pa.array([], pa.string()), "seq": pa.array([], pa.int64()), "indexed": pa.array([], pa.bool_())})
-        return cls(cdir, state, sigs, bands, merged)
+        return cls(cdir, state, sigs, bands, merged, pa.concat_tables(keys) if keys else None)
 
     def extended(self, sig: np.ndarray, bands: np.ndarray, indexed: np.ndarray) -> "Segments":
         new_docs = pa.table({"doc_id": pa.nulls(sig.shape[0], pa.string()), "seq": np.zeros(sig.shape[0], np.int64),
                              "indexed": indexed})
-        out = Segments(self.cdir, self.state, self.sigs + [sig], self.bands + [bands],
-                       pa.concat_tables([self.docs, new_docs]))
-        return out
+        return Segments(self.cdir, self.state, self.sigs + [sig], self.bands + [bands],
+                        pa.concat_tables([self.docs, new_docs]), self.keys)
+
+    def key_arrays(self, all_seq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions, hashed keys and hashed sites of the operation keys of earlier runs."""
+        t = self.keys.combine_chunks()
+        pos = np.searchsorted(all_seq, t.column("seq").to_numpy()).astype(np.int64)
+        return pos, t.column("key").to_numpy(), t.column("site").to_numpy()
 
     def band_column(self, band: int) -> np.ndarray:
         # bands are stored band-major, so one band of a segment is one contiguous read
@@ -114,15 +123,14 @@ class Segments:
 
 
 def assignment_table(doc_ids: pa.Array, seqs: np.ndarray, founder: np.ndarray, old_methods: np.ndarray,
-                     minhash_edges: np.ndarray, contact_edges: np.ndarray) -> pa.Table:
+                     minhash_edges: np.ndarray, contact_edges: np.ndarray, template_edges: np.ndarray) -> pa.Table:
     n = len(founder)
     method = np.zeros(n, np.int8)
     method[: old_methods.size] = old_methods
-    if contact_edges.size:
-        ends = contact_edges.ravel()
-        method[ends] = np.maximum(method[ends], 1)
-    if minhash_edges.size:
-        method[minhash_edges.ravel()] = 2
+    for level, edges in ((1, contact_edges), (2, template_edges), (3, minhash_edges)):
+        if edges.size:
+            ends = edges.ravel()
+            method[ends] = np.maximum(method[ends], level)
     size = np.bincount(founder, minlength=n)[founder]
     founder_ids = doc_ids.take(pa.array(founder))
     campaign = pc.binary_join_element_wise("c-", pc.utf8_slice_codeunits(founder_ids, 0, 16), "")

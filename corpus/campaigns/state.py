@@ -4,6 +4,7 @@
     _campaigns/seg-<gen>.docs.parquet       doc_id, seq, indexed, per signature segment (append-only)
     _campaigns/seg-<gen>.sig.npy            (rows, num_perm) uint32 MinHash signatures
     _campaigns/seg-<gen>.bands.npy          (bands, rows) uint64 LSH bucket keys, band-major
+    _campaigns/seg-<gen>.keys.parquet       seq, key, site: hashed operation keys of the segment's rows
     _campaigns/anchors-<gen>.parquet        kind, value, anchor_seq: first linking document per contact
     _campaigns/assignments-<gen>.parquet    doc_id, campaign_id, method, campaign_size, seq
     _campaigns/merges-<gen>.jsonl           campaigns absorbed by that run
@@ -110,8 +111,8 @@ def referenced_files(state: dict[str, Any] | None) -> set[str]:
     return names
 
 
-def segment_files(name: str) -> tuple[str, str, str]:
-    return f"{name}.docs.parquet", f"{name}.sig.npy", f"{name}.bands.npy"
+def segment_files(name: str) -> tuple[str, str, str, str]:
+    return f"{name}.docs.parquet", f"{name}.sig.npy", f"{name}.bands.npy", f"{name}.keys.parquet"
 
 
 def remove_unreferenced(cdir: Path, state: dict[str, Any] | None) -> list[str]:

@@ -1,0 +1,158 @@
+"""Operation keys of a row: masked header/footer template lines, rare tokens, promoted domains, call-to-action urls."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import numpy as np
+import xxhash
+
+from corpus.campaigns.config import CampaignConfig
+from corpus.campaigns.normalize import _TLDS, EMAIL, HANDLE, PLACEHOLDERS, TOKEN, URL, normalize_text
+
+# Real operations repeat a header/footer over unrelated bodies (a tech-news paragraph under a gambling
+# header), so whole-text MinHash never joins them. Their template lines, promoted site, links and tracking
+# tokens do. Each rule looks at the row alone; how often a key was seen decides in grouping.key_edges.
+
+_SEP = " \ue005 "  # a Private Use character survives normalize_text: lines are normalised in one call
+_MARKS = frozenset(URL + EMAIL + HANDLE + TOKEN)  # a template line carries a contact, link or id
+# (brackets alone are no mark: Chinese titles and sidebars are full of 【心得】)
+_RAW_HINT = re.compile(r"[\d@●点]|https?:|www\.|\.[a-z]{2,}")  # cheap pre-test per line
+# `888yx●vip`, `abc 点 com`: the dot spelled out, so that the masker sees a domain
+_DOT_WORD = re.compile(rf"(?<=[a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
+_DATE_DOMAIN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\.")  # "2025-03-28. By ..." read as a domain: not a site
+_DIGIT_RUN = re.compile(r"\d[a-z0-9_]*")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_REPEAT = re.compile(r"(.)\1{3}")        # xxxx, 0000: redacted or filler, not an id
+_HEX = re.compile(r"[0-9a-f]+")
+_DIGEST_LENGTHS = (32, 40, 64)            # md5/sha1/sha256: pinned dependencies and lockfiles share them
+_PATH_ID = re.compile(r"[A-Za-z0-9]{4,}")
+# source lines (imports, declarations) repeat across unrelated projects; sales copy sits in their strings
+_CODE_LINE = re.compile(r"\s*(?:import|from|export|const|let|var|require|#include|using|package|use)\b")
+_MAX_LINE = 300                           # characters of a line that are signed (a paragraph is no header)
+
+
+def key_hash(key: str) -> int:
+    return xxhash.xxh3_64_intdigest(key.encode("utf-8"))
+
+
+def _weight(content: str) -> int:
+    """Letters of a masked line; a CJK character carries about as much as two Latin letters."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in content)
+
+
+def template_lines(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
+    """Title and the first/last non-empty lines that carry a contact, link, id or obfuscation bracket,
+    masked (normalize_text) so that rotated handles and domains give the same line."""
+    lines = [ln for ln in (text or "").splitlines() if ln.strip()]
+    head, tail = config.template_head, config.template_tail
+    picked = lines[:head] + lines[max(head, len(lines) - tail):] if tail else lines[:head]
+    if title:
+        picked.insert(0, title)
+    picked = [ln[:_MAX_LINE] for ln in picked if _RAW_HINT.search(ln.lower()) and not _CODE_LINE.match(ln)]
+    if not picked:
+        return []
+    out = []
+    joined = _DOT_WORD.sub(".", _SEP.join(picked))
+    for masked in normalize_text(joined, config).split("\ue005"):
+        masked = masked.strip()
+        if not _MARKS.intersection(masked):
+            continue
+        content = "".join(ch for ch in masked if ch not in PLACEHOLDERS and ch != " ")
+        if _weight(content) >= config.template_min_chars and masked not in out:
+            out.append(masked)
+    return out
+
+
+def rare_tokens(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
+    """Random-looking ASCII ids (letters, digits, `_`; several letter/digit switches), first `max_tokens`:
+    tracking codes and markers an operation pastes into every post (`8cf37b1e13`, `/m/033_l8`)."""
+    low = f"{title or ''}\n{text or ''}".lower()
+    out: list[str] = []
+    last = 0
+    for m in _DIGIT_RUN.finditer(low):  # anchored on digits, widened to the left by hand (linear)
+        start, end = m.start(), m.end()
+        if start < last:
+            continue
+        while start > last and low[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        last = end
+        tok = low[start:end]
+        if len(tok) < config.token_min_len or tok in out or _REPEAT.search(tok):
+            continue
+        bare = tok.replace("_", "")
+        switches = sum(a.isdigit() != b.isdigit() for a, b in zip(bare, bare[1:]))
+        if switches < config.token_min_switches or bare.isdigit():
+            continue
+        if len(bare) in _DIGEST_LENGTHS and _HEX.fullmatch(bare):
+            continue
+        out.append(tok)
+        if len(out) >= config.max_tokens:
+            break
+    return out
+
+
+def _generic(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def contact_keys(contacts: list[dict] | None, config: CampaignConfig, is_placeholder, own_host: str = "") -> list[str]:
+    """`domain:` and `url:` keys: a promoted registrable domain that is neither a generic site nor the page's
+    own (navigation), and a short link or invite whose path is the seller's id (`bit.ly/bewildcard`, not
+    `wa.me/$`). Links to ordinary sites join through their domain: a link to a forum thread is no contact."""
+    keys: list[str] = []
+    own_host = own_host.removeprefix("www.")
+    for c in contacts or []:
+        kind, value = c.get("kind"), c.get("value")
+        if not kind or not value or kind not in config.key_contact_kinds or is_placeholder(kind, value):
+            continue
+        if f"{kind}:{value}" in config.ignore_values:
+            continue
+        if kind == "url":
+            parts = urlsplit(value)
+            host = (parts.hostname or "").removeprefix("www.")
+            if not host or not _PATH_ID.search(parts.path + "?" + parts.query):
+                continue
+            if not _generic(host, config.id_path_hosts):  # other sites join through their `domain`
+                continue
+        else:
+            domain = value.lower().removeprefix("www.")
+            if _generic(domain, config.generic_domains) or _DATE_DOMAIN.match(domain):
+                continue
+            if own_host and (own_host == domain or own_host.endswith("." + domain)):
+                continue
+        key = f"{kind}:{value}"
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def site_of(url: str | None, config: CampaignConfig) -> str:
+    """Who published the page: its host, or host/account on a code host (throwaway accounts are the sites)."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").removeprefix("www.")
+    if host in config.code_hosts:
+        owner = parts.path.strip("/").split("/", 1)[0].lower()
+        return f"{host}/{owner}"
+    return host
+
+
+def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, spam_score: float | None,
+             config: CampaignConfig, is_placeholder, url: str | None = None) -> tuple[list[str], str | None]:
+    """Every operation key of a row ("line:…", "token:…", "domain:…", "url:…") and why it has none."""
+    if not config.op_keys:
+        return [], None
+    if (spam_score or 0.0) < config.key_min_spam_score:
+        return [], "low_spam_score"
+    found = contact_keys(contacts, config, is_placeholder, (urlsplit(url or "").hostname or "").lower())
+    if len(found) > config.link_max_contacts:  # a directory or a backlink list, not one operation's site
+        found, why = [], "too_many_domains"
+    else:
+        why = None
+    found += ["line:" + line for line in template_lines(title, text, config)]
+    found += ["token:" + tok for tok in rare_tokens(title, text, config)]
+    return found, why
+
+
+def hashed(keys: list[str]) -> np.ndarray:
+    return np.fromiter((key_hash(k) for k in keys), np.uint64, len(keys))
