@@ -8,14 +8,19 @@ the holdout figure is the honest one. Per-document errors are printed for the de
 
 Time: CPU time (time.process_time_ns) of `detect_language` on the text the crawler hands it, per real document and
 per 6.6 KB benchmark-site page (bench/site.py, the page the crawl benchmark fetches), median over `--repeat` calls.
+`--baseline REV` times `corpus/lang.py` of that git revision on the same texts, call for call interleaved with the
+current one, so that load from other work on a shared machine weighs on both alike (REV must predate
+corpus/lang_code.py, i.e. be a self-contained lang.py).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
+import types
 from collections import Counter
 from pathlib import Path
 
@@ -51,24 +56,41 @@ def confusion(records: list[dict]) -> dict[str, int]:
     return dict(pairs.most_common())
 
 
-def _cpu_ms(fn, text: str, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time_ns()
-        fn(text)
-        times.append(time.process_time_ns() - t0)
-    return statistics.median(times) / 1e6
+def load_revision(rev: str) -> types.ModuleType:
+    """corpus/lang.py as it was at git revision `rev`, as a module of its own."""
+    source = subprocess.run(["git", "show", f"{rev}:corpus/lang.py"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    module = types.ModuleType(f"lang_at_{rev}")
+    exec(compile(source, f"{rev}:corpus/lang.py", "exec"), module.__dict__)
+    return module
 
 
-def timing(texts: list[str], repeat: int) -> dict:
+def timing(texts: list[str], repeat: int, baseline: types.ModuleType | None = None) -> dict:
+    """Median CPU ms per page of detect_language (and of the baseline's, interleaved call for call)."""
     from corpus.lang import detect_language
 
-    for text in texts[:20]:
-        detect_language(text)  # model load and regex compilation are not per-page costs
-    per_page = [_cpu_ms(detect_language, t, repeat) for t in texts]
-    return {"pages": len(texts), "mean_kb": round(statistics.mean(len(t.encode()) for t in texts) / 1024, 2),
-            "median_ms": round(statistics.median(per_page), 4), "mean_ms": round(statistics.mean(per_page), 4),
-            "max_ms": round(max(per_page), 4)}
+    functions = {"current": detect_language}
+    if baseline is not None:
+        functions["baseline"] = baseline.detect_language
+    for fn in functions.values():
+        for text in texts[:20]:
+            fn(text)  # model load and regex compilation are not per-page costs
+    per_page: dict[str, list[float]] = {name: [] for name in functions}
+    for text in texts:
+        calls: dict[str, list[int]] = {name: [] for name in functions}
+        for _ in range(repeat):
+            for name, fn in functions.items():
+                t0 = time.process_time_ns()
+                fn(text)
+                calls[name].append(time.process_time_ns() - t0)
+        for name in functions:
+            per_page[name].append(statistics.median(calls[name]) / 1e6)
+    out = {"pages": len(texts), "mean_kb": round(statistics.mean(len(t.encode()) for t in texts) / 1024, 2)}
+    for name, times in per_page.items():
+        prefix = "" if name == "current" else "baseline_"
+        out |= {f"{prefix}median_ms": round(statistics.median(times), 4), f"{prefix}mean_ms": round(statistics.mean(times), 4),
+                f"{prefix}max_ms": round(max(times), 4)}
+    return out
 
 
 def site_texts(pages: int) -> list[str]:
@@ -91,6 +113,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--repeat", type=int, default=20, help="calls per page for the timing (median)")
     ap.add_argument("--site-pages", type=int, default=200, help="benchmark-site pages to time")
     ap.add_argument("--path", help="the real-world set (default: corpus.realworld's)")
+    ap.add_argument("--baseline", metavar="REV", help="also time corpus/lang.py of this git revision, interleaved")
     args = ap.parse_args(argv)
 
     from corpus.realworld import load_realworld
@@ -101,8 +124,11 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.dev_only:
         report["holdout"] = accuracy([r for r in records if r["holdout"]])
         report["all"] = accuracy(records)
-    report["time_realworld"] = timing([r["text"] for r in records], args.repeat)
-    report["time_site"] = timing(site_texts(args.site_pages), args.repeat)
+    baseline = load_revision(args.baseline) if args.baseline else None
+    if baseline is not None:
+        report["baseline"] = args.baseline
+    report["time_realworld"] = timing([r["text"] for r in records], args.repeat, baseline)
+    report["time_site"] = timing(site_texts(args.site_pages), args.repeat, baseline)
     if args.errors:
         report["development_error_docs"] = [
             {k: r[k] for k in ("id", "truth", "lang", "format")} | {"text": r["text"][:200]}
@@ -119,6 +145,9 @@ def main(argv: list[str] | None = None) -> dict:
             t = report[key]
             print(f"{key}: {t['pages']} pages, {t['mean_kb']} KB mean text, detect_language median {t['median_ms']} ms,"
                   f" mean {t['mean_ms']} ms, max {t['max_ms']} ms (CPU)")
+            if "baseline_median_ms" in t:
+                print(f"{'':{len(key)}}  baseline {report['baseline']}: median {t['baseline_median_ms']} ms,"
+                      f" mean {t['baseline_mean_ms']} ms, max {t['baseline_max_ms']} ms")
         for e in report.get("development_error_docs", []):
             print(f"  {e['id']} [{e['format']}] {e['truth']}->{e['lang']}: {e['text'][:120]!r}")
     return report

@@ -6,14 +6,16 @@ import threading
 
 from corpus.lang_code import latin_letters, longest_lines, prose
 
-SCAN_CHARS = 12000     # characters of a page read: the sales copy of a site source may sit below its imports
-LANGID_CHARS = 400     # characters handed to py3langid (its cost grows with length: ~0.2 ms per 1000 chars)
+SCAN_CHARS = 16000     # characters of a code page read: the sales copy of a site source may sit below its imports
+PROSE_CHARS = 2000     # characters of a prose page read (its language shows early; its length must not cost)
+LANGID_CHARS = 300     # characters handed to py3langid (its cost grows with length: ~0.2 ms per 1000 chars)
 MIN_LETTERS = 20       # fewer letters of natural Latin-script words than this is too little evidence: und
 MIN_CJK = 4            # Han/kana/hangul characters are dense: a short Chinese title is enough
 MIN_SCRIPT = 8         # letters of another script (Cyrillic, Arabic, Devanagari...) that, alone, decide the script
 CJK_WEIGHT = 3         # one Han/kana/hangul character says about as much as three Latin letters
 SCRIPT_SHARE = 0.5     # a script other than Latin with this share of the Latin letters is the page's script
-MIN_PROBABILITY = 0.5  # below this py3langid is guessing
+MIN_PROBABILITY = 0.5  # below this py3langid is guessing, unless its first choice is far ahead of the second:
+MIN_LEAD = 3           # a short English title scores en 0.16, then no 0.05: the page has a language, and it is that
 
 # runs, not single characters: counting a few runs is much cheaper than thousands of one-character matches
 _NON_LATIN = re.compile(r"[^\W\d_\x00-\u024f\u1e00-\u1eff]+")  # letters of every script but Latin
@@ -22,6 +24,7 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 _THAI = re.compile(r"[\u0e00-\u0e7f]+")
 _LETTER = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
 
 _lock = threading.Lock()
 _identifier = None
@@ -76,10 +79,10 @@ def detect_language(text: str) -> tuple[str, str]:
     Code is read through its string literals, comments and markup text (corpus.lang_code). A script other than
     Latin decides by its share of the letters, so that English identifiers and UI labels do not outvote the copy.
     """
-    sample = prose((text or "")[:SCAN_CHARS])
-    non_latin = "".join(_NON_LATIN.findall(sample))
-    if len(non_latin) >= MIN_CJK:
-        found = _by_script(sample, non_latin)
+    sample = prose((text or "")[:SCAN_CHARS], PROSE_CHARS)
+    runs = _NON_LATIN.findall(sample)
+    if sum(map(len, runs)) >= MIN_CJK:
+        found = _by_script(sample, runs)
         if found:
             return found
     snippet = longest_lines(sample, LANGID_CHARS)
@@ -88,13 +91,18 @@ def detect_language(text: str) -> tuple[str, str]:
     return _classify(snippet, "")
 
 
-def _by_script(sample: str, non_latin: str) -> tuple[str, str] | None:
+def _by_script(sample: str, runs: list[str]) -> tuple[str, str] | None:
     """The language when a script other than Latin holds enough of the page's letters, else None."""
-    latin = latin_letters(sample)
+    non_latin = "".join(runs)
     han = "".join(_HAN.findall(non_latin))
     kana = _count(_KANA, non_latin)
     hangul = _count(_HANGUL, non_latin)
     cjk = len(han) + kana + hangul
+    thai = _count(_THAI, non_latin)
+    other = len(non_latin) - cjk - thai
+    latin = _count(_LATIN, sample)  # an upper bound, fast; words alone are counted only when it matters
+    if max(CJK_WEIGHT * cjk, thai, other) < SCRIPT_SHARE * latin:
+        latin = latin_letters(sample)
     if cjk >= MIN_CJK and CJK_WEIGHT * cjk >= SCRIPT_SHARE * latin:
         # CJK scripts decide by themselves; mixed zh/en spam (Han with brand names in Latin) stays zh
         if hangul > max(len(han), kana):
@@ -103,20 +111,21 @@ def _by_script(sample: str, non_latin: str) -> tuple[str, str] | None:
             return "ja", ""
         if hangul < len(han):
             return "zh", chinese_script(han)
-    thai = _count(_THAI, non_latin)
     if thai >= MIN_CJK and thai >= SCRIPT_SHARE * latin:
         return "th", ""
-    other = len(non_latin) - cjk - thai
     if other >= max(MIN_SCRIPT, SCRIPT_SHARE * latin):
         # that script's text alone: py3langid then chooses among its languages (ru/uk/bg, ar/fa/ur, hi/mr/ne)
-        return _classify(" ".join(_NON_LATIN.findall(sample))[:LANGID_CHARS], han)
+        return _classify(" ".join(runs)[:LANGID_CHARS], han)
     return None
 
 
 def _classify(sample: str, han: str) -> tuple[str, str]:
-    lang, probability = _langid().classify(sample)
+    identifier = _langid()
+    lang, probability = identifier.classify(sample)
     if probability < MIN_PROBABILITY:
-        return "und", ""
+        (lang, probability), (_, second) = identifier.rank(sample)[:2]  # rare: short or mixed texts only
+        if probability < MIN_LEAD * second:
+            return "und", ""
     if lang == "zh":
         return "zh", chinese_script(han) if han else "Hans"
     return lang, ""

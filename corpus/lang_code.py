@@ -3,30 +3,33 @@ from __future__ import annotations
 
 import re
 
-# A line shaped like code (statement ends, braces, imports, assignments, calls, tags, comments). A page where many
-# lines are is read through its literals, comments and markup text only: its identifiers and keywords are English
-# whatever the audience of the site, so they would outvote the Indonesian or Spanish copy in its strings.
-_CODE_LINE = re.compile(
-    r"^[ \t]*(?:(?:import|export|from|const|let|var|function|def|class|return|namespace|use|require|public|private"
-    r"|protected|static|async|elif|else|try|catch|except|switch|case|print|echo)\b|\$\w|@\w|<\??/?[A-Za-z!]"
-    r"|[}\])]|//|/\*|[\w.]+ ?[-+]?= ?\S|[\w.]+\()"
-    r"|^[ \t]*(?:for|if|while|with)\b[^\n]*:[ \t]*$|^[^\n]*(?:[;{(\[,]|=>|\*/|/>|>|\):)[ \t]*$", re.M)
-CODE_SHARE = 0.3  # a page whose lines are code this often is code (prose rarely ends lines with ; { ( [ , >)
+# Signs of a code line: a statement or block end at the end of a line; a keyword, tag, brace, comment, assignment
+# or call at its start. A page with many of these is read through its literals, comments and markup text only: its
+# identifiers and keywords are English whatever the audience of the site, and would outvote the Indonesian or
+# Spanish copy in its strings. Both patterns begin with a character set, which the regex engine scans for fast.
+_CODE_END = re.compile(r"[;{(\[>,][ \t]*$", re.M)
+_CODE_START = re.compile(
+    r"\n[ \t]*(?:(?:import|export|from|const|let|var|function|def|class|return|namespace|use|require|public|private"
+    r"|protected|static|async|elif|else|try|catch|except|switch|case|print|echo|for|if|while)\b|[<}\])$@]|//|/\*"
+    r"|[\w.]+ ?[-+]?= ?\S|[\w.]+\()")
+CODE_PROBE = 2000  # characters looked at to tell code from prose
+CODE_SIGNS = 0.5   # signs per line from which a page is code (prose: under 0.25; site source: 0.5 to 2)
 
-# Everything in code that may carry natural language. Each alternative starts with a literal character, so the
-# regex engine skips other positions by a character-set test; string bodies are unrolled loops (no backtracking).
-# Markup text (`>…<`) may not hold `;` or `=`: between the `>` and `<` of generics and comparisons lies code.
+# Everything in code that may carry natural language. Each alternative starts with a literal character (a check
+# on the character before comes after it), so the regex engine skips other positions by a character-set test;
+# string bodies are unrolled loops. Markup text (`>…<`) may not hold `;` or `=`: between the `>` and `<` of
+# generics and comparisons lies code.
 _FRAGMENT = re.compile(r"""
     /\*(.*?)(?:\*/|\Z)
-  | (?<![:\w])//([^\n]*)
+  | //(?<![:\w]//)([^\n]*)
   | <!--(.*?)(?:-->|\Z)
-  | (?<![\w&])\#(?![\w-]*[;{])([^\n]*)
+  | \#(?<![\w&]\#)(?![\w-]*[;{])([^\n]*)
   | \"\"\"(.*?)(?:\"\"\"|\Z)
   | '''(.*?)(?:'''|\Z)
   | "([^"\\\n]*(?:\\.[^"\\\n]*)*)"
   | '([^'\\\n]*(?:\\.[^'\\\n]*)*)'
   | `([^`\\]*(?:\\.[^`\\]*)*)`
-  | (?<![-=])>((?:[^<>{};=]|&\#?\w+;|\{\{?[^{}<>;]*\}\}?)*)<
+  | >(?<![-=]>)([^<>{};=]*(?:(?:&\#?\w+;|\{\{?[^{}<>;]*\}\}?)[^<>{};=]*)*)<
 """, re.S | re.X)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n(.*?)(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>\n]*>")
@@ -37,15 +40,18 @@ _NOISE = re.compile(
     r"https?://[!-~]+|[@#][\w.-]+|&#?\w+;"
     r"|(?<!\S)[!-~]*?(?:[0-9_/\\=$<>{}|~^@#\[\]]|[a-z][A-Z]|[A-Za-z][.:][A-Za-z]"
     r"|[a-z]-[a-z])[!-~]*(?!\S)")
-# Natural words of a Latin-script line: whitespace-delimited runs of letters, with their punctuation.
-_LATIN_WORD = re.compile(r"(?<!\S)[\"'(¿¡«“]*[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+(?:['’-][A-Za-z\u00c0-\u024f\u1e00-\u1eff]+)?"
+# Natural words of a Latin-script line: whitespace-delimited runs of letters, with their punctuation (the check on
+# the character before comes after the first character, for the same fast scan as above).
+_LATIN_WORD = re.compile(r"[\"'(¿¡«“A-Za-z\u00c0-\u024f\u1e00-\u1eff](?<!\S.)[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’-]*"
                          r"[.,;:!?\"')»”]*(?!\S)")
 _TWO_WORDS = re.compile(r"[^\W\d_]{2,}[ \t,.:;!?'\"-]+[^\W\d_]{2,}|[^\W\d_\x00-\u024f\u1e00-\u1eff]")
 
 
 def is_code(text: str) -> bool:
-    lines = text.count("\n") + 1
-    return lines >= 3 and len(_CODE_LINE.findall(text)) >= CODE_SHARE * lines
+    probe = text[:CODE_PROBE]
+    lines = probe.count("\n") + 1
+    signs = len(_CODE_END.findall(probe)) + len(_CODE_START.findall(probe)) + (probe[:1] in "<{/[$@#")
+    return lines >= 3 and signs >= CODE_SIGNS * lines
 
 
 def fragments(code: str) -> str:
@@ -53,12 +59,12 @@ def fragments(code: str) -> str:
     return "\n".join(map("".join, _FRAGMENT.findall(code)))  # one group of each match is non-empty
 
 
-def prose(text: str) -> str:
-    """`text` with code reduced to what it says in words: fenced blocks and code pages to their fragments."""
+def prose(text: str, prose_chars: int) -> str:
+    """`text` with code reduced to what it says in words: fenced blocks and code pages to their fragments. Prose
+    is cut to `prose_chars`; code is read whole, because the copy of a site source may sit far below its imports."""
     if "```" in text or "~~~" in text:
         text = _FENCE.sub(lambda m: fragments(m.group(2)), text)
-    if is_code(text):
-        text = fragments(text)
+    text = fragments(text) if is_code(text) else text[:prose_chars]
     return _TAG.sub(" ", text)
 
 
@@ -74,7 +80,7 @@ def longest_lines(text: str, budget: int) -> str:
     for line in sorted(text.splitlines(), key=len, reverse=True):
         if len(line) < 4:
             break
-        line = " ".join(_NOISE.sub(" ", line).split())
+        line = " ".join(_NOISE.sub(" ", line[:2 * budget]).split())  # a minified line costs no more than a short one
         if _TWO_WORDS.search(line):
             out.append(line)
             size += len(line) + 1
