@@ -38,6 +38,12 @@ CODE_HOSTS: tuple[str, ...] = ("github.com", "raw.githubusercontent.com", "gist.
                                "codeberg.org", "code-host.invalid")
 
 
+# The platforms' own accounts, which how-to pages of every kind name ("ask @userinfobot for your id"): never links.
+OFFICIAL_CONTACTS: tuple[str, ...] = tuple(f"telegram:{h}" for h in (
+    "botfather", "userinfobot", "getidsbot", "rawdatabot", "telegram", "durov", "gif", "vote", "stickers", "bing",
+    "wiki", "like", "pic", "vid", "spambot", "notoscam", "jsondumpbot", "chatidbot", "myidbot", "username_to_id_bot"))
+
+
 class CampaignError(RuntimeError):
     """Campaign assignment cannot run safely (bad settings, state from other settings, foreign state)."""
 
@@ -64,13 +70,13 @@ class CampaignConfig:
     link_kinds: tuple[str, ...] = LINK_KINDS
     link_min_spam_score: float = 0.5   # only rows that look like spam chain campaigns through contacts
     link_max_contacts: int = 6         # a page naming more linking contacts is a list, not one seller
-    ignore_values: tuple[str, ...] = field(default=())  # "kind:value" never used as links
+    ignore_values: tuple[str, ...] = field(default=OFFICIAL_CONTACTS)  # "kind:value" never used as links
     # Operation keys: posts of one operation share a header/footer line, a promoted domain, a call-to-action
     # link or a random token (tracking id, affiliate code) while their bodies differ (see keys.py).
     op_keys: bool = True               # off: MinHash and contacts only (version 1 behaviour)
     key_contact_kinds: tuple[str, ...] = KEY_CONTACT_KINDS
-    key_min_spam_score: float = 0.0    # rows below this add no operation key (0: every row; real spam often
-                                       # scores low, and the keys are specific enough on their own, see README)
+    key_min_spam_score: float = 0.5    # an operation key joins rows only through a row scoring at least this
+                                       # (grouping.key_edges): benign pages sharing a footer never join
     template_head: int = 3             # first non-empty lines of the text that may hold a header template
     template_tail: int = 3             # last non-empty lines that may hold a footer template
     template_min_chars: int = 16       # content left in a masked template line (CJK letters count 2)

@@ -115,35 +115,44 @@ def contact_edges(links: list[tuple[int, list[str]]], anchors: dict[str, int]) -
     return np.unique(np.asarray(edges, np.int64), axis=0)
 
 
-def key_edges(pos: np.ndarray, key: np.ndarray, site: np.ndarray, new_start: int, max_sites: int) -> np.ndarray:
-    """(E, 2) edges [document, anchor] through operation keys (keys.py), for occurrences at positions >= new_start.
+def key_edges(pos: np.ndarray, key: np.ndarray, site: np.ndarray, spam: np.ndarray, new_start: int,
+              max_sites: int) -> np.ndarray:
+    """(E, 2) edges [document, anchor] through operation keys (keys.py) that involve a document at >= new_start.
 
-    `pos`, `key`, `site`: one entry per (document, key), every document's keys once. A key's anchor is its first
-    document; a later document joins it while the key has been seen on at most `max_sites` distinct sites
-    (counting its own). Boilerplate that slipped past the rules in keys.py spreads to many unrelated sites and
-    then stops joining; the count runs in commit order, so it depends only on earlier documents and an
-    incremental run adds exactly the edges a full one would (a key never loses an edge it once made)."""
+    One entry per (document, key). A key's anchor is its first document that looks like spam (`spam`); every
+    other document with the key joins the anchor, so an edge always has spam evidence at one end: two benign
+    pages sharing a footer never join, while a gambling post the detector missed still joins its operation.
+    An edge exists while the key has been seen on at most `max_sites` distinct sites (0: no cap) up to the later
+    of its two documents: boilerplate that slipped past keys.py spreads over unrelated sites and stops joining.
+    Every rule depends on documents up to the later end only, so an incremental run adds exactly the edges a
+    full recompute has beyond the earlier ones, and a key never loses an edge it once made."""
     if pos.size == 0:
         return np.empty((0, 2), np.int64)
     order = np.lexsort((pos, key))  # by key, then commit order
-    k, p, s = key[order], pos[order], site[order]
+    k, p, s, hot = key[order], pos[order], site[order], spam[order]
     idx = np.arange(k.size)
     first = np.ones(k.size, bool)
     first[1:] = k[1:] != k[:-1]
     start = np.maximum.accumulate(np.where(first, idx, 0))
-    # a site's first occurrence within its key (ties in commit order: the earliest occurrence counts)
+    # a site's first occurrence within its key counts it (lexsort: the earliest occurrence comes first)
     by_site = np.lexsort((p, s, k))
-    new_site_sorted = np.ones(k.size, bool)
-    new_site_sorted[1:] = (k[by_site][1:] != k[by_site][:-1]) | (s[by_site][1:] != s[by_site][:-1])
     new_site = np.empty(k.size, bool)
-    new_site[by_site] = new_site_sorted
+    new_site[by_site] = np.concatenate(([True], (k[by_site][1:] != k[by_site][:-1])
+                                        | (s[by_site][1:] != s[by_site][:-1])))
     seen = np.cumsum(new_site)
     sites_so_far = seen - seen[start] + 1  # distinct sites of the key up to and including this occurrence
-    link = ~first & (p >= new_start)
+    # the anchor: each key's first spam occurrence (groups without one make no edge)
+    group = np.cumsum(first) - 1
+    anchor = np.full(group[-1] + 1, -1, np.int64)
+    hot_idx = np.flatnonzero(hot)[::-1]  # reversed: the earliest spam occurrence of a group is written last
+    anchor[group[hot_idx]] = hot_idx
+    a = anchor[group]
+    link = (a >= 0) & (idx != a)
+    later = np.maximum(idx, a)
     if max_sites > 0:
-        link &= sites_so_far <= max_sites
-    edges = np.stack([p[link], p[start[link]]], axis=1).astype(np.int64)
-    edges = edges[edges[:, 0] != edges[:, 1]]
+        link &= sites_so_far[later] <= max_sites
+    link &= p[later] >= new_start
+    edges = np.stack([p[link], p[a[link]]], axis=1).astype(np.int64)
     return np.unique(edges, axis=0) if edges.size else np.empty((0, 2), np.int64)
 
 

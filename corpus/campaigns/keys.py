@@ -20,6 +20,7 @@ _MARKS = frozenset(URL + EMAIL + HANDLE + TOKEN)  # a template line carries a co
 _RAW_HINT = re.compile(r"[\d@●点]|https?:|www\.|\.[a-z]{2,}")  # cheap pre-test per line
 # `888yx●vip`, `abc 点 com`: the dot spelled out, so that the masker sees a domain
 _DOT_WORD = re.compile(rf"(?<=[a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
+_SCHEME_URL = re.compile(r"https?://([^/\s?#:]+)[^\s]*", re.IGNORECASE)
 _DATE_DOMAIN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\.")  # "2025-03-28. By ..." read as a domain: not a site
 _DIGIT_RUN = re.compile(r"\d[a-z0-9_]*")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -53,7 +54,10 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig) 
     if not picked:
         return []
     out = []
-    joined = _DOT_WORD.sub(".", _SEP.join(picked))
+    # a link to a code host, registry or docs site is chrome ("open an issue at github.com/…"), not a mark
+    joined = _SCHEME_URL.sub(lambda m: " " if _generic(m.group(1).lower().removeprefix("www."),
+                                                        config.generic_domains) else m.group(), _SEP.join(picked))
+    joined = _DOT_WORD.sub(".", joined)
     for masked in normalize_text(joined, config).split("\ue005"):
         masked = masked.strip()
         if not _MARKS.intersection(masked):
@@ -142,8 +146,6 @@ def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, s
     """Every operation key of a row ("line:…", "token:…", "domain:…", "url:…") and why it has none."""
     if not config.op_keys:
         return [], None
-    if (spam_score or 0.0) < config.key_min_spam_score:
-        return [], "low_spam_score"
     found = contact_keys(contacts, config, is_placeholder, (urlsplit(url or "").hostname or "").lower())
     if len(found) > config.link_max_contacts:  # a directory or a backlink list, not one operation's site
         found, why = [], "too_many_domains"

@@ -117,6 +117,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
         key_pos: list[np.ndarray] = []
         key_val: list[np.ndarray] = []
         key_site: list[np.ndarray] = []
+        key_spam: list[np.ndarray] = []
         skipped: dict[str, int] = {}
         at = 0
         for line, entry in enumerate(new_entries, start=first_line):
@@ -146,6 +147,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
                         key_pos.append(np.full(len(okeys), n_old + at + i, np.int64))
                         key_val.append(hashed(okeys))
                         key_site.append(np.full(len(okeys), key_hash(site_of(cols["final_url"][i], cfg)), np.uint64))
+                        key_spam.append(np.full(len(okeys), (score or 0.0) >= cfg.key_min_spam_score))
                 at, row = at + k, row + k
         if at != n_new:
             raise CampaignError(f"the new shards hold {at} rows, their manifest lines say {n_new}")
@@ -159,11 +161,10 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
             raise CampaignError("rows are not in commit order (corrupt campaign state); run with --full")
         anchors = old.anchor_positions(all_seq)
         c_edges = contact_edges(links, anchors)
-        old_pos, old_keys, old_sites = old.key_arrays(all_seq)
-        new_pos, new_keys, new_sites = (np.concatenate(a) if a else np.empty(0, d) for a, d in (
-            (key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64)))
-        t_edges = key_edges(np.concatenate([old_pos, new_pos]), np.concatenate([old_keys, new_keys]),
-                            np.concatenate([old_sites, new_sites]), n_old, cfg.key_max_sites)
+        new_keys = [np.concatenate(a) if a else np.empty(0, d) for a, d in (
+            (key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64), (key_spam, bool))]
+        t_edges = key_edges(*(np.concatenate(pair) for pair in zip(old.key_arrays(all_seq), new_keys)), n_old,
+                            cfg.key_max_sites)
         timings["edges"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -180,8 +181,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
             st.write_table(cdir / docs_file, pa.table({"doc_id": pa.array(doc_ids, pa.string()), "seq": seqs,
                                                        "indexed": indexed}))
             st.write_table(cdir / keys_file, pa.Table.from_arrays(
-                [pa.array(all_seq[new_pos], pa.int64()), pa.array(new_keys, pa.uint64()),
-                 pa.array(new_sites, pa.uint64())], schema=KEY_SCHEMA))
+                [pa.array(all_seq[new_keys[0]]), *map(pa.array, new_keys[1:])], schema=KEY_SCHEMA))
             sig_w.commit()
             bands_w.commit()
         else:

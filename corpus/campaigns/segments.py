@@ -14,7 +14,8 @@ from corpus.campaigns import state as st
 from corpus.campaigns.config import CampaignConfig, CampaignError
 
 METHODS = ("singleton", "contact", "template", "minhash")  # ordered: a row keeps the strongest evidence it has
-KEY_SCHEMA = pa.schema([pa.field("seq", pa.int64()), pa.field("key", pa.uint64()), pa.field("site", pa.uint64())])
+KEY_SCHEMA = pa.schema([pa.field("seq", pa.int64()), pa.field("key", pa.uint64()), pa.field("site", pa.uint64()),
+                        pa.field("spam", pa.bool_())])
 ASSIGNMENT_SCHEMA = pa.schema([
     pa.field("doc_id", pa.string(), False, metadata={"doc": "the corpus row"}),
     pa.field("campaign_id", pa.string(), False,
@@ -71,11 +72,12 @@ class Segments:
         return Segments(self.cdir, self.state, self.sigs + [sig], self.bands + [bands],
                         pa.concat_tables([self.docs, new_docs]), self.keys)
 
-    def key_arrays(self, all_seq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Positions, hashed keys and hashed sites of the operation keys of earlier runs."""
+    def key_arrays(self, all_seq: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Positions, hashed keys, hashed sites and spam flags of the operation keys of earlier runs."""
         t = self.keys.combine_chunks()
         pos = np.searchsorted(all_seq, t.column("seq").to_numpy()).astype(np.int64)
-        return pos, t.column("key").to_numpy(), t.column("site").to_numpy()
+        return (pos, t.column("key").to_numpy(), t.column("site").to_numpy(),
+                t.column("spam").to_numpy(zero_copy_only=False))
 
     def band_column(self, band: int) -> np.ndarray:
         # bands are stored band-major, so one band of a segment is one contiguous read
