@@ -92,9 +92,26 @@ def _campaigns(root: str | Path, top: int, rows: int) -> tuple[list[dict[str, An
         return None, f"campaigns: unavailable ({exc})"
     ids = assigned.column("campaign_id")
     note = f"campaigns: {len(pc.unique(ids))} over {assigned.num_rows} rows"
-    if assigned.num_rows < rows:
+    if _grouped_shards_replaced(root):
+        note += (f"; shards were rewritten since (rescore): contacts may have changed "
+                 f"(spamcorpus campaigns --full {root})")
+    elif assigned.num_rows < rows:
         note += f"; {rows - assigned.num_rows} newer rows not grouped yet (spamcorpus campaigns {root})"
     return largest, note
+
+
+def _grouped_shards_replaced(root: str | Path) -> bool:
+    """True if the shards the campaigns were built from are no longer the start of the live manifest
+    (the check `spamcorpus campaigns` makes before an incremental run, which then asks for --full)."""
+    from corpus.campaigns.state import campaigns_dir, load_state
+
+    try:
+        state = load_state(campaigns_dir(root))
+    except Exception:  # an unreadable state is reported by the campaign summary itself
+        return False
+    done = (state or {}).get("shards") or []
+    live = [e["shard"] for e in open_corpus(root).manifest()[: len(done)]]
+    return live != done
 
 
 def format_stats(s: dict[str, Any]) -> str:

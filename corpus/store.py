@@ -202,11 +202,7 @@ class CorpusStore:
             if sorted(old_ids) != sorted(table.column("doc_id").to_pylist()):
                 raise StoreError(f"a replacement of {shard} must hold exactly its doc_ids")
             self._refresh_committed()
-            new = self._write_locked(table, replaces=shard)
-            old = self.root / shard
-            old.unlink(missing_ok=True)  # recovery does this too if we die first
-            fsync_dir(old.parent)
-            return new
+            return self._write_locked(table, replaces=shard)
 
     def _write_locked(self, table: pa.Table, replaces: str | None = None) -> str:
         jobs = set(table.column("crawl_job").unique().to_pylist())
@@ -247,6 +243,10 @@ class CorpusStore:
         final = self.root / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
+        if replaces is not None:
+            # right after the rename, so a plain directory reader has the smallest window to see both files
+            # (recovery deletes it if we die in between); both live in one partition directory: one fsync
+            (self.root / replaces).unlink(missing_ok=True)
         fsync_dir(final.parent)
         return rel
 

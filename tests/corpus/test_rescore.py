@@ -288,3 +288,28 @@ def test_cli_reports_and_user_errors(tmp_path, monkeypatch):
         fcntl.flock(fh, fcntl.LOCK_EX)
         res = runner.invoke(main, ["rescore", str(tmp_path / "c")])
     assert res.exit_code != 0 and "another rescore" in res.output and "Traceback" not in res.output
+
+
+READER_RACE = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from corpus.rescore import rescore
+    print(rescore(sys.argv[1], force=True).shards_rewritten, flush=True)
+""")
+
+
+def test_store_readers_during_a_rescore_see_every_row_once(tmp_path):
+    expected = fresh_rows()
+    corpus = tmp_path / "c"
+    build(corpus, [stale(r) for r in expected.values()], per_shard=1)  # 16 replaces to race with
+    script = tmp_path / "race.py"
+    script.write_text(READER_RACE.format(root=str(ROOT)))
+    proc = subprocess.Popen([sys.executable, str(script), str(corpus)], stdout=subprocess.PIPE, text=True)
+    reads, mixed = 0, False
+    while proc.poll() is None or reads == 0:
+        t = open_corpus(corpus).read(columns=["doc_id", "detector_version"])
+        assert sorted(t.column("doc_id").to_pylist()) == sorted(expected)
+        mixed |= len(set(t.column("detector_version").to_pylist())) > 1
+        reads += 1
+    assert proc.returncode == 0 and proc.stdout.read().strip() == "16"
+    assert mixed, f"none of {reads} reads fell between two replaces; the test proved nothing"

@@ -1,6 +1,7 @@
 """`spamcorpus stats`: counts from real shards and drops summed from saved run stats."""
 import json
 
+import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from corpus.cli import main
@@ -64,3 +65,23 @@ def test_stats_lists_the_largest_campaigns(tmp_path):
     assert f"campaign {c['campaign_id']}: 2 docs; handles telegram:esim1088" in text and "1 host (a.example)" in text
     CorpusStore(tmp_path).commit([make_row("http://c.example/1", "w")])
     assert "1 newer rows not grouped yet" in corpus_stats(tmp_path)["campaigns_note"]
+
+
+def test_stats_show_the_detector_version_mix_and_stale_campaigns(tmp_path):
+    from corpus.campaigns import assign_campaigns
+    from corpus.signals import DETECTOR_VERSION
+    from corpus.stats import format_stats
+
+    store = CorpusStore(tmp_path)
+    store.commit([make_row(f"http://v.example/{i}", f"v{i}", detector_version=DETECTOR_VERSION) for i in range(3)])
+    store.commit([make_row(f"http://w.example/{i}", f"w{i}", detector_version="signals-0.1") for i in range(2)])
+    s = corpus_stats(tmp_path)
+    assert s["detector_versions"] == [(DETECTOR_VERSION, 3), ("signals-0.1", 2)]
+    assert s["current_detector"] == DETECTOR_VERSION
+    text = format_stats(s)
+    assert f"detector versions: {DETECTOR_VERSION} 3 (current), signals-0.1 2; `spamcorpus rescore" in text
+    assign_campaigns(tmp_path)
+    assert "rewritten" not in corpus_stats(tmp_path)["campaigns_note"]
+    entry = store.manifest()[0]  # a rescore rewrites a shard the campaigns were built from
+    store.replace_shard(entry["shard"], pq.ParquetFile(tmp_path / entry["shard"]).read())
+    assert "shards were rewritten since (rescore)" in corpus_stats(tmp_path)["campaigns_note"]
