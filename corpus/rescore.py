@@ -91,6 +91,19 @@ def page_input(row: dict[str, Any]):
                      depth=row["depth"], referrer=row["referrer"])
 
 
+def current_version() -> str:
+    """The detector version `build_row` writes: the page module's own name if it imported one, else the
+    detector package's (which may load the shipped model to answer)."""
+    from crawler import pages
+
+    version = getattr(pages, "DETECTOR_VERSION", None)
+    if version is None:
+        import corpus.signals
+
+        version = corpus.signals.DETECTOR_VERSION
+    return version
+
+
 def _f32(x: float) -> float:
     return float(np.float32(x))  # compare scores as the float32 column stores them
 
@@ -150,12 +163,10 @@ def rescore(root: str | os.PathLike[str], *, force: bool = False, dry_run: bool 
 
     Each rewritten shard is committed with `CorpusStore.replace_shard`, so a kill at any moment leaves every
     shard old or new. Raises StoreError if ROOT is not a corpus, RescoreError if a rescore is running."""
-    from crawler import pages
-
     started = time.perf_counter()
     root = Path(root)
     store = open_corpus(root)
-    report = RescoreReport(str(root), pages.DETECTOR_VERSION, dry_run=dry_run)
+    report = RescoreReport(str(root), current_version(), dry_run=dry_run)
     with _rescore_lock(root):
         store.recover()
         for entry in store.manifest():

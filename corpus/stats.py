@@ -71,10 +71,11 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
 
 def _current_detector() -> str | None:
     try:
-        from corpus.signals import DETECTOR_VERSION
-    except ImportError:  # stats must print even if the detector cannot load
+        from corpus.rescore import current_version
+
+        return current_version()
+    except Exception:  # stats must print even if the detector (its shipped model) cannot load
         return None
-    return DETECTOR_VERSION
 
 
 def _campaigns(root: str | Path, top: int, rows: int) -> tuple[list[dict[str, Any]] | None, str]:

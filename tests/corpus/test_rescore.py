@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 import crawler.pages
 from corpus.cli import main
-from corpus.rescore import DERIVED, EXTRACTED, LOCK, format_report, rescore
+import corpus.signals
+from corpus.rescore import DERIVED, EXTRACTED, LOCK, current_version, format_report, rescore
 from corpus.schema import COLUMNS
 from corpus.stats import corpus_stats, format_stats
 from corpus.store import MANIFEST, STAGING, CorpusStore, StoreError, open_corpus
@@ -88,7 +89,7 @@ def test_rescore_recomputes_derived_columns_and_keeps_the_rest_byte_equal(tmp_pa
         for column in DERIVED:
             got = row[column]
             assert got == (pytest.approx(want[column]) if column == "spam_score" else want[column]), column
-    assert set(after.column("detector_version").to_pylist()) == {crawler.pages.DETECTOR_VERSION}
+    assert set(after.column("detector_version").to_pylist()) == {current_version()}
     assert len(assert_consistent(tmp_path)) == len(expected)
     assert "run `spamcorpus campaigns" not in format_report(report)  # no campaigns computed yet
 
@@ -126,12 +127,14 @@ def test_force_on_a_current_corpus_reproduces_every_row(tmp_path):
 def test_a_version_bump_rescores_and_stats_show_the_mix(tmp_path, monkeypatch):
     rows = list(fresh_rows().values())
     build(tmp_path, rows[:10] + [stale(r) for r in rows[10:]])
-    current = crawler.pages.DETECTOR_VERSION
+    current = current_version()
     s = corpus_stats(tmp_path)
     assert s["detector_versions"] == [(current, 10), (OLD, 6)] and s["current_detector"] == current
     text = format_stats(s)
     assert f"detector versions: {current} 10 (current), {OLD} 6; `spamcorpus rescore" in text
-    monkeypatch.setattr(crawler.pages, "DETECTOR_VERSION", "signals-next")  # a new model, as pages.py sees it
+    # a new model: patch the name build_row reads, whether pages.py imported it or reads the detector's
+    monkeypatch.setattr(crawler.pages, "DETECTOR_VERSION", "signals-next", raising=False)
+    monkeypatch.setattr(corpus.signals, "DETECTOR_VERSION", "signals-next")
     report = rescore(tmp_path)
     assert report.rescored == 16 and dict(report.versions) == {current: 10, OLD: 6}
     assert corpus_stats(tmp_path)["detector_versions"] == [("signals-next", 16)]
@@ -263,7 +266,7 @@ def test_sigkill_mid_rescore_leaves_old_or_new_shards_and_a_rerun_finishes(tmp_p
     done_rows = sum(map(len, done))
     assert report.rescored == len(expected) - done_rows and report.up_to_date == done_rows
     after = table(corpus)
-    assert set(after.column("detector_version").to_pylist()) == {crawler.pages.DETECTOR_VERSION}
+    assert set(after.column("detector_version").to_pylist()) == {current_version()}
     for row in after.to_pylist():
         assert row["family_guess"] == expected[row["doc_id"]]["family_guess"]
         assert row["contacts"] == expected[row["doc_id"]]["contacts"]
