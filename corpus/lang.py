@@ -18,7 +18,9 @@ MIN_PROBABILITY = 0.5  # below this py3langid is guessing, unless its first choi
 MIN_LEAD = 3           # a short English title scores en 0.16, then no 0.05: the page has a language, and it is that
 
 # runs, not single characters: counting a few runs is much cheaper than thousands of one-character matches
-_NON_LATIN = re.compile(r"[^\W\d_\x00-\u024f\u1e00-\u1eff]+")  # letters of every script but Latin
+# letters of every script but Latin: whatever is not Latin, punctuation, symbols or emoji (a class of ranges only is
+# ~4x faster than one built on \w)
+_NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2000-\u2bff\u3000-\u303f\ufe30-\ufe4f\uff00-\uff65\U0001f000-\U0001faff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
@@ -95,14 +97,21 @@ def _by_script(sample: str, runs: list[str]) -> tuple[str, str] | None:
     """The language when a script other than Latin holds enough of the page's letters, else None."""
     non_latin = "".join(runs)
     han = "".join(_HAN.findall(non_latin))
-    kana = _count(_KANA, non_latin)
-    hangul = _count(_HANGUL, non_latin)
+    kana = hangul = thai = other = 0
+    if len(han) < len(non_latin):  # a page of Han only (most Chinese pages) needs no other scan
+        rest = _HAN.sub("", non_latin) if han else non_latin
+        kana = _count(_KANA, rest)
+        hangul = _count(_HANGUL, rest)
+        thai = _count(_THAI, rest)
+        other = len(rest) - kana - hangul - thai
     cjk = len(han) + kana + hangul
-    thai = _count(_THAI, non_latin)
-    other = len(non_latin) - cjk - thai
-    latin = _count(_LATIN, sample)  # an upper bound, fast; words alone are counted only when it matters
-    if max(CJK_WEIGHT * cjk, thai, other) < SCRIPT_SHARE * latin:
-        latin = latin_letters(sample)
+    # Latin letters: bounded by what is not another script, then counted fast, then as words only if it matters
+    strongest = max(CJK_WEIGHT * cjk, thai, other)
+    latin = len(sample) - len(non_latin)
+    if strongest < SCRIPT_SHARE * latin:
+        latin = _count(_LATIN, sample)
+        if strongest < SCRIPT_SHARE * latin:
+            latin = latin_letters(sample)  # code tokens and identifiers in strings are not words
     if cjk >= MIN_CJK and CJK_WEIGHT * cjk >= SCRIPT_SHARE * latin:
         # CJK scripts decide by themselves; mixed zh/en spam (Han with brand names in Latin) stays zh
         if hangul > max(len(han), kana):
