@@ -77,6 +77,7 @@ class CampaignConfig:
     key_contact_kinds: tuple[str, ...] = KEY_CONTACT_KINDS
     key_min_spam_score: float = 0.5    # an operation key joins rows only through a row scoring at least this
                                        # (grouping.key_edges): benign pages sharing a footer never join
+    key_min_spam_share: float = 0.5    # and while at least this share of the key's rows so far look like spam
     template_head: int = 3             # first non-empty lines of the text that may hold a header template
     template_tail: int = 3             # last non-empty lines that may hold a footer template
     template_min_chars: int = 16       # content left in a masked template line (CJK letters count 2)

@@ -116,14 +116,16 @@ def contact_edges(links: list[tuple[int, list[str]]], anchors: dict[str, int]) -
 
 
 def key_edges(pos: np.ndarray, key: np.ndarray, site: np.ndarray, spam: np.ndarray, new_start: int,
-              max_sites: int) -> np.ndarray:
+              max_sites: int, min_spam_share: float = 0.0) -> np.ndarray:
     """(E, 2) edges [document, anchor] through operation keys (keys.py) that involve a document at >= new_start.
 
     One entry per (document, key). A key's anchor is its first document that looks like spam (`spam`); every
     other document with the key joins the anchor, so an edge always has spam evidence at one end: two benign
     pages sharing a footer never join, while a gambling post the detector missed still joins its operation.
-    An edge exists while the key has been seen on at most `max_sites` distinct sites (0: no cap) up to the later
-    of its two documents: boilerplate that slipped past keys.py spreads over unrelated sites and stops joining.
+    Up to the later of its two documents, the key must have been seen on at most `max_sites` distinct sites
+    (0: no cap), and at least `min_spam_share` of its documents so far must look like spam: boilerplate that
+    slipped past keys.py spreads over unrelated, mostly benign sites, and one detector false positive carrying
+    an official support line must not collect every benign page that has it.
     Every rule depends on documents up to the later end only, so an incremental run adds exactly the edges a
     full recompute has beyond the earlier ones, and a key never loses an edge it once made."""
     if pos.size == 0:
@@ -151,6 +153,10 @@ def key_edges(pos: np.ndarray, key: np.ndarray, site: np.ndarray, spam: np.ndarr
     later = np.maximum(idx, a)
     if max_sites > 0:
         link &= sites_so_far[later] <= max_sites
+    if min_spam_share > 0:
+        hot_so_far = np.cumsum(hot)
+        share = (hot_so_far - hot_so_far[start] + hot[start]) / (idx - start + 1)
+        link &= share[later] >= min_spam_share
     link &= p[later] >= new_start
     edges = np.stack([p[link], p[a[link]]], axis=1).astype(np.int64)
     return np.unique(edges, axis=0) if edges.size else np.empty((0, 2), np.int64)

@@ -42,9 +42,10 @@ def _weight(content: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in content)
 
 
-def template_lines(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
-    """Title and the first/last non-empty lines that carry a contact, link, id or obfuscation bracket,
-    masked (normalize_text) so that rotated handles and domains give the same line."""
+def template_lines(title: str | None, text: str | None, config: CampaignConfig) -> list[tuple[str, str]]:
+    """Title and the first/last non-empty lines that carry a contact, link or id, as (masked, exact) pairs:
+    masked by normalize_text, so that rotated handles and domains give the same line (a template's shape),
+    and exact (lowercase, single spaces), which only a copy with the same contact or site matches."""
     lines = [ln for ln in (text or "").splitlines() if ln.strip()]
     head, tail = config.template_head, config.template_tail
     picked = lines[:head] + lines[max(head, len(lines) - tail):] if tail else lines[:head]
@@ -58,13 +59,13 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig) 
     joined = _SCHEME_URL.sub(lambda m: " " if _generic(m.group(1).lower().removeprefix("www."),
                                                         config.generic_domains) else m.group(), _SEP.join(picked))
     joined = _DOT_WORD.sub(".", joined)
-    for masked in normalize_text(joined, config).split("\ue005"):
+    for raw, masked in zip(joined.split("\ue005"), normalize_text(joined, config).split("\ue005")):
         masked = masked.strip()
         if not _MARKS.intersection(masked):
             continue
         content = "".join(ch for ch in masked if ch not in PLACEHOLDERS and ch != " ")
-        if _weight(content) >= config.template_min_chars and masked not in out:
-            out.append(masked)
+        if _weight(content) >= config.template_min_chars and all(masked != m for m, _e in out):
+            out.append((masked, " ".join(raw.lower().split())))
     return out
 
 
@@ -143,7 +144,11 @@ def site_of(url: str | None, config: CampaignConfig) -> str:
 
 def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, spam_score: float | None,
              config: CampaignConfig, is_placeholder, url: str | None = None) -> tuple[list[str], str | None]:
-    """Every operation key of a row ("line:…", "token:…", "domain:…", "url:…") and why it has none."""
+    """Every operation key of a row ("line:…", "exact:…", "token:…", "domain:…", "url:…") and why it has none.
+
+    Identifiers (a domain, a short link, a token, an exact line) join through one spam row (grouping.key_edges).
+    A masked line is only a shape: "Follow me on Twitter @x" ends many benign READMEs, so a masked line is a key
+    of rows that look like spam only, as contacts are (one detector miss must not glue benign pages to it)."""
     if not config.op_keys:
         return [], None
     found = contact_keys(contacts, config, is_placeholder, (urlsplit(url or "").hostname or "").lower())
@@ -151,7 +156,9 @@ def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, s
         found, why = [], "too_many_domains"
     else:
         why = None
-    found += ["line:" + line for line in template_lines(title, text, config)]
+    spam = (spam_score or 0.0) >= config.key_min_spam_score
+    for masked, exact in template_lines(title, text, config):
+        found += ["line:" + masked, "exact:" + exact] if spam else ["exact:" + exact]
     found += ["token:" + tok for tok in rare_tokens(title, text, config)]
     return found, why
 

@@ -164,7 +164,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
         new_keys = [np.concatenate(a) if a else np.empty(0, d) for a, d in (
             (key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64), (key_spam, bool))]
         t_edges = key_edges(*(np.concatenate(pair) for pair in zip(old.key_arrays(all_seq), new_keys)), n_old,
-                            cfg.key_max_sites)
+                            cfg.key_max_sites, cfg.key_min_spam_share)
         timings["edges"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
