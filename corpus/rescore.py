@@ -110,14 +110,14 @@ def _f32(x: float) -> float:
 
 def rescore_table(table: pa.Table, current: str, report: RescoreReport, *, force: bool = False,
                   reextract: bool = False) -> pa.Table | None:
-    """The shard with its derived columns recomputed, or None if no row gets new values."""
+    """The shard with its derived columns recomputed, or None if no row's values (version included) change."""
     from crawler import pages
 
     columns = DERIVED + EXTRACTED if reextract else DERIVED
     inputs = table.select(list(INPUTS)).to_pylist()
     old = {c: table.column(c).to_pylist() for c in dict.fromkeys(DERIVED + EXTRACTED)}
     new = {c: list(old[c]) for c in columns}
-    touched = 0
+    touched, differs = 0, False
     for i, row in enumerate(inputs):
         report.rows += 1
         version = old["detector_version"][i]
@@ -148,8 +148,9 @@ def rescore_table(table: pa.Table, current: str, report: RescoreReport, *, force
         report.contacts_changed += fresh["contacts"] != old["contacts"][i]
         report.lang_changed += (fresh["lang"], fresh["script"]) != (old["lang"][i], old["script"][i])
         report.changed += any(fresh[c] != old[c][i] for c in columns if c != "detector_version")
+        differs = differs or any(fresh[c] != old[c][i] for c in columns)
     report.rescored += touched
-    if not touched:
+    if not differs:  # nothing new to write (e.g. --force after no change): keep the shard, and the campaigns valid
         return None
     for c in columns:  # every other column keeps its original Arrow data, byte for byte
         idx = SCHEMA.get_field_index(c)
