@@ -22,7 +22,7 @@ FAMILIES: tuple[str, ...] = (
 VERDICTS: tuple[str, ...] = ("spam", "benign", "borderline")
 
 # Contact kinds in the corpus rows (normal forms in corpus/contacts/).
-CONTACT_KINDS: tuple[str, ...] = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "url")
+CONTACT_KINDS: tuple[str, ...] = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "domain", "url")
 
 # Span labels annotators draw over the text.
 SPAN_LABELS: tuple[str, ...] = ("contact", "brand", "call_to_action")

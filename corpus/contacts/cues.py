@@ -73,7 +73,7 @@ CUE_WORDS = {
               "llámanos", "ligue", "móvil", "movil", "điện thoại", "đt", "sđt", "sdt", "gọi", "telp", "telepon",
               "hp", "โทร", "เบอร์", "携帯", "전화", "연락처", "هاتف", "اتصل", "جوال", "telefon", "téléphone"),
     "wechat": ("微信", "威信", "薇信", "v信", "加v", "加微", "加微信", "vx", "wx", "wechat", "weixin"),
-    "qq": ("qq", "扣扣", "企鹅", "企鵝", "q群"),
+    "qq": ("qq", "扣扣", "企鹅", "企鵝", "q群", "群号", "群號", "群"),  # a 群 with a 5-11 digit number is a QQ group
     "line": ("line", "line id", "lineid", "加賴", "賴", "ไลน์", "แอดไลน์"),
 }
 CUE_KIND = {w.rstrip("*"): kind for kind, words in CUE_WORDS.items() for w in words}
@@ -108,23 +108,29 @@ def cue_word(matched: str) -> str:
     return matched if matched in CUE_KIND else next(s for s in STEMS if matched.startswith(s))
 
 
-_GAP = r"(?P<gap>[^\w\n]{0,12}?)"  # punctuation, spaces and emoji between a cue and its value, never words
+# punctuation, spaces and emoji between a cue and its value, never words; a cue that ends its line may have its
+# value on the next one (`<p>客服QQ</p>` / `<div>3400573578</div>` in a contact page's source)
+_GAP = r"(?P<gap>[^\w\n]{0,12}?)"
+_GAP_NL = r"(?P<gap>[^\w\n]{0,12}?(?:\n(?:[ \t]*<[^<>\n]{0,60}>)*[ \t]*){0,2})"  # for numbers only
+_FILLER = r"(?:[ \t]*(?:咨询|諮詢|客服|联系|聯繫|在线|在線|交流|官方))?"  # `QQ 咨询 (565902327)`
 PHONE_VALUE = r"\+?[0-9(\[【][0-9 \-.()\[\]【】]{5,28}[0-9](?![0-9])"
 _LINE_ID = r"@?~?[a-z0-9][a-z0-9._-]{2,19}(?![a-z0-9_-])"
 VALUE = {
     "telegram": r"@?[a-z][a-z0-9_]{3,31}(?![a-z0-9_])",
     "whatsapp": PHONE_VALUE,
     "phone": PHONE_VALUE,
-    "wechat": r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])|[0-9]{6,15}(?![0-9])",
+    # an official account is found by its name, in brackets: `微信搜索【流客科技】`
+    "wechat": r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])|[0-9]{6,15}(?![0-9])|【[\u4e00-\u9fff][\u4e00-\u9fffa-z0-9_-]{1,19}】",
     "qq": PHONE_VALUE,  # written like phone numbers: 1761-2745, 【1761】【2745】
     "line": _LINE_ID,
 }
-CUE_TAIL = {kind: re.compile(suffix + _GAP + f"(?P<v>{VALUE[kind]})") for kind, suffix in (
+CUE_TAIL = {kind: re.compile(suffix + (_GAP if kind in ("telegram", "line") else _GAP_NL) + f"(?P<v>{VALUE[kind]})")
+            for kind, suffix in (
     ("telegram", "(?:号|號| ?id|账号|帳號|频道|頻道|群组|群組|群)?"),
-    ("whatsapp", "(?:号码|號碼|号|號| ?number| ?no\\.?)?"),
-    ("phone", "(?:号码|號碼|号|號|热线|熱線|电话|電話|專線|专线| ?number| ?no\\.?| ?line)?"),
-    ("wechat", "(?:号|號| ?id)?"),
-    ("qq", "(?:交流群|群号|群號|群|号|號)?"),
+    ("whatsapp", "(?:号码|號碼|号|號|[ _]?number|[ _]?no\\.?)?"),
+    ("phone", "(?:号码|號碼|号|號|热线|熱線|电话|電話|專線|专线|[ _]?number|[ _]?no\\.?| ?line)?" + _FILLER),
+    ("wechat", "(?:号|號| ?id|公众号|公眾號|搜索|搜尋)?" + _FILLER),
+    ("qq", "(?:交流群|群号|群號|群|号|號)?" + _FILLER),
     ("line", "(?: ?(?:id|帳號|账号|帐号|友だち追加|友達追加|公式アカウント|アカウント))?"),
 )}
 # More values of the same kind after the first: `QQ群：312456789（已满）/ 412456789`, `微信：abc123、def456`.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from corpus.contacts.domains import PLACEHOLDER_SITES, domain_normal
 from corpus.contacts.normalise import normalize_text
 from corpus.contacts.phones import is_fictional_phone, phone_e164, repetitive
 from corpus.ids import canonicalize_url
@@ -34,11 +35,12 @@ def merge_contacts(groups: Iterable[Iterable[Contact]]) -> list[Contact]:
 
 
 TELEGRAM_RE = re.compile(r"[a-z][a-z0-9_]{3,30}[a-z0-9]")
-WECHAT_RE = re.compile(r"[a-z][a-z0-9_-]{5,19}|[0-9]{6,15}")
+WECHAT_RE = re.compile(r"[a-z][a-z0-9_-]{5,19}|[0-9]{6,15}|[\u4e00-\u9fff][\u4e00-\u9fffa-z0-9_-]{1,19}")
 QQ_RE = re.compile(r"[1-9][0-9]{4,10}")
 LINE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,19}")
 EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
 FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico", "bmp", "avif"})
+LINK_LIKE = re.compile(r"(?:https?://|tel:|sms:|whatsapp:|tg:|(?:www\.)?(?:wa\.me|t\.me|qm\.qq\.com)/)", re.IGNORECASE)
 TG_URL = re.compile(r"https?://|tg:|(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/|[a-z0-9_]+\.t\.me(?![a-z0-9.-])", re.IGNORECASE)
 
 
@@ -61,10 +63,21 @@ def normal(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> 
             return got[1] if got and got[0] == "telegram" else None
         value = raw.removeprefix("@").lower()
         return value if TELEGRAM_RE.fullmatch(value) and "__" not in value else None
+    if kind in ("phone", "whatsapp", "qq") and LINK_LIKE.match(raw):  # `wa.me/…`, `tel:…`, a QQ share link
+        if raw[:4].lower() in ("tel:", "sms:"):
+            raw = raw[4:].split("?")[0].split(";")[0]
+        else:
+            from corpus.contacts.links import classify_url
+            got = classify_url(raw)
+            return got[1] if got and got[0] == kind else None
     if kind in ("phone", "whatsapp"):
-        return phone_e164(raw, region)
+        number = phone_e164(raw, region)
+        if number is None and kind == "whatsapp" and len(digits := re.sub(r"[^0-9]", "", raw)) >= 11 and (
+                raw.strip()[:1].isdigit()):
+            number = phone_e164("+" + digits)  # WhatsApp numbers are written with their country code, `+` or not
+        return number
     if kind == "wechat":
-        value = raw.lower()
+        value = raw.lower().strip("【】")
         return value if WECHAT_RE.fullmatch(value) else None
     if kind == "qq":
         value = re.sub(r"[\s.()\[\]【】-]", "", raw)
@@ -76,6 +89,8 @@ def normal(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> 
         value = raw.lower().removeprefix("mailto:").split("?")[0]
         ok = EMAIL_RE.fullmatch(value) and value.rsplit(".", 1)[1] not in FILE_TLDS and ".." not in value
         return value if ok else None
+    if kind == "domain":
+        return domain_normal(raw)
     if kind == "url":
         return canonical_url(raw)
     raise ValueError(f"unknown contact kind {kind!r}")
@@ -93,6 +108,13 @@ def canonical_url(raw: str) -> str | None:
     return parts.scheme.lower() + raw[len(parts.scheme):]
 
 
+# Telegram's own and well-known utility bots that set-up guides send readers to (to read a chat id, to make a bot):
+# named on a page, they are not its contact.
+SERVICE_BOTS = frozenset({
+    "botfather", "userinfobot", "rawdatabot", "getmyid_bot", "getidsbot", "myidbot", "username_to_id_bot",
+    "jsondumpbot", "chatid_echo_bot", "get_id_bot", "showjsonbot", "getchatid_bot", "raw_info_bot", "idbot",
+    "stickers", "gif", "vid", "pic", "bing", "wiki", "imdb", "like", "vote", "telegraph", "spambot", "gamebot",
+    "webpagebot", "quizbot", "tgstat", "tgstat_bot", "notoscam", "jobs_bot", "premiumbot", "wallet"})
 PLACEHOLDER_HANDLES = frozenset({
     "username", "user_name", "channel", "channelname", "channel_name", "botname", "bot_name", "example",
     "examplebot", "example_bot", "testbot", "test_bot", "handle", "mybot", "my_bot", "mychannel",
@@ -108,10 +130,30 @@ PLACEHOLDER_DOMAINS = frozenset({
 PLACEHOLDER_TLDS = ("example", "invalid", "test", "local", "localhost")
 
 
+# Mailing-list machinery (list addresses, subscription and bounce addresses, archive relays), messenger ids that
+# look like addresses (WhatsApp's `number@s.whatsapp.net`), role addresses nobody answers, and the German
+# "Mustermann" stand-ins.
+LIST_HOSTS = ("googlegroups.com", "vger.kernel.org", "lfdr.de", "groups.io", "freelists.org", "s.whatsapp.net",
+              "c.us", "g.us", "users.noreply.github.com")
+LIST_LOCAL = re.compile(r".*\+(?:unsubscribe|subscribe|help|owners?|bnc[a-z0-9]*)$|googlegroups-manage\+.*|lists\+.*"
+                        r"|.*-(?:owner|request|bounces?|unsubscribe|subscribe)|majordomo|listserv|mailer-daemon|postmaster"
+                        r"|hostmaster|abuse|no-?reply|do-?not-?reply|muster.*|max\.mustermann")
+
+
+def not_a_mailbox(local: str, domain: str) -> bool:
+    if domain == "qq.com" and local.isdigit() and not QQ_RE.fullmatch(local):
+        return True  # a QQ mailbox is named by its QQ number: `110@qq.com` is a joke, not an address
+    if domain.startswith("lists.") or domain.endswith(LIST_HOSTS) or LIST_LOCAL.fullmatch(local):
+        return True
+    return domain_normal(domain) is None or domain.split(".")[0].startswith("muster")  # `kontakt@domain.tld`
+
+
 def is_placeholder(kind: str, value: str) -> bool:
     """True for documentation placeholders and fictional values (`@your_bot`, `user@example.com`, 555-01xx)."""
     v = value.lower()
     if re.fullmatch(r"[x*._@+-]*", v) or "xxx" in v or "***" in v:
+        return True
+    if kind == "telegram" and v in SERVICE_BOTS:
         return True
     if kind in ("telegram", "wechat", "line"):
         return v in PLACEHOLDER_HANDLES or v.startswith(("your", "my_")) or v.endswith(("_here", "_name"))
@@ -121,8 +163,10 @@ def is_placeholder(kind: str, value: str) -> bool:
         return repetitive(v) or v in ("10000", "10001")
     if kind == "email":
         local, _, domain = v.partition("@")
-        return (domain in PLACEHOLDER_DOMAINS or domain.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS
+        return (domain in PLACEHOLDER_DOMAINS or not_a_mailbox(local, domain) or domain.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS
                 or local in PLACEHOLDER_EMAIL_LOCALS or local.startswith("your") or domain.startswith("your"))
+    if kind == "domain":
+        return v in PLACEHOLDER_SITES or v.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS or v.startswith("your")
     if kind == "url":
         host = (urlsplit(v).hostname or "").removeprefix("www.")
         return host in PLACEHOLDER_DOMAINS or host.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS

@@ -7,11 +7,14 @@ from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.contacts.cues import CTA_CUE
+from corpus.contacts.domains import REDIRECTORS
 from corpus.contacts.kinds import Contact, canonical_url, is_placeholder, normal
+from corpus.contacts.promote import link_sites
 
 SHORTENERS = frozenset({
     "bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "ow.ly", "cutt.ly", "rebrand.ly", "shorturl.at",
-    "s.id", "t.co", "rb.gy", "tiny.cc", "bitly.com", "v.gd", "dwz.cn", "url.cn", "suo.im", "lin.ee", "linktr.ee"})
+    "s.id", "t.co", "rb.gy", "tiny.cc", "bitly.com", "v.gd", "dwz.cn", "url.cn", "suo.im", "lin.ee", "linktr.ee",
+    *REDIRECTORS})
 MESSENGER_HOSTS = frozenset({
     "chat.whatsapp.com", "wa.link", "signal.me", "signal.group", "discord.gg", "discord.com", "m.me",
     "zalo.me", "open.kakao.com", "qm.qq.com", "u.wechat.com", "weixin.qq.com", "viber.me", "invite.viber.com",
@@ -23,6 +26,7 @@ TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "
 CONTACT_HOSTS = frozenset({*TELEGRAM_HOSTS, "wa.me", "line.me", "www.line.me", *SHORTENERS, *MESSENGER_HOSTS,
                            *(f"www.{h}" for h in (*SHORTENERS, *MESSENGER_HOSTS))})
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_DOUBLED_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?://)", re.IGNORECASE)
 _HTTP_HOST = re.compile(r"https?://(?:[^/?#@]*@)?([^/?#:\\]+)", re.IGNORECASE)
 CONTACT_SCHEMES = frozenset({"tg", "mailto", "tel", "weixin", "whatsapp", "skype", "viber", "line", "sms"})
 
@@ -30,13 +34,14 @@ CONTACT_SCHEMES = frozenset({"tg", "mailto", "tel", "weixin", "whatsapp", "skype
 @lru_cache(maxsize=1 << 15)
 def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
     """(kind, value) of a link that is a contact: messenger links, mailto/tel, shorteners, or `cta` links."""
-    url = url.strip()
+    url = _DOUBLED_SCHEME.sub("", url.strip())  # `https://https://t.me/x`: a typo that still names t.me/x
     if not _SCHEME.match(url):
         url = "https://" + url
     fast = _HTTP_HOST.match(url)
     if fast and not cta:  # most links on a page go elsewhere: decide on the host before parsing the URL
         host = fast.group(1).lower()
-        if host not in CONTACT_HOSTS and not host.endswith((".t.me", "whatsapp.com")):
+        if host not in CONTACT_HOSTS and not host.endswith((".t.me", "whatsapp.com", "qq.com")) and not (
+                "google." in host and "/url?" in url):
             return None
     try:
         parts = urlsplit(url)
@@ -62,6 +67,9 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
             digits = segs[0] if host == "wa.me" and segs else (query.get("phone") or [""])[0]
             number = normal("whatsapp", "+" + digits.lstrip("+")) if digits.lstrip("+").isdigit() else None
             return ("whatsapp", number) if number else _url_contact(url) if host == "wa.me" else None
+        if host.endswith("qq.com") and (number := (query.get("group_code") or query.get("uin") or [""])[0]):
+            qq = normal("qq", number)  # qm.qq.com/cgi-bin/qm/qr?…&group_code=N: a QQ group's number
+            return ("qq", qq) if qq else _url_contact(url)
         if host in ("line.me", "www.line.me"):
             idx = next((i for i, p in enumerate(segs) if p == "p" and i and segs[i - 1] == "ti"), -1)
             if 0 <= idx < len(segs) - 1:
@@ -69,6 +77,8 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
                 return ("line", line_id) if line_id else None
             return _url_contact(url)
         bare = host.removeprefix("www.")
+        if bare.startswith("google.") and parts.path == "/url" and query.get("q"):
+            return _url_contact(url)  # google.com/url?q=…: a redirect, like a shortener
         if bare in SHORTENERS or bare in MESSENGER_HOSTS or cta:
             return _url_contact(url)
         return None
@@ -78,7 +88,7 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
             return ("telegram", handle) if handle else None
         return _url_contact(url) if host == "join" else None
     if scheme == "mailto":
-        email = normal("email", unquote(url[7:]))
+        email = normal("email", unquote(url[7:]).strip())  # `mailto: name@host` with a space works in browsers
         return ("email", email) if email else None
     if scheme in ("tel", "sms"):
         number = normal("phone", unquote(url.split(":", 1)[1]).split("?")[0].split(";")[0])
@@ -102,6 +112,7 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
     a site's navigation to its own contact page is not a contact.
     """
     out = []
+    urls = list(urls)
     own = site_of(page_url) if page_url else None
     for url in urls:
         anchor = (anchors or {}).get(url, "")
@@ -109,6 +120,7 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
         got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))
+    out += [Contact("domain", d, "link") for d in link_sites(urls, anchors, own) if not is_placeholder("domain", d)]
     return out
 
 

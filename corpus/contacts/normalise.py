@@ -45,12 +45,13 @@ _CHANGED = (re.compile(_char_class(c for c in CHAR_MAP if CHAR_MAP[c] != c and c
             re.compile("[\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]+"))
 ONE_TO_ONE = {ord(c): r for c, r in CHAR_MAP.items() if len(r) == 1}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_TLD_AHEAD = r"(?=(?:com|net|org|me|io|co|cn|hk|tw|info|xyz|top|cc|ru|[a-z]{2})(?![a-z0-9]))"
-# obfuscated dots and ats (`gmail[dot]com`, `t。me`, `name(at)mail`, `abc ● com`), in lowercased text, each
+_TLD_AHEAD = (r"(?=(?:com|net|org|me|io|co|cn|hk|tw|info|xyz|top|cc|ru|vip|bet|app|pro|win|club|shop|site|online|live|"
+              r"fun|asia|biz|tv|icu|cyou|buzz|store|games|casino|link|life|world|ltd|xn--[a-z0-9-]+|[a-z]{2})(?![a-z0-9]))")
+# obfuscated dots and ats (`gmail[dot]com`, `t。me`, `name(at)mail`, `abc ● com`, `888yx点vip`), in lowercased text, each
 # token found by its own pattern that starts with the token (fast) and checked for a letter or digit before it
 AT_TOKENS = ("[at]", "(at)", "{at}", "<at>")
 OBFUSCATION = {tok: re.compile(re.escape(tok) + " ?" + ("(?=[a-z0-9])" if tok[0] in "[({<" else _TLD_AHEAD))
-               for tok in ("[dot]", "(dot)", "{dot}", "<dot>", *AT_TOKENS, "●", "•", "·", "。", " dot ")}
+               for tok in ("[dot]", "(dot)", "{dot}", "<dot>", *AT_TOKENS, "●", "•", "·", "。", "点", "點", " dot ")}
 
 
 def _obfuscations(low: str) -> list[tuple[int, int, str]]:
@@ -78,10 +79,11 @@ def _spliced(text: str, edits: list[tuple[int, int, str]]) -> list[str]:
 class Norm:
     """Normalised text, its lowercase twin (same length), and for each character the original span it came from."""
 
-    __slots__ = ("ends", "low", "starts", "text")
+    __slots__ = ("ends", "low", "source", "starts", "text")
 
     def __init__(self, text: str) -> None:
-        self.text, self.starts, self.ends = text, None, None
+        self.source = self.text = text
+        self.starts = self.ends = None
         runs = []
         if not text.isascii():
             astral = len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)  # C-speed, unlike max()
@@ -111,6 +113,11 @@ class Norm:
             last = b
         pieces.append(src[last:]); starts.extend(old_s[last:]); ends.extend(old_e[last:])
         self.text, self.starts, self.ends = "".join(pieces), starts, ends
+
+    def rewritten(self, a: int, b: int) -> bool:
+        """text[a:b] was written in other characters (full-width, `●` or `点` for a dot, zero-width inside)."""
+        start, end = self.span(a, b)
+        return self.source[start:end] != self.text[a:b]
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         if self.starts is None:

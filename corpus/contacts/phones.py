@@ -12,6 +12,8 @@ NANP = re.compile(r"1?[2-9][0-9]{2}[2-9][0-9]{6}")
 # grouped the North American way (1-888-614-2093, (212) 736-4400): not a CN mobile, whose digits it may share
 NANP_WRITTEN = re.compile(r"[(\[]?1?[-. ]?\(?[2-9][0-9]{2}\)?[-. ]?[2-9][0-9]{2}[-. ][0-9]{4}")
 _NON_DIGITS = re.compile(r"[^0-9]")
+# 138 0013 8000 is the example number of Chinese forms and manuals.
+EXAMPLE_NUMBERS = frozenset({"+8613800138000"})
 _FICTIONAL_PHONE = re.compile(
     r"\+1[2-9][0-9]{2}55501[0-9]{2}|\+447700900[0-9]{3}|\+44207946[0-9]{4}|\+61491570(?:15[6-9]|1[6-9][0-9])")
 # Countries whose numbers a page in a language most likely gives without the country code. A local number is
@@ -104,4 +106,31 @@ def repetitive(digits: str) -> bool:
 
 def is_fictional_phone(value: str) -> bool:
     """Ranges reserved for fiction (NANP 555-01xx, Ofcom drama numbers, ACMA's) and dummy digits after the code."""
-    return bool(_FICTIONAL_PHONE.fullmatch(value)) or repetitive(value.lstrip("+")[2:])
+    return (bool(_FICTIONAL_PHONE.fullmatch(value)) or repetitive(value.lstrip("+")[2:])
+            or sequential(value) or value in EXAMPLE_NUMBERS)
+
+
+def sequential(value: str) -> bool:
+    """Digits typed in order: `+1 234 567 8901` (nine in a row), `400-123-4567` (a ten-digit number ending 1234567)."""
+    digits = value.lstrip("+")
+    if "123456789" in digits:
+        return True
+    try:
+        national = str(phonenumbers.parse(value).national_number)
+    except phonenumbers.NumberParseException:
+        return False
+    return len(national) >= 10 and national.endswith("1234567")
+
+
+def number_regions(numbers: Iterable[str]) -> tuple[str, ...]:
+    """The countries of E.164 numbers already read on a page (a `wa.me/92…` link): its local numbers are likely
+    written in the same country (`0325-6556505` beside `wa.me/923256556505`)."""
+    out = []
+    for number in numbers:
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+        except phonenumbers.NumberParseException:
+            continue
+        if region and region != "ZZ" and region not in out:
+            out.append(region)
+    return tuple(out)

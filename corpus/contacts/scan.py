@@ -13,7 +13,8 @@ from corpus.contacts.cues import (
 from corpus.contacts.kinds import Contact, is_placeholder, normal
 from corpus.contacts.links import classify_url
 from corpus.contacts.normalise import Norm
-from corpus.contacts.phones import phone_candidates, regions_for
+from corpus.contacts.phones import number_regions, phone_candidates, regions_for
+from corpus.contacts.promote import Sites, bare_sites, url_site
 
 URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see cues.py
     "(?:" + "|".join(re.escape(p) for p in (
@@ -25,6 +26,9 @@ _SUBDOMAIN_LEFT = re.compile(r"[a-z][a-z0-9_]{3,30}$")
 _EMAIL_LEFT = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}$")
 _EMAIL_RIGHT = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
                           r"\.[a-z]{2,24}(?![a-z0-9-])")
+# Header lines of a message (a mail archive page): the addresses there route the message, they do not offer one.
+_MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|sender|x-[a-z-]+|return-path|message-id|in-reply-to|references|"
+                          r"delivered-to|received|list-[a-z-]+|mailing-list|envelope-to|resent-[a-z]+):[ \t]")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 BARE_HANDLE = re.compile(r"@(?<![a-z0-9._%+\-/@]@)[a-z][a-z0-9_]{3,31}(?![a-z0-9_])")
 INTL_PHONE = re.compile(r"\+(?<![\w+]\+)[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
@@ -43,9 +47,13 @@ def _emails(low: str, add) -> None:
     at = low.find("@")
     while at >= 0:
         left = _EMAIL_LEFT.search(low, max(0, at - 64), at)
+        cut = bool(left) and ".." in left.group()
+        if cut:  # `Email....sales@shop.com`: the address starts after the dots
+            left = _EMAIL_LEFT.search(low, left.start() + left.group().rindex("..") + 2, at)
         right = _EMAIL_RIGHT.match(low, at + 1)
         ssh = right and re.match(r":[^\s]", low[right.end():right.end() + 2])  # git@host:path is an SSH remote
-        if left and right and not (left.start() and low[left.start() - 1] in _LOCAL_CHARS) and not ssh:
+        header = left and _MAIL_HEADER.match(low, low.rfind("\n", 0, left.start()) + 1)
+        if left and right and (cut or not (left.start() and low[left.start() - 1] in _LOCAL_CHARS)) and not ssh and not header:
             add(left.start(), right.end(), "email", normal("email", low[left.start():right.end()]))
         at = low.find("@", at + 1)
 
@@ -56,7 +64,7 @@ def _window(text: str, a: int, b: int, before: int, after: int) -> str:
     return text[lo:a] + " " + text[b:min(b + after, len(text) if hi < 0 else hi)]
 
 
-def _urls(text: str, low: str, add) -> None:
+def _urls(text: str, low: str, add, sites: Sites) -> None:
     for m in URL_IN_TEXT.finditer(low):
         a = m.start()
         if a and low[a - 1] in "abcdefghijklmnopqrstuvwxyz0123456789.@-" and not low.startswith(("http", "tg:"), a):
@@ -66,6 +74,8 @@ def _urls(text: str, low: str, add) -> None:
         got = classify_url(text[a:b], cta=cta)  # original case: URL paths are case-sensitive
         if got:
             add(a, b, *got)
+        if low.startswith("http", a):
+            url_site(sites, low, a, b)
     if ".t.me" in low:
         for m in SUBDOMAIN_TG.finditer(low):
             left = _SUBDOMAIN_LEFT.search(low, max(0, m.start() - 31), m.start())
@@ -129,8 +139,9 @@ def _cue(text: str, low: str, m: re.Match, known: set[str], add, regions: tuple[
     cue = cue_word(m.group())
     kind = CUE_KIND[cue]
     tail = CUE_TAIL[kind].match(low, m.end())
-    if cue == "line" and tail and text[m.start():m.end()] != "LINE" and not tail.group().startswith(("id", " id")):
-        return m.end()  # the English word `line` is a cue only as `LINE` or `Line ID`
+    if cue == "line" and tail and (text[m.start():m.end()] != "LINE" and not tail.group().startswith(("id", " id"))
+                                   or low[m.start() - 1:m.start()] == "_" or low.startswith("_", m.end())):
+        return m.end()  # the English word `line` is a cue only as `LINE` or `Line ID`, never in `TEXT_LINE`
     # a number without its country code: the countries of the page's language and of the cue word's
     cue_regions = CUE_REGIONS.get(cue, ())
     region = tuple(dict.fromkeys((*regions, *cue_regions))) if regions or cue_regions else (
@@ -141,11 +152,14 @@ def _cue(text: str, low: str, m: re.Match, known: set[str], add, regions: tuple[
         return m.start() + 1  # a shorter cue may start inside this one
     raw, gap, (a, b) = tail.group("v"), tail.group("gap"), tail.span("v")
     value, a, b = _value(low, kind, raw, a, b, known, region)
-    if value and kind in ("wechat", "line") and value.isalpha() and ":" not in gap and "：" not in gap and not (
-            cue.startswith(("加", "แอด")) or OFFER_BEFORE.search(low, max(0, m.start() - 12), m.start())):
-        return m.end()  # `微信 WeChat`: a letters-only id needs `微信：id` or `加微信 id`
+    if value and kind in ("wechat", "line") and value.isalpha() and not raw.startswith("【") and (low.startswith(":", b) or ":" not in gap and (
+            "：" not in gap) and not (cue.startswith(("加", "แอด")) or OFFER_BEFORE.search(low, max(0, m.start() - 12),
+                                                                                        m.start()))):
+        return m.end()  # `微信 WeChat`: a letters-only id needs `微信：id` or `加微信 id`; `body:` is a key in code
     add(a, b, kind, value)
     while value and (more := MORE[kind].match(low, b)):  # `QQ群：312456789（已满）/ 412456789`
+        if CUE_TRIGGER.match(low, more.start("v")):
+            break  # `微信:abc123 或QQ168196007`: the next value is another kind's
         value, start, end = _value(low, kind, more.group("v"), more.start("v"), more.end("v"), known, region)
         if not value or value.isalpha():
             break
@@ -171,13 +185,14 @@ def _near_number(low: str, kind: str, after: int, add, region) -> None:
     add(a, b, kind, value)
 
 
-def scan(text: str, low: str, known_handles: Collection[str] = (),
-         regions: tuple[str, ...] = ()) -> list[tuple[int, int, str, str]]:
+def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tuple[str, ...] = (),
+         obfuscated=None) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, value) of every mention in normalised `text` (`low` = text.lower()).
 
     Rules run from the most specific (e-mail, links) to the least (bare `@handle`, `+` numbers); a
     mention overlapping one already found is dropped. `regions`: countries whose numbers may be written
-    without the country code (after a phone or WhatsApp cue, valid in exactly one of them).
+    without the country code (after a phone or WhatsApp cue, valid in exactly one of them). `obfuscated(a, b)`
+    says whether text[a:b] was written in other characters (full-width, `●` for a dot): evidence of a promoted site.
     """
     found: list[tuple[int, int, str, str]] = []
     spans: list[tuple[int, int]] = []  # sorted, non-overlapping
@@ -191,11 +206,13 @@ def scan(text: str, low: str, known_handles: Collection[str] = (),
             bisect.insort(spans, (a, b))
             found.append((a, b, kind, value))
 
+    sites = Sites()
     if "@" in low:
         _emails(low, add)
-    _urls(text, low, add)
+    _urls(text, low, add, sites)
+    bare_sites(low, sites, obfuscated)
     known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
-    _cues(text, low, known, add, regions)
+    _cues(text, low, known, add, (*regions, *number_regions(v for *_, k, v in found if k in ("phone", "whatsapp"))))
     if "@" in low:
         for m in BARE_HANDLE.finditer(low):
             if not free(*m.span()):
@@ -210,6 +227,9 @@ def scan(text: str, low: str, known_handles: Collection[str] = (),
         raw, a = _unbracketed(low, m.group(), m.start())
         value, b = _number(low, "phone", raw, a, None)
         add(a, b, "phone", value)
+    if sites.count:  # a site's mention may lie inside a link already read as another kind: no overlap check
+        names = [v for *_, k, v in found if k in ("email", "telegram")]
+        found += [(*sites.first[d], "domain", d) for d in sites.promoted(names)]
     found.sort()
     return found
 
@@ -228,7 +248,7 @@ def find_contacts(text: str, where: str = "text", known_handles: Collection[str]
         return []
     norm = Norm(text)
     out = []
-    for a, b, kind, value in scan(norm.text, norm.low, known_handles, regions_for(lang)):
+    for a, b, kind, value in scan(norm.text, norm.low, known_handles, regions_for(lang), norm.rewritten):
         if is_placeholder(kind, value) or example(norm.low, a):
             continue
         start, end = norm.span(a, b)
