@@ -42,7 +42,9 @@ _GLUED = re.compile(r"https?://[!-~]+|[@#][\w.-]+")  # a handle or URL glued to 
 # the character before comes after the first character, for the same fast scan as above).
 _LATIN_WORD = re.compile(r"[\"'(¿¡«“A-Za-z\u00c0-\u024f\u1e00-\u1eff](?<!\S.)[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’-]*"
                          r"[.,;:!?\"')»”]*(?!\S)")
-_TWO_WORDS = re.compile(r"[^\W\d_]{2,}[ \t,.:;!?'\"-]+[^\W\d_]{2,}|[^\W\d_\x00-\u024f\u1e00-\u1eff]")
+# A natural line: two words of two letters or more, or a letter of a script other than Latin. Words are taken from
+# their first letter and whole (possessive), so that a long run of letters is scanned once, not once per letter.
+_TWO_WORDS = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}+[ \t,.:;!?'\"-]+[^\W\d_]{2}|[^\W\d_\x00-\u024f\u1e00-\u1eff]")
 
 
 def is_code(text: str) -> bool:
