@@ -18,9 +18,10 @@ MIN_PROBABILITY = 0.5  # below this py3langid is guessing, unless its first choi
 MIN_LEAD = 2           # a short English title scores en 0.16, then no 0.05: the page has a language, and it is that
 
 # runs, not single characters: counting a few runs is much cheaper than thousands of one-character matches
-# letters of every script but Latin: whatever is not Latin, punctuation, symbols or emoji (a class of ranges only is
-# ~4x faster than one built on \w)
-_NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2000-\u2bff\u3000-\u303f\ufe30-\ufe4f\uff00-\uff65\U0001f000-\U0001faff]+")
+# Letters of every script but Latin: whatever is not Latin, punctuation, symbols, emoji and their variation
+# selectors, private use or BOM (a class of ranges only is ~4x faster than one built on \w).
+_NON_LATIN = re.compile(r"[^\x00-\u036f\u1e00-\u1eff\u2000-\u2bff\u3000-\u303f\ue000-\uf8ff\ufe00-\ufe0f\ufe30-\ufe4f"
+                        r"\ufeff\uff00-\uff65\ufff0-\uffff\U0001f000-\U0001faff\U000e0000-\U0010ffff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")

@@ -50,7 +50,7 @@ _TWO_WORDS = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}+[ \t,.:;!?'\"-]+[^\W\d_]{2}|
 def is_code(text: str) -> bool:
     probe = text[:CODE_PROBE]
     lines = probe.count("\n") + 1
-    signs = len(_CODE_END.findall(probe)) + len(_CODE_START.findall(probe)) + (probe[:1] in "<{/[$@#")
+    signs = len(_CODE_END.findall(probe)) + len(_CODE_START.findall("\n" + probe))  # the first line starts too
     return lines >= 3 and signs >= CODE_SIGNS * lines
 
 

@@ -282,3 +282,8 @@ def test_never_raises_on_code_like_text(text):
     lang, script = detect_language(text)
     assert lang == "und" or (len(lang) == 2 and lang.isalpha() and lang.islower())
     assert script in ("", "Hans", "Hant") and (script == "" or lang == "zh")
+
+
+@pytest.mark.parametrize("text", ["⭐️⭐️⭐️⭐️⭐️⭐️⭐️⭐️⭐️ VIP ⭐️⭐️⭐️", "\ufeff" * 12 + "ok", "🔥" * 30, "【】《》●★☆" * 5])
+def test_emoji_symbols_and_marks_are_not_a_script(text):
+    assert detect_language(text) == ("und", "")
