@@ -60,9 +60,16 @@ def labelled(doc) -> set[tuple[str, str]]:
     - a labelled link whose project normal form is a `url` contact (a Telegram or WhatsApp invite, a QQ share link,
       `weixin://…`: no handle or number in it) is expected as that link, `(kind, "url:" + link)`, and is found if
       the extractor emits that `url` contact (see found_contacts)."""
-    from corpus.contacts import classify_url, normalize_value
+    from corpus.contacts import classify_url
+    from corpus.contacts import normalize_value as _normalize
     from corpus.contacts.phones import number_regions, regions_for
     from corpus.realworld import expected_contacts
+
+    def normalize_value(kind, raw, region=None):  # an older extractor may not know a kind yet: not found
+        try:
+            return _normalize(kind, raw, region)
+        except ValueError:
+            return None
 
     expected = expected_contacts(doc)
     intl = [n for k in ("phone", "whatsapp") for raw in doc.contacts.get(k, ()) if (n := normalize_value(k, raw))]

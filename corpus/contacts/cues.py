@@ -66,7 +66,7 @@ CUE_WORDS = {
     "whatsapp": ("whatsapp", "whats app", "whats", "wa", "wapp", "wsp", "wpp", "zap", "zapzap", "watsap", "wasap",
                  "guasap", "瓦次普", "واتساب", "واتس اب", "واتس", "ватсап*", "вотсап*", "вацап*", "วอทส์แอพ", "วอทแอพ",
                  "วอทส์แอป", "왓츠앱", "ワッツアップ", "וואטסאפ", "व्हाट्सएप"),
-    "phone": ("电话", "電話", "手机", "手機", "热线", "熱線", "客服", "座机", "座機", "致电", "致電", "拨打", "撥打", "专线", "專線",
+    "phone": ("电话", "電話", "洽谈", "洽談", "同号", "同號", "手机", "手機", "热线", "熱線", "客服", "座机", "座機", "致电", "致電", "拨打", "撥打", "专线", "專線",
               "tel", "phone", "mobile", "hotline", "helpline", "help line", "call", "call us", "call now", "cell",
               "contact number", "customer service", "customer care", "toll free", "toll-free", "dial", "☎", "📞", "📱",
               "телефон*", "тел", "звоните", "позвоните", "teléfono", "telefono", "telefone", "fone", "celular", "llama",
@@ -88,7 +88,7 @@ ASTRAL_TRIGGER = re.compile(literals(*ASTRAL_CUES))
 # The language a cue word is written in says which countries a number written without its country code may
 # belong to (with the page's language, if known; see phones.LANG_REGIONS).
 CUE_LANG = {
-    **dict.fromkeys(("电话", "電話", "手机", "手機", "热线", "熱線", "座机", "座機", "致电", "致電", "拨打", "撥打", "专线", "專線",
+    **dict.fromkeys(("电话", "電話", "洽谈", "洽談", "同号", "同號", "手机", "手機", "热线", "熱線", "座机", "座機", "致电", "致電", "拨打", "撥打", "专线", "專線",
                      "客服"), "zh"),
     "zap": "pt", "zapzap": "pt", "telefone": "pt", "fone": "pt", "celular": ("pt", "es"), "ligue": "pt",
     "llama": "es", "llámanos": "es", "teléfono": "es", "telefono": "es", "móvil": "es", "movil": "es",

@@ -54,8 +54,13 @@ OBFUSCATION = {tok: re.compile(re.escape(tok) + " ?" + ("(?=[a-z0-9])" if tok[0]
                for tok in ("[dot]", "(dot)", "{dot}", "<dot>", *AT_TOKENS, "●", "•", "·", "。", "点", "點", " dot ")}
 
 
-def _obfuscations(low: str) -> list[tuple[int, int, str]]:
-    edits = []
+# `name AT gmail.com`: the capitals say the word stands for `@` (lowercase ` at ` is the English word)
+_SPELT_AT = re.compile(r"(?<=[a-z0-9]) at (?=[a-z0-9-]+\.[a-z0-9.-]*[a-z]{2})")
+
+
+def _obfuscations(low: str, text: str = "") -> list[tuple[int, int, str]]:
+    edits = [(m.start(), m.end(), "@") for m in _SPELT_AT.finditer(low) if text[m.start():m.end()] == " AT "] \
+        if " AT " in text else []
     for token, pattern in OBFUSCATION.items():
         if token not in low:
             continue
@@ -96,7 +101,7 @@ class Norm:
             else:
                 self._apply(edits)
         self.low = self.text.lower()
-        edits = _obfuscations(self.low)
+        edits = _obfuscations(self.low, self.text)
         if edits:
             self._apply(edits)
             self.low = self.text.lower()

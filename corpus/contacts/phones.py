@@ -75,9 +75,10 @@ def phone_e164(raw: str, region: str | tuple[str, ...] | None = None) -> str | N
         if len(digits) < 8:
             return None
         # the shapes accepted without any region stay candidates: a CN mobile or a NANP number on any page
-        shapes = ("US",) if NANP_WRITTEN.fullmatch(raw.strip()) else ("CN",) if CN_MOBILE.fullmatch(digits) else (
-            ("US",) if NANP.fullmatch(digits) else ())
+        shapes = ("US",) if NANP_WRITTEN.fullmatch(raw.strip()) else ("CN",) if CN_MOBILE.fullmatch(digits) else ()
         found = {e for r in dict.fromkeys((*region, *shapes)) if (e := _e164(digits, r))}
+        if not found and NANP.fullmatch(digits):  # ten bare digits: North American only if no candidate takes them
+            found = {e for e in (_e164(digits, "US"),) if e}
         return found.pop() if len(found) == 1 else None
     if region is None and NANP_WRITTEN.fullmatch(raw.strip()):
         region = "US"

@@ -29,6 +29,7 @@ _EMAIL_RIGHT = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:
 # Header lines of a message (a mail archive page): the addresses there route the message, they do not offer one.
 _MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|sender|x-[a-z-]+|return-path|message-id|in-reply-to|references|"
                           r"delivered-to|received|list-[a-z-]+|mailing-list|envelope-to|resent-[a-z]+):[ \t]")
+_WHOIS_LINE = re.compile(r"[ \t]*(?:registrar|registrant|registry|admin|tech|billing)[a-z ]*(?:phone|fax)[a-z ]*:")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 BARE_HANDLE = re.compile(r"@(?<![a-z0-9._%+\-/@]@)[a-z][a-z0-9_]{3,31}(?![a-z0-9_])")
 INTL_PHONE = re.compile(r"\+(?<![\w+]\+)[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
@@ -172,7 +173,10 @@ def _near_number(low: str, kind: str, after: int, add, region) -> None:
     """A number a few words after a phone or WhatsApp cue: written in groups, with no other kind's cue and no
     other kind of number (`заказ № 4815162342`, `order #`) in between."""
     start = _NUMBER_START.search(low, after, after + 41)
-    if not start or start.group() in "\n@#№":
+    if start and start.group() == "\n":
+        _next_line_number(low, kind, start.start(), add, region)
+        return
+    if not start or start.group() in "@#№":
         return
     near = _NEAR_VALUE.match(low, start.start())
     if not near or len(_GROUPS.findall(near.group())) < 3 and not near.group().startswith("+"):
@@ -183,6 +187,19 @@ def _near_number(low: str, kind: str, after: int, add, region) -> None:
     raw, a = _unbracketed(low, near.group(), near.start())
     value, b = _number(low, kind, raw, a, region)
     add(a, b, kind, value)
+
+
+_NEXT_LINE_NUMBER = re.compile(r"(?:[ \t]*(?:<[^<>\n]{0,60}>[ \t]*)*\n){1,3}[ \t]*(?:<[^<>\n]{0,60}>[ \t]*)*"
+                               r"(?P<v>\+?[0-9][0-9 \-.]{6,16}[0-9])[ \t]*(?:<[^<>\n]{0,60}>[ \t]*)*$", re.M)
+
+
+def _next_line_number(low: str, kind: str, eol: int, add, region) -> None:
+    """`…व्हाट्सएप पर कॉल करें</p>` / `<p>9124438657</p>`: a line holding only a number, right under the line that
+    ends with the cue's sentence, in a page's source (only tags in between)."""
+    m = _NEXT_LINE_NUMBER.match(low, eol)
+    if m:
+        value, b = _number(low, kind, m.group("v"), m.start("v"), region)
+        add(m.start("v"), b, kind, value)
 
 
 def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tuple[str, ...] = (),
@@ -202,6 +219,8 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
         return not (i and spans[i - 1][1] > a) and not (i < len(spans) and spans[i][0] < b)
 
     def add(a: int, b: int, kind: str, value: str | None) -> None:
+        if kind == "phone" and value and _WHOIS_LINE.match(low, low.rfind("\n", 0, a) + 1):
+            return  # a WHOIS record's registrar contact
         if value and free(a, b):
             bisect.insort(spans, (a, b))
             found.append((a, b, kind, value))
