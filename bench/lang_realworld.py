@@ -1,18 +1,4 @@
-"""Language identification on the real-world set: accuracy (development part, holdout, all), errors, time per page.
-
-Each document goes through the crawler's own extraction (`corpus.realworld.extract_document`, i.e.
-`crawler.pages.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is split by
-`rule_holdout`: language rules are written looking at the development part only, so its figure is a training figure;
-the holdout figure is the honest one. Per-document errors are printed for the development part only (`--errors`);
-`--dev-only` hides the holdout entirely while rules are being developed.
-
-Time: CPU time (time.process_time_ns) of `detect_language` on the text the crawler hands it, per real document and
-per 6.6 KB benchmark-site page (bench/site.py, the page the crawl benchmark fetches): the best of `--repeat` calls per
-page (on a shared machine the other calls measure the neighbours), then median, mean and max over the pages.
-`--baseline REV` times `corpus/lang.py` of that git revision on the same texts, call for call interleaved with the
-current one, so that load from other work on a shared machine weighs on both alike (REV must predate
-corpus/lang_code.py, i.e. be a self-contained lang.py).
-"""
+"""Language identification on the real-world set: accuracy (development part, holdout, all), errors, time per page."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +13,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# Each document goes through the crawler's own extraction (`corpus.realworld.extract_document`, i.e.
+# `crawler.pages.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is
+# split by `rule_holdout`: language rules are written looking at the development part only, so its figure is a
+# training figure; the holdout figure is the honest one. Per-document errors are printed for the development part only (`--errors`),
+# the holdout's errors as counts only; `--dev-only` hides the holdout entirely while rules are being developed.
+#
+# Time: CPU time (time.process_time_ns) of `detect_language` on the text the crawler hands it, per real document and
+# per 6.6 KB benchmark-site page (bench/site.py, the page the crawl benchmark fetches): the best of `--repeat` calls per
+# page (on a shared machine the other calls measure the neighbours), then median, mean and max over the pages.
+# `--baseline REV` times `corpus/lang.py` of that git revision on the same texts, call for call interleaved with the
+# current one, so that load from other work on a shared machine weighs on both alike (REV must predate
+# corpus/lang_code.py, i.e. be a self-contained lang.py).
 
 
 def evaluate(docs) -> list[dict]:
@@ -89,8 +88,8 @@ def timing(texts: list[str], repeat: int, baseline: types.ModuleType | None = No
     out = {"pages": len(texts), "mean_kb": round(statistics.mean(len(t.encode()) for t in texts) / 1024, 2)}
     for name, times in per_page.items():
         prefix = "" if name == "current" else "baseline_"
-        out |= {f"{prefix}median_ms": round(statistics.median(times), 4), f"{prefix}mean_ms": round(statistics.mean(times), 4),
-                f"{prefix}max_ms": round(max(times), 4)}
+        out |= {f"{prefix}median_ms": round(statistics.median(times), 4),
+                f"{prefix}mean_ms": round(statistics.mean(times), 4), f"{prefix}max_ms": round(max(times), 4)}
     return out
 
 
@@ -123,7 +122,9 @@ def main(argv: list[str] | None = None) -> dict:
     dev = [r for r in records if not r["holdout"]]
     report: dict = {"development": accuracy(dev), "development_errors": confusion(dev)}
     if not args.dev_only:
-        report["holdout"] = accuracy([r for r in records if r["holdout"]])
+        holdout = [r for r in records if r["holdout"]]
+        report["holdout"] = accuracy(holdout)
+        report["holdout_errors"] = confusion(holdout)  # counts only: its documents are never listed
         report["all"] = accuracy(records)
     baseline = load_revision(args.baseline) if args.baseline else None
     if baseline is not None:
@@ -141,7 +142,9 @@ def main(argv: list[str] | None = None) -> dict:
             if part in report:
                 a = report[part]
                 print(f"{part:12s} {a['right']}/{a['n']} = {a['accuracy']:.3f}")
-        print("development errors (truth->predicted):", report["development_errors"] or "none")
+        for part in ("development", "holdout"):
+            if f"{part}_errors" in report:
+                print(f"{part} errors (truth->predicted):", report[f"{part}_errors"] or "none")
         for key in ("time_realworld", "time_site"):
             t = report[key]
             print(f"{key}: {t['pages']} pages, {t['mean_kb']} KB mean text, detect_language median {t['median_ms']} ms,"
