@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 # Each document goes through the crawler's own extraction (`corpus.realworld.extract_document`, i.e.
 # `crawler.pages.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is
 # split by `rule_holdout`: language rules are written looking at the development part only, so its figure is a
-# training figure; the holdout figure is the honest one. Per-document errors are printed for the development part only (`--errors`),
-# the holdout's errors as counts only; `--dev-only` hides the holdout entirely while rules are being developed.
+# training figure; the holdout figure is the honest one. Per-document errors are printed for the development part
+# only (`--errors`), the holdout's errors as counts only; `--dev-only` hides the holdout while rules are developed.
 #
 # Time: CPU time (time.process_time_ns) of `detect_language` on the text the crawler hands it, per real document and
 # per 6.6 KB benchmark-site page (bench/site.py, the page the crawl benchmark fetches): the best of `--repeat` calls per
