@@ -120,6 +120,6 @@ REDIRECTORS = frozenset({
 AFFILIATE = frozenset({"pxf.io", "sjv.io", "impactradius-go.com", "awin1.com", "anrdoezrs.net", "dpbolvw.net",
                        "jdoqocy.com", "kqzyfj.com", "tkqlhce.com", "linksynergy.com", "shareasale.com",
                        "clickbank.net", "hop.clickbank.net", "avantlink.com", "partnerize.com", "prf.hn"})
-# Referral and tracking paths: `/ref/code`, `/i/CODE`, `/go/brand`, `?ref=`, `?aff=`, `?chn=`, `?invite=`.
-REFERRAL = re.compile(r"/(?:ref|r|i|go|invite|aff|promo|register\?|signup\?)/[^/?#]+|[?&](?:ref|aff|affid|aff_id|chn|invite|"
+# Referral and tracking paths: `/ref/code`, `/i/CODE`, `?ref=`, `?aff=`, `?chn=`, `?invite=`.
+REFERRAL = re.compile(r"/(?:ref|r|i|invite|aff|promo)/[^/?#]+|[?&](?:ref|aff|affid|aff_id|chn|invite|"
                       r"invitecode|invite_code|inviter|promo|promocode|code|agent|tracking|btag|pid|clickid)=", re.I)

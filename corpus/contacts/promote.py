@@ -13,6 +13,7 @@ from corpus.contacts.domains import AFFILIATE, REFERRAL, domain_normal, host_of,
 # a documentation link by "see", "docs", "more".
 SITE_WORDS = (
     "官网", "官網", "官方", "网址", "網址", "地址", "域名", "入口", "注册", "註冊", "网站", "網站", "辋芷", "网止", "最新地址",
+    "产品：", "產品：", "contact us",
     "official site", "official website", "our website", "our site", "webiste", "website:", "visit us", "visit our",
     "сайт*", "ссылк*", "домен*", "зеркал*", "giriş", "sitemiz*", "situs", "link alternatif", "trang chủ", "link vào",
     "사이트", "주소", "도메인", "바로가기", "公式サイト")
@@ -26,7 +27,7 @@ ANCHOR_CUE = re.compile(literals(
 # `metadataBase: new URL(…)`, JSON-LD `"@id"`, `site_url = …`, `site_name: …`, `SITE CONFIG — host`.
 SELF_CUE = re.compile(literals(
     "canonical", "og:url", "og:site_name", "metadatabase", "\"@id\"", "site_url", "siteurl", "site_name", "sitename",
-    "site config", "main site", "base_url", "baseurl", "officialurl", "official_url", "domain:", "domain ="))
+    "site config", "base_url", "baseurl", "officialurl", "official_url", "domain:", "domain ="))
 # Obfuscated and bracketed writing: nobody obfuscates a documentation link.
 OPEN_BRACKETS, CLOSE_BRACKETS = "【《「『〖〔", "】》」』〗〕"
 DOMINANT_MIN = 3  # mentions of one site that make it the page's subject
@@ -119,7 +120,12 @@ def url_site(sites: Sites, low: str, a: int, b: int) -> None:
     domain = domain_normal(url)
     if not domain:
         return
-    sites.add(domain, referral(url, domain) or cued(low, a) or bracketed(low, a, b), (a, b))
+    label = _CONFIG_LABEL.match(low, b)  # a link in a site's navigation config: its label is its anchor
+    sites.add(domain, referral(url, domain) or cued(low, a) or bracketed(low, a, b)
+              or bool(label and ANCHOR_CUE.search(label.group(1))), (a, b))
+
+
+_CONFIG_LABEL = re.compile(r"[\"'`]?,?\s{0,20}(?:label|text|title|name)[\"']?\s*[:=]\s*[\"'`]([^\"'`\n]{1,40})")
 
 
 # The last label of a written domain; only the last one (`a.com.cn` is read once, at `.cn`).
