@@ -62,6 +62,8 @@ def fragments(code: str) -> str:
 def prose(text: str, prose_chars: int) -> str:
     """`text` with code reduced to what it says in words: fenced blocks and code pages to their fragments. Prose
     is cut to `prose_chars`; code is read whole, because the copy of a site source may sit far below its imports."""
+    if "\r" in text:  # Windows line ends: the line patterns end at \n
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "```" in text or "~~~" in text:
         text = _FENCE.sub(lambda m: fragments(m.group(2)), text)
     text = fragments(text) if is_code(text) else text[:prose_chars]

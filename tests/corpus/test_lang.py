@@ -287,3 +287,11 @@ def test_never_raises_on_code_like_text(text):
 @pytest.mark.parametrize("text", ["⭐️⭐️⭐️⭐️⭐️⭐️⭐️⭐️⭐️ VIP ⭐️⭐️⭐️", "\ufeff" * 12 + "ok", "🔥" * 30, "【】《》●★☆" * 5])
 def test_emoji_symbols_and_marks_are_not_a_script(text):
     assert detect_language(text) == ("und", "")
+
+
+def test_windows_line_ends():
+    from corpus.lang_code import is_code
+
+    assert is_code(TSX_INDONESIAN.replace("\n", "\r\n"))
+    assert detect_language(TSX_INDONESIAN.replace("\n", "\r\n"))[0] == "id"
+    assert detect_language(MARKDOWN_SPANISH.replace("\n", "\r\n"))[0] == "es"
