@@ -72,8 +72,9 @@ CUE_WORDS = {
               "телефон*", "тел", "звоните", "позвоните", "teléfono", "telefono", "telefone", "fone", "celular", "llama",
               "llámanos", "ligue", "móvil", "movil", "điện thoại", "đt", "sđt", "sdt", "gọi", "telp", "telepon",
               "hp", "โทร", "เบอร์", "携帯", "전화", "연락처", "هاتف", "اتصل", "جوال", "telefon", "téléphone"),
-    "wechat": ("微信", "威信", "薇信", "v信", "加v", "加微", "加微信", "vx", "wx", "wechat", "weixin"),
-    "qq": ("qq", "扣扣", "企鹅", "企鵝", "q群", "群号", "群號", "群"),  # a 群 with a 5-11 digit number is a QQ group
+    "wechat": ("微信", "威信", "薇信", "v信", "加v", "加微", "加微信", "加薇", "薇", "vx", "wx", "wechat", "weixin"),
+    # a 群 with a 5-11 digit number is a QQ group; a lone `Q` before digits is QQ in spam headers (`【Q-——5831274——】`)
+    "qq": ("qq", "q", "扣扣", "企鹅", "企鵝", "q群", "群号", "群號", "群"),
     "line": ("line", "line id", "lineid", "加賴", "賴", "ไลน์", "แอดไลน์"),
 }
 CUE_KIND = {w.rstrip("*"): kind for kind, words in CUE_WORDS.items() for w in words}

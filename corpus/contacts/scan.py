@@ -174,7 +174,9 @@ def _near_number(low: str, kind: str, after: int, add, region) -> None:
     other kind of number (`заказ № 4815162342`, `order #`) in between."""
     start = _NUMBER_START.search(low, after, after + 41)
     if start and start.group() == "\n":
-        _next_line_number(low, kind, start.start(), add, region)
+        other = CUE_TRIGGER.search(low, after, start.start())
+        if not (other and CUE_KIND[cue_word(other.group())] not in ("phone", "whatsapp")):  # `客服微信` is WeChat
+            _next_line_number(low, kind, start.start(), add, region)
         return
     if not start or start.group() in "@#№":
         return
