@@ -53,6 +53,7 @@ def registrable(host: str) -> str | None:
     return _psl().privatesuffix(ascii_host)
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a site's links recur on every page of a crawl
 def domain_normal(raw: str) -> str | None:
     """Normal form of the `domain` kind for normalised text: a URL or a bare host -> its registrable domain.
 

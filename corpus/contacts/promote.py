@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from corpus.contacts.cues import literals
-from corpus.contacts.domains import AFFILIATE, REFERRAL, domain_normal, host_of, promotable
+from corpus.contacts.domains import AFFILIATE, REFERRAL, domain_normal, promotable, registrable
 
 # Words that offer a site in a link's anchor: the promoted site by "official site", "register", "download", "入口";
 # a documentation link by "see", "docs", "more".
@@ -87,16 +87,15 @@ class Sites:
 def link_sites(urls: Iterable[str], anchors: dict[str, str] | None, own: str | None) -> list[str]:
     """The promoted sites among a page's links (anchor text as the context); the page's own site is left out."""
     sites = Sites()
+    own_domain = registrable(own) if own else None
     for url in urls:
-        if not url.lower().startswith(("http://", "https://")):
-            continue
-        host = host_of(url)
-        if own and (host == own or host.endswith("." + own)):
+        if not url.startswith(("http://", "https://", "HTTP", "Http")):
             continue
         domain = domain_normal(url)
+        if not domain or domain == own_domain or not promotable(domain):
+            continue
         anchor = (anchors or {}).get(url, "").lower()
-        strong = bool(domain) and (referral(url, domain) or bool(anchor and ANCHOR_CUE.search(anchor)))
-        sites.add(domain, strong)
+        sites.add(domain, referral(url, domain) or bool(anchor and ANCHOR_CUE.search(anchor)))
     return sites.promoted()
 
 
@@ -118,7 +117,7 @@ def url_site(sites: Sites, low: str, a: int, b: int) -> None:
     """A URL written in the text at low[a:b]: its site, with the words before it as the evidence."""
     url = low[a:b]
     domain = domain_normal(url)
-    if not domain:
+    if not domain or not promotable(domain):  # most links go to code hosts and docs: skip the context checks
         return
     label = _CONFIG_LABEL.match(low, b)  # a link in a site's navigation config: its label is its anchor
     sites.add(domain, referral(url, domain) or cued(low, a) or bracketed(low, a, b)
