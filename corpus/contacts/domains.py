@@ -6,6 +6,7 @@ from functools import lru_cache
 
 # A host as written in text or a link: labels of letters (any script, for IDNs), digits and hyphens.
 _LABEL = re.compile(r"(?!-)[0-9a-z\u00a1-\uffff-]{1,63}(?<!-)")
+_ASCII_HOST = re.compile(r"(?!-)[0-9a-z-]{1,63}(?<!-)(?:\.(?!-)[0-9a-z-]{1,63}(?<!-))+")
 _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -40,6 +41,8 @@ def registrable(host: str) -> str | None:
     host = host.strip().rstrip(".").lower()
     if not host or len(host) > 253 or _IPV4.fullmatch(host) or "." not in host:
         return None
+    if host.isascii():  # the usual case: one pattern for the whole host instead of one per label
+        return _psl().privatesuffix(host) if _ASCII_HOST.fullmatch(host) else None
     labels = host.split(".")
     if not all(_LABEL.fullmatch(label) for label in labels):
         return None
@@ -104,6 +107,21 @@ PLACEHOLDER_SITES = frozenset({
     "example.com", "example.org", "example.net", "domain.com", "yourdomain.com", "yoursite.com", "yourcompany.com",
     "company.com", "test.com", "sample.com", "foo.com", "bar.com", "website.com", "mysite.com", "mydomain.com",
     "site.com", "email.com", "localhost.com"})
+
+
+_HTTP_HOST = re.compile(r"https?://(?:www\.)?([^/?#@:\\]+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _skipped_hosts() -> frozenset[str]:
+    """Hosts whose registrable domain is in NOT_PROMOTED, recognised before any public-suffix lookup."""
+    return frozenset(h for h in NOT_PROMOTED if registrable(h) in NOT_PROMOTED)
+
+
+def never_promoted(url: str) -> bool:
+    """A link to github.com, shields.io, t.me …: decided from its host alone (most links on a page)."""
+    m = _HTTP_HOST.match(url)
+    return bool(m) and m.group(1).lower() in _skipped_hosts()
 
 
 def promotable(domain: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from corpus.contacts.cues import literals
-from corpus.contacts.domains import AFFILIATE, REFERRAL, domain_normal, promotable, registrable
+from corpus.contacts.domains import AFFILIATE, REFERRAL, domain_normal, never_promoted, promotable, registrable
 
 # Words that offer a site in a link's anchor: the promoted site by "official site", "register", "download", "入口";
 # a documentation link by "see", "docs", "more".
@@ -91,6 +91,8 @@ def link_sites(urls: Iterable[str], anchors: dict[str, str] | None, own: str | N
     for url in urls:
         if not url.startswith(("http://", "https://", "HTTP", "Http")):
             continue
+        if never_promoted(url):
+            continue
         domain = domain_normal(url)
         if not domain or domain == own_domain or not promotable(domain):
             continue
@@ -116,6 +118,8 @@ def cued(low: str, a: int, width: int = 24) -> bool:
 def url_site(sites: Sites, low: str, a: int, b: int) -> None:
     """A URL written in the text at low[a:b]: its site, with the words before it as the evidence."""
     url = low[a:b]
+    if never_promoted(url):
+        return
     domain = domain_normal(url)
     if not domain or not promotable(domain):  # most links go to code hosts and docs: skip the context checks
         return
