@@ -80,7 +80,9 @@ class CampaignConfig:
     key_min_spam_share: float = 0.5    # and while at least this share of the key's rows so far look like spam
     template_head: int = 3             # first non-empty lines of the text that may hold a header template
     template_tail: int = 3             # last non-empty lines that may hold a footer template
-    template_min_chars: int = 16       # content left in a masked template line (CJK letters count 2)
+    template_min_chars: int = 32       # letters left in a masked template line besides its placeholders (CJK
+                                       # count 2): "Contact us on Telegram @x or call N" (25) is anyone's footer
+    template_exact_min_chars: int = 12  # the same for an exact line: its contact or link makes it specific
     token_min_len: int = 6             # rare token: ASCII letters/digits/_ run at least this long,
     token_min_switches: int = 2        # with at least this many letter<->digit switches (8cf37b1e13, 033_l8)
     max_tokens: int = 8                # first rare tokens of a page that become keys (a hash list is not 30 keys)

@@ -1,6 +1,7 @@
 """Operation keys of a row: masked header/footer template lines, rare tokens, promoted domains, call-to-action urls."""
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -8,88 +9,95 @@ import numpy as np
 import xxhash
 
 from corpus.campaigns.config import CampaignConfig
-from corpus.campaigns.normalize import _TLDS, EMAIL, HANDLE, PLACEHOLDERS, TOKEN, URL, normalize_text
+from corpus.campaigns.normalize import EMAIL, HANDLE, LINE, PLACEHOLDERS, TOKEN, URL, normalize_title_lines
 
 # Real operations repeat a header/footer over unrelated bodies (a tech-news paragraph under a gambling
 # header), so whole-text MinHash never joins them. Their template lines, promoted site, links and tracking
 # tokens do. Each rule looks at the row alone; how often a key was seen decides in grouping.key_edges.
 
-_SEP = " \ue005 "  # a Private Use character survives normalize_text: lines are normalised in one call
 _MARKS = frozenset(URL + EMAIL + HANDLE + TOKEN)  # a template line carries a contact, link or id
 # (brackets alone are no mark: Chinese titles and sidebars are full of 【心得】)
-_RAW_HINT = re.compile(r"[\d@●点]|https?:|www\.|\.[a-z]{2,}")  # cheap pre-test per line
-# `888yx●vip`, `abc 点 com`: the dot spelled out, so that the masker sees a domain
-_DOT_WORD = re.compile(rf"(?<=[a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
-_SCHEME_URL = re.compile(r"https?://([^/\s?#:]+)[^\s]*", re.IGNORECASE)
+_HOST = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
 _DATE_DOMAIN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\.")  # "2025-03-28. By ..." read as a domain: not a site
-_DIGIT_RUN = re.compile(r"\d[a-z0-9_]*")
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _REPEAT = re.compile(r"(.)\1{3}")        # xxxx, 0000: redacted or filler, not an id
 _HEX = re.compile(r"[0-9a-f]+")
 _DIGEST_LENGTHS = (32, 40, 64)            # md5/sha1/sha256: pinned dependencies and lockfiles share them
 _PATH_ID = re.compile(r"[A-Za-z0-9]{4,}")
 # source lines (imports, declarations) repeat across unrelated projects; sales copy sits in their strings
 _CODE_LINE = re.compile(r"\s*(?:import|from|export|const|let|var|require|#include|using|package|use)\b")
-_MAX_LINE = 300                           # characters of a line that are signed (a paragraph is no header)
+_MAX_LINE = 160  # a header or footer line is short; a longer line is a paragraph (its ids still become tokens)
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+_DROP = str.maketrans("", "", PLACEHOLDERS + " ")
 
 
 def key_hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8"))
 
 
-def _weight(content: str) -> int:
-    """Letters of a masked line; a CJK character carries about as much as two Latin letters."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in content)
+def _weight(masked: str) -> int:
+    """Letters of a masked line besides its placeholders; a CJK character carries about as much as two Latin ones."""
+    content = masked.translate(_DROP)
+    return len(content) + len(_WIDE.findall(content))
 
 
-def template_lines(title: str | None, text: str | None, config: CampaignConfig) -> list[tuple[str, str]]:
+def template_lines(title: str | None, text: str | None, config: CampaignConfig,
+                   lined: str | None = None) -> list[tuple[str, str]]:
     """Title and the first/last non-empty lines that carry a contact, link or id, as (masked, exact) pairs:
-    masked by normalize_text, so that rotated handles and domains give the same line (a template's shape),
-    and exact (lowercase, single spaces), which only a copy with the same contact or site matches."""
-    lines = [ln for ln in (text or "").splitlines() if ln.strip()]
-    head, tail = config.template_head, config.template_tail
-    picked = lines[:head] + lines[max(head, len(lines) - tail):] if tail else lines[:head]
-    if title:
-        picked.insert(0, title)
-    picked = [ln[:_MAX_LINE] for ln in picked if _RAW_HINT.search(ln.lower()) and not _CODE_LINE.match(ln)]
-    if not picked:
-        return []
-    out = []
-    # a link to a code host, registry or docs site is chrome ("open an issue at github.com/…"), not a mark
-    joined = _SCHEME_URL.sub(lambda m: " " if _generic(m.group(1).lower().removeprefix("www."),
-                                                        config.generic_domains) else m.group(), _SEP.join(picked))
-    joined = _DOT_WORD.sub(".", joined)
-    for raw, masked in zip(joined.split("\ue005"), normalize_text(joined, config).split("\ue005")):
-        masked = masked.strip()
-        if not _MARKS.intersection(masked):
+    masked (normalize_text), so that rotated handles and mirror domains give the same line (a template's
+    shape; "" when too short to be one operation's wording), and exact (lowercase, single spaces), which only
+    a copy with the same contact or site matches.
+    `lined`: normalize_title_lines of the row, when the signer has computed it already."""
+    raw = [title or "", *(text or "").splitlines()]
+    norm = (lined if lined is not None else normalize_title_lines(title, text, config)).split(LINE)
+    if len(norm) != len(raw):  # never expected: LINE survives every mask; stay correct anyway
+        norm = normalize_title_lines(title, text, config).split(LINE)
+    picked, i = [0], 1
+    while i < len(raw) and len(picked) <= config.template_head:  # walk in from both ends: pages can be long
+        if raw[i].strip():
+            picked.append(i)
+        i += 1
+    tail, j = [], len(raw) - 1
+    while j >= i and len(tail) < config.template_tail:
+        if raw[j].strip():
+            tail.append(j)
+        j -= 1
+    picked += tail[::-1]
+    out: list[tuple[str, str]] = []
+    for i in picked:
+        line = raw[i]
+        if len(line) > _MAX_LINE or _CODE_LINE.match(line):
             continue
-        content = "".join(ch for ch in masked if ch not in PLACEHOLDERS and ch != " ")
-        if _weight(content) >= config.template_min_chars and all(masked != m for m, _e in out):
-            out.append((masked, " ".join(raw.lower().split())))
+        masked = norm[i].strip()
+        marks = {m for m in _MARKS if m in masked}
+        if not marks:
+            continue
+        hosts = _HOST.findall(line) if marks == {URL} else []
+        if hosts and all(_generic(h.lower().removeprefix("www."), config.generic_domains) for h in hosts):
+            continue  # a link to a code host, registry or docs site is chrome ("open an issue at github.com/…")
+        weight = _weight(masked)
+        if weight >= config.template_exact_min_chars and all(masked != m for m, _e in out):
+            # the shape only counts when long enough to be one operation's wording
+            out.append((masked if weight >= config.template_min_chars else "", " ".join(line.lower().split())))
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _runs(min_len: int) -> re.Pattern[str]:
+    return re.compile(rf"[a-z0-9_]{{{max(min_len, 1)},}}")
 
 
 def rare_tokens(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
     """Random-looking ASCII ids (letters, digits, `_`; several letter/digit switches), first `max_tokens`:
     tracking codes and markers an operation pastes into every post (`8cf37b1e13`, `/m/033_l8`)."""
-    low = f"{title or ''}\n{text or ''}".lower()
     out: list[str] = []
-    last = 0
-    for m in _DIGIT_RUN.finditer(low):  # anchored on digits, widened to the left by hand (linear)
-        start, end = m.start(), m.end()
-        if start < last:
-            continue
-        while start > last and low[start - 1] in _TOKEN_CHARS:
-            start -= 1
-        last = end
-        tok = low[start:end]
-        if len(tok) < config.token_min_len or tok in out or _REPEAT.search(tok):
+    for tok in _runs(config.token_min_len).findall(f"{title or ''}\n{text or ''}".lower()):  # whole runs, in C
+        if tok.isalpha() or tok in out or _REPEAT.search(tok):  # isalpha: most words, rejected in C too
             continue
         bare = tok.replace("_", "")
-        switches = sum(a.isdigit() != b.isdigit() for a, b in zip(bare, bare[1:]))
-        if switches < config.token_min_switches or bare.isdigit():
+        if bare.isdigit() or bare.isalpha():
             continue
-        if len(bare) in _DIGEST_LENGTHS and _HEX.fullmatch(bare):
+        switches = sum(a.isdigit() != b.isdigit() for a, b in zip(bare, bare[1:]))
+        if switches < config.token_min_switches or (len(bare) in _DIGEST_LENGTHS and _HEX.fullmatch(bare)):
             continue
         out.append(tok)
         if len(out) >= config.max_tokens:
@@ -143,7 +151,8 @@ def site_of(url: str | None, config: CampaignConfig) -> str:
 
 
 def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, spam_score: float | None,
-             config: CampaignConfig, is_placeholder, url: str | None = None) -> tuple[list[str], str | None]:
+             config: CampaignConfig, is_placeholder, url: str | None = None,
+             lined: str | None = None) -> tuple[list[str], str | None]:
     """Every operation key of a row ("line:…", "exact:…", "token:…", "domain:…", "url:…") and why it has none.
 
     Identifiers (a domain, a short link, a token, an exact line) join through one spam row (grouping.key_edges).
@@ -157,8 +166,8 @@ def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, s
     else:
         why = None
     spam = (spam_score or 0.0) >= config.key_min_spam_score
-    for masked, exact in template_lines(title, text, config):
-        found += ["line:" + masked, "exact:" + exact] if spam else ["exact:" + exact]
+    for masked, exact in template_lines(title, text, config, lined):
+        found += ["line:" + masked, "exact:" + exact] if spam and masked else ["exact:" + exact]
     found += ["token:" + tok for tok in rare_tokens(title, text, config)]
     return found, why
 

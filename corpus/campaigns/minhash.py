@@ -9,7 +9,7 @@ import rensa
 import xxhash
 
 from corpus.campaigns.config import CampaignConfig
-from corpus.campaigns.normalize import normalize_title_text
+from corpus.campaigns.normalize import flatten_lines, normalize_title_lines
 
 EMPTY = np.uint32(0xFFFFFFFF)  # rensa's digest of an empty set; never indexed
 _MUL = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial stays a bijection per position
@@ -134,6 +134,7 @@ def signatures_of_normalized(normalized: list[str], config: CampaignConfig) -> t
 class SignedBatch:
     signatures: np.ndarray  # (n, num_perm) uint32
     indexed: np.ndarray     # (n,) bool: long enough to be MinHash-grouped
+    lines: list[str]        # normalised title and text lines (normalize.LINE between them), for keys.py
 
 
 CHUNK_CHARS = 2_000_000  # per vectorised pass: ~16 MB of shingle hashes, whatever the page sizes
@@ -142,9 +143,10 @@ CHUNK_CHARS = 2_000_000  # per vectorised pass: ~16 MB of shingle hashes, whatev
 def sign_texts(titles: list[str | None], texts: list[str | None], config: CampaignConfig) -> SignedBatch:
     """Normalise title + text of each row and sign them, in chunks of at most CHUNK_CHARS characters
     (a batch of huge pages must not turn into gigabytes of uint64 shingles)."""
-    sigs, masks, chunk, size = [], [], [], 0
+    sigs, masks, chunk, size, lines = [], [], [], 0, []
     for title, text in zip(titles, texts):
-        chunk.append(normalize_title_text(title, text, config))
+        lines.append(normalize_title_lines(title, text, config))
+        chunk.append(flatten_lines(lines[-1]))
         size += len(chunk[-1])
         if size >= CHUNK_CHARS:
             sig, indexed = signatures_of_normalized(chunk, config)
@@ -155,7 +157,7 @@ def sign_texts(titles: list[str | None], texts: list[str | None], config: Campai
         sig, indexed = signatures_of_normalized(chunk, config)
         sigs.append(sig)
         masks.append(indexed)
-    return SignedBatch(np.concatenate(sigs), np.concatenate(masks))
+    return SignedBatch(np.concatenate(sigs), np.concatenate(masks), lines)
 
 
 def band_keys(signatures: np.ndarray, config: CampaignConfig) -> np.ndarray:

@@ -140,7 +140,7 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
                     elif why:
                         skipped[why] = skipped.get(why, 0) + 1
                     okeys, why = row_keys(cols["title"][i], cols["text"][i], contacts, score, cfg, is_placeholder,
-                                           cols["final_url"][i])
+                                           cols["final_url"][i], signed.lines[i])
                     if why:
                         skipped[why] = skipped.get(why, 0) + 1
                     if okeys:
