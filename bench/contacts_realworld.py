@@ -54,9 +54,9 @@ def found_contacts(page) -> set[tuple[str, str]]:
 
 def labelled(doc) -> set[tuple[str, str]]:
     """corpus.realworld.expected_contacts, with two readings it cannot make on its own:
-    - a number written without its country code (`0876497649` on a Vietnamese page) is read in the country of the
+    - a number written without its country code (`0912 345 678` on a Vietnamese page) is read in the country of the
       document's labelled language (its first country in phones.LANG_REGIONS), or failing that in the country of
-      another labelled number of the document (`0325-6556505` beside `wa.me/923256556505`), as a reader would;
+      another labelled number of the document (`0301-7654321` beside `wa.me/923017654321`), as a reader would;
     - a labelled link whose project normal form is a `url` contact (a Telegram or WhatsApp invite, a QQ share link,
       `weixin://…`: no handle or number in it) is expected as that link, `(kind, "url:" + link)`, and is found if
       the extractor emits that `url` contact (see found_contacts)."""

@@ -1,4 +1,4 @@
-"""Contact extraction: every mention of a handle, number, id, e-mail or call-to-action link, in normal form."""
+"""Contact extraction: every mention of a handle, number, id, e-mail, promoted site or call-to-action link, in normal form."""
 from corpus.contacts.kinds import Contact, is_placeholder, merge_contacts, normalize_value
 from corpus.contacts.links import CONTACT_SCHEMES, classify_url, contacts_from_links
 from corpus.contacts.normalise import normalize_text

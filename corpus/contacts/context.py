@@ -34,7 +34,7 @@ def offered_on_telegram(low: str, a: int, b: int) -> bool:
     before, after = _line_window(low, a, b, 40, 20)
     if TG_CUE.search(before) or TG_CUE.search(after):
         return True
-    # Telegram requires a bot's username to end in `bot`: `@spam_filter_robot — a bot for …` names one
+    # Telegram requires a bot's username to end in `bot`: `@kx_filter_robot — a bot for …` names one
     hinted = TG_HINT.search(before) or TG_JOIN.search(before) or low.endswith("bot", a, b)
     return bool(hinted) and not (OTHER_PLATFORM.search(before) or OTHER_PLATFORM.search(after))
 

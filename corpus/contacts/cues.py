@@ -110,11 +110,11 @@ def cue_word(matched: str) -> str:
 
 
 # punctuation, spaces and emoji between a cue and its value, never words; a cue that ends its line may have its
-# value on the next one (`<p>客服QQ</p>` / `<div>3400573578</div>` in a contact page's source)
+# value on the next one (`<p>客服QQ</p>` / `<div>2718281828</div>` in a contact page's source)
 _GAP = r"(?P<gap>[^\w\n]{0,12}?)"
 _TAGS = r"(?:[ \t]*<[^<>\n]{0,60}>)*[ \t]*"
 _GAP_NL = r"(?P<gap>[^\w\n]{0,12}?(?:" + _TAGS + r"\n" + _TAGS + r"){0,2})"  # for numbers only
-_FILLER = r"(?:[ \t]*(?:咨询|諮詢|客服|联系|聯繫|在线|在線|交流|官方))?"  # `QQ 咨询 (565902327)`
+_FILLER = r"(?:[ \t]*(?:咨询|諮詢|客服|联系|聯繫|在线|在線|交流|官方))?"  # `QQ 咨询 (271828182)`
 PHONE_VALUE = r"\+?[0-9(\[【][0-9 \-.()\[\]【】]{5,28}[0-9](?![0-9])"
 _LINE_ID = r"@?~?[a-z0-9][a-z0-9._-]{2,19}(?![a-z0-9_-])"
 VALUE = {

@@ -109,7 +109,8 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
     """Contacts among a page's link targets (where="link"); `anchors` maps a URL to its anchor text.
 
     A link is a call to action by its anchor (`联系我们`, `buy now`) only if it leaves the page's own site:
-    a site's navigation to its own contact page is not a contact.
+    a site's navigation to its own contact page is not a contact. The sites the links promote (corpus.contacts.promote)
+    follow as `domain` contacts.
     """
     out = []
     urls = list(urls)

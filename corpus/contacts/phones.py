@@ -125,7 +125,7 @@ def sequential(value: str) -> bool:
 
 def number_regions(numbers: Iterable[str]) -> tuple[str, ...]:
     """The countries of E.164 numbers already read on a page (a `wa.me/92…` link): its local numbers are likely
-    written in the same country (`0325-6556505` beside `wa.me/923256556505`)."""
+    written in the same country (`0301-7654321` beside `wa.me/923017654321`)."""
     out = []
     for number in numbers:
         try:

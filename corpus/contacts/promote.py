@@ -39,14 +39,14 @@ def referral(url: str, domain: str) -> bool:
 
 
 def brand_of(domain: str) -> str:
-    """`ibet88.pro` -> `ibet88pro`, `tdtc.top` -> `tdtctop`: how a site's name is spelt in handles and e-mails."""
+    """`kx777.pro` -> `kx777pro`, `kxtd.top` -> `kxtdtop`: how a site's name is spelt in handles and e-mails."""
     return re.sub(r"[^a-z0-9]", "", domain)
 
 
 def brand_matches(domains: Iterable[str], emails: Iterable[str]) -> set[str]:
-    """Sites spelt in the page's e-mail addresses: the address's own domain (`admin@thaibetz.com`), or a local part
-    that spells the whole site (`ibet88pro1@gmail.com` -> `ibet88.pro`); failing that, one that spells its first
-    label (`trintechdefense@gmail.com` -> `trintechdefense.github.io`)."""
+    """Sites spelt in the page's e-mail addresses: the address's own domain (`admin@kxbet.com`), or a local part
+    that spells the whole site (`kx777pro1@gmail.com` -> `kx777.pro`); failing that, one that spells its first
+    label (`kxdefense@gmail.com` -> `kxdefense.github.io`)."""
     emails = [e.partition("@")[::2] for e in emails]
     locals_ = [brand_of(local) for local, _ in emails]
     mail_domains = {d for _, d in emails}
@@ -154,7 +154,7 @@ def top_level_domains() -> frozenset[str]:
 
 
 def bare_sites(low: str, sites: Sites, obfuscated=None) -> None:
-    """Domains written without a scheme (`888yx.vip`, `【官方注册地址：kyun940.com】`): a site only when written
+    """Domains written without a scheme (`888yx.vip`, `【官方注册地址：kx940.com】`): a site only when written
     obfuscated, in brackets, or after a site cue; a plain `README.md` or `config.app` in prose is not one."""
     if "." not in low:
         return

@@ -1,4 +1,4 @@
-"""Mentions of contacts in text: e-mails, links, values after cue words, bare `@handles` and `+` numbers."""
+"""Mentions of contacts in text: e-mails, links, values after cue words, bare `@handles`, `+` numbers, promoted sites."""
 from __future__ import annotations
 
 import bisect
@@ -160,7 +160,7 @@ def _cue(text: str, low: str, m: re.Match, known: set[str], add, regions: tuple[
     add(a, b, kind, value)
     while value and (more := MORE[kind].match(low, b)):  # `QQ群：312456789（已满）/ 412456789`
         if CUE_TRIGGER.match(low, more.start("v")):
-            break  # `微信:abc123 或QQ168196007`: the next value is another kind's
+            break  # `微信:abc123 或QQ271828182`: the next value is another kind's
         value, start, end = _value(low, kind, more.group("v"), more.start("v"), more.end("v"), known, region)
         if not value or value.isalpha():
             break
@@ -196,7 +196,7 @@ _NEXT_LINE_NUMBER = re.compile(r"(?:[ \t]*(?:<[^<>\n]{0,60}>[ \t]*)*\n){1,3}[ \t
 
 
 def _next_line_number(low: str, kind: str, eol: int, add, region) -> None:
-    """`…व्हाट्सएप पर कॉल करें</p>` / `<p>9124438657</p>`: a line holding only a number, right under the line that
+    """`…व्हाट्सएप पर कॉल करें</p>` / `<p>9876501234</p>`: a line holding only a number, right under the line that
     ends with the cue's sentence, in a page's source (only tags in between)."""
     m = _NEXT_LINE_NUMBER.match(low, eol)
     if m:
@@ -263,7 +263,9 @@ def find_contacts(text: str, where: str = "text", known_handles: Collection[str]
     group with no other platform named), when it is in `known_handles` (handles linked through t.me elsewhere
     on the page) or linked in `text` itself. `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a
     number written without its country code count after a phone or WhatsApp cue, if it is valid in exactly
-    one of the language's countries. Mentions quoted as examples (`例如："TG @x"`) and placeholders are left out.
+    one of the language's countries, or in the country of an international number already read in `text`. A site
+    is a `domain` contact when the text promotes it (see corpus.contacts.promote). Mentions quoted as examples
+    (`例如："TG @x"`) and placeholders are left out.
     """
     if not text:
         return []

@@ -149,3 +149,20 @@ def test_domain_normaliser_on_hosts(raw):
     value = normalize_value("domain", raw)
     assert value is not None and value == value.lower() and normalize_value("domain", value) == value
     assert normalize_value("domain", raw.upper()) == value
+
+
+def test_public_suffix_list_is_the_bundled_snapshot(monkeypatch):
+    """The domain kind never reaches the network: the list is the one packaged with publicsuffixlist."""
+    import socket
+
+    from corpus.contacts import domains
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access while reading the public-suffix list")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    domains._psl.cache_clear()
+    domains.registrable.cache_clear()
+    domains.domain_normal.cache_clear()
+    assert normalize_value("domain", "https://shop.kx-example.co.uk/") == "kx-example.co.uk"
