@@ -5,7 +5,6 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-import numpy as np
 import xxhash
 
 from corpus.campaigns.config import CampaignConfig
@@ -169,8 +168,4 @@ def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, s
     for masked, exact in template_lines(title, text, config, lined):
         found += ["line:" + masked, "exact:" + exact] if spam and masked else ["exact:" + exact]
     found += ["token:" + tok for tok in rare_tokens(title, text, config)]
-    return found, why
-
-
-def hashed(keys: list[str]) -> np.ndarray:
-    return np.fromiter((key_hash(k) for k in keys), np.uint64, len(keys))
+    return list(dict.fromkeys(found)), why  # each key once per row (grouping.key_edges counts rows)

@@ -204,7 +204,8 @@ def normalize_title_lines(title: str | None, text: str | None, config: CampaignC
 
 
 def flatten_lines(lined: str) -> str:
-    return " ".join(lined.replace(LINE, " ").split())
+    """The lines joined by single spaces (normalize_text leaves single spaces around every LINE)."""
+    return lined.replace(" " + LINE, "").replace(LINE + " ", "").replace(LINE, "")
 
 
 def normalize_title_text(title: str | None, text: str | None, config: CampaignConfig | None = None) -> str:

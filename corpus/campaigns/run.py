@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from corpus.campaigns import state as st
 from corpus.campaigns.config import CampaignConfig, CampaignError
 from corpus.campaigns.grouping import contact_edges, founders, key_edges, link_keys, minhash_edges
-from corpus.campaigns.keys import hashed, key_hash, row_keys, site_of
+from corpus.campaigns.keys import key_hash, row_keys, site_of
 from corpus.campaigns.minhash import band_keys, sign_texts
 from corpus.campaigns.segments import KEY_SCHEMA, Segments, assignment_table, merge_records
 from corpus.store import open_corpus
@@ -114,10 +114,10 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
     try:
         doc_ids, seqs, indexed = [], np.empty(n_new, np.int64), np.zeros(n_new, bool)
         links: list[tuple[int, list[str]]] = []
-        key_pos: list[np.ndarray] = []
-        key_val: list[np.ndarray] = []
-        key_site: list[np.ndarray] = []
-        key_spam: list[np.ndarray] = []
+        key_pos: list[int] = []  # one entry per (row, operation key)
+        key_val: list[int] = []
+        key_site: list[int] = []
+        key_spam: list[bool] = []
         skipped: dict[str, int] = {}
         at = 0
         for line, entry in enumerate(new_entries, start=first_line):
@@ -144,10 +144,11 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
                     if why:
                         skipped[why] = skipped.get(why, 0) + 1
                     if okeys:
-                        key_pos.append(np.full(len(okeys), n_old + at + i, np.int64))
-                        key_val.append(hashed(okeys))
-                        key_site.append(np.full(len(okeys), key_hash(site_of(cols["final_url"][i], cfg)), np.uint64))
-                        key_spam.append(np.full(len(okeys), (score or 0.0) >= cfg.key_min_spam_score))
+                        nk = len(okeys)
+                        key_pos += [n_old + at + i] * nk
+                        key_val += map(key_hash, okeys)
+                        key_site += [key_hash(site_of(cols["final_url"][i], cfg))] * nk
+                        key_spam += [(score or 0.0) >= cfg.key_min_spam_score] * nk
                 at, row = at + k, row + k
         if at != n_new:
             raise CampaignError(f"the new shards hold {at} rows, their manifest lines say {n_new}")
@@ -161,8 +162,8 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
             raise CampaignError("rows are not in commit order (corrupt campaign state); run with --full")
         anchors = old.anchor_positions(all_seq)
         c_edges = contact_edges(links, anchors)
-        new_keys = [np.concatenate(a) if a else np.empty(0, d) for a, d in (
-            (key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64), (key_spam, bool))]
+        new_keys = [np.array(a, d) for a, d in ((key_pos, np.int64), (key_val, np.uint64), (key_site, np.uint64),
+                                                (key_spam, bool))]
         t_edges = key_edges(*(np.concatenate(pair) for pair in zip(old.key_arrays(all_seq), new_keys)), n_old,
                             cfg.key_max_sites, cfg.key_min_spam_share)
         timings["edges"] = time.perf_counter() - t0
