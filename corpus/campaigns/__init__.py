@@ -2,8 +2,9 @@
 
 Public API: `assign_campaigns(root, config=None, full=False)`, `read_campaigns(root)`,
 `campaign_summary(root, top=10)`, `read_merges(root)`, `CampaignConfig`, `CampaignRunSummary`,
-`CampaignError`, `normalize_text`. Stages: normalize -> minhash (shingles, signatures, band keys) ->
-grouping (edges, components) -> run (incremental orchestration) -> state/segments (storage).
+`CampaignError`, `normalize_text`. Stages: normalize -> minhash (shingles, signatures, band keys) and keys
+(header/footer lines, rare tokens, promoted domains, short links) -> grouping (edges, components) -> run
+(incremental orchestration) -> state/segments (storage).
 """
 from corpus.campaigns.config import CampaignConfig, CampaignError
 from corpus.campaigns.normalize import normalize_text

@@ -1,4 +1,4 @@
-"""Edges between documents (LSH candidates verified by estimated Jaccard, shared contacts) and the components they form.
+"""Edges between documents (LSH candidates verified by estimated Jaccard, shared contacts, shared operation keys) and their components.
 
 Every edge joins a document to an *earlier* one (commit order), and which edges a document gets
 depends only on itself and on earlier documents. So the edges of an incremental run (new documents

@@ -192,15 +192,18 @@ def _keyword_id(match: re.Match[str]) -> str:
 # `888yx●vip`, `abc 点 com`: a dot spelled out before a top-level domain, so that the masker sees a domain
 # (rotated mirror domains of a gambling header then mask alike)
 _DOT_WORD = re.compile(rf"([a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
+_DOT_LINES = 8
 _DOT_HINT = re.compile(rf"[●•·点]\s*(?:{_TLDS})(?![a-z0-9])", re.IGNORECASE)
 
 
 def normalize_title_lines(title: str | None, text: str | None, config: CampaignConfig | None = None) -> str:
     """normalize_text of the title and each line of the text, lines separated by LINE (title first)."""
-    raw = f" {LINE} ".join([title or "", *(text or "").splitlines()])
-    if _DOT_HINT.search(raw):  # starts with a character set: the engine skips to candidates (Chinese has many 点)
-        raw = _DOT_WORD.sub(r"\1.", raw)
-    return normalize_text(raw, config)
+    lines = [title or "", *(text or "").splitlines()]
+    # only where headers and footers sit (keys.py), and only short lines: a scan of every line costs ~8 us a page
+    for i in {*range(min(len(lines), _DOT_LINES)), *range(max(0, len(lines) - _DOT_LINES), len(lines))}:
+        if len(lines[i]) <= 200 and _DOT_HINT.search(lines[i]):
+            lines[i] = _DOT_WORD.sub(r"\1.", lines[i])
+    return normalize_text(f" {LINE} ".join(lines), config)
 
 
 def flatten_lines(lined: str) -> str:
