@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import xxhash
 
 from corpus.campaigns.config import CampaignConfig
-from corpus.campaigns.normalize import EMAIL, HANDLE, LINE, PLACEHOLDERS, TOKEN, URL, normalize_title_lines
+from corpus.campaigns.normalize import (_TLDS, EMAIL, HANDLE, LINE, PLACEHOLDERS, TOKEN, URL, normalize_text,
+                                        normalize_title_lines)
 
 # Real operations repeat a header/footer over unrelated bodies (a tech-news paragraph under a gambling
 # header), so whole-text MinHash never joins them. Their template lines, promoted site, links and tracking
@@ -25,6 +26,9 @@ _PATH_ID = re.compile(r"[A-Za-z0-9]{4,}")
 # source lines (imports, declarations) repeat across unrelated projects; sales copy sits in their strings
 _CODE_LINE = re.compile(r"\s*(?:import|from|export|const|let|var|require|#include|using|package|use)\b")
 _MAX_LINE = 160  # a header or footer line is short; a longer line is a paragraph (its ids still become tokens)
+# `888yx●vip`, `abc 点 com`: a dot spelled out before a top-level domain; such a line is masked again with the
+# dot restored, so that rotated mirror domains mask alike (rare: the signer's pass does not look for it)
+_DOT_WORD = re.compile(rf"([a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
 _WIDE = re.compile("[\u2e80-\U0010ffff]")
 _DROP = str.maketrans("", "", PLACEHOLDERS + " ")
 
@@ -67,6 +71,9 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig,
         if len(line) > _MAX_LINE or _CODE_LINE.match(line):
             continue
         masked = norm[i].strip()
+        if "●" in line or "点" in line or "•" in line or "·" in line:
+            dotted = _DOT_WORD.sub(r"\1.", line)
+            masked = normalize_text(dotted, config) if dotted != line else masked
         marks = {m for m in _MARKS if m in masked}
         if not marks:
             continue

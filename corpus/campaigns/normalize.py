@@ -47,6 +47,8 @@ _NUMBER_RE = re.compile(r"\d(?:[\d ]*\d)?")
 # ASCII punctuation, symbols and non-space controls -> space: what the general class does to ASCII
 _ASCII_SPACE = str.maketrans({c: " " for c in map(chr, range(128))
                               if not c.isalnum() and not c.isspace()})
+_ASCII_SPACE_BYTES = bytes(32 if c < 128 and not chr(c).isalnum() and not chr(c).isspace() else c
+                           for c in range(256))
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 _HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -88,18 +90,13 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def _ascii(text: str) -> bool:
-    """ASCII apart from LINE separators (which every ASCII fast path leaves alone)."""
-    return text.isascii() or (LINE in text and text.replace(LINE, "").isascii())
-
-
 def _halfwidth(match: re.Match[str]) -> str:
     ch = match.group()
     return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
 
 
-def _nfkc_lower(text: str) -> str:
-    if _ascii(text):
+def _nfkc_lower(text: str, ascii_only: bool | None = None) -> str:
+    if text.isascii() if ascii_only is None else ascii_only:
         return text.lower()
     # Chinese text is full of full-width punctuation, which sends NFKC down its slow path (~190 us for
     # 2.5k characters); mapping the full-width ASCII block first (what NFKC does to it) leaves the quick
@@ -121,13 +118,20 @@ def normalize_text(text: str, config: CampaignConfig | None = None) -> str:
 
     Cheap substring tests guard the costly patterns: most pages have no '@' and few domains, and
     each regex pass over 2 KB costs 10-40 us in CPython."""
-    cfg = config or CampaignConfig()
+    return _normalize(text, config or CampaignConfig(), None)
+
+
+def _normalize(text: str, cfg: CampaignConfig, ascii_lines: bool | None) -> str:
+    """normalize_text; `ascii_lines` (not None) says the text is ASCII apart from its LINE separators, which
+    every ASCII fast path leaves alone (str.isascii cannot tell, and scanning for it costs a copy)."""
     space, delete = _strip_patterns()
-    ascii_only = _ascii(text)  # no format characters, no Han: skip two passes
+    lined = ascii_lines is not None
+    ascii_only = ascii_lines if lined else text.isascii()  # no format characters, no Han: skip two passes
     if not ascii_only:  # before NFKC: a deleted joiner must not leave an uncomposed letter + accent behind
         text = delete.sub("", text)
-    text = _nfkc_lower(text)
-    ascii_only = _ascii(text)
+    text = _nfkc_lower(text, ascii_only)
+    if not lined:  # NFKC may have made it ASCII (full-width letters); either path gives the same text
+        ascii_only = text.isascii()
     if not ascii_only and _HAN_RE.search(text):  # OpenCC: ~20 us per 2 KB of Chinese, a no-op on others
         text = _t2s().convert(text)
         if not unicodedata.is_normalized("NFKC", text):
@@ -147,7 +151,10 @@ def normalize_text(text: str, config: CampaignConfig | None = None) -> str:
         if ":" in text:
             text = _ASCII_KEYWORD_ID_RE.sub(_keyword_id, text)
     # the same characters become spaces either way; translate is 10x faster on ASCII
-    text = text.translate(_ASCII_SPACE) if ascii_only else space.sub(" ", text)
+    if ascii_only:  # bytes.translate keeps its speed with LINE (3 UTF-8 bytes >= 0x80, left alone)
+        text = text.encode().translate(_ASCII_SPACE_BYTES).decode() if lined else text.translate(_ASCII_SPACE)
+    else:
+        text = space.sub(" ", text)
     text = " ".join(text.split())
     if any(d in text for d in "0123456789"):  # tokens and numbers both need a digit
         if cfg.mask_tokens:
@@ -189,21 +196,11 @@ def _keyword_id(match: re.Match[str]) -> str:
     return f"{keyword} {HANDLE}" if len(ident) >= 4 else match.group()
 
 
-# `888yx●vip`, `abc 点 com`: a dot spelled out before a top-level domain, so that the masker sees a domain
-# (rotated mirror domains of a gambling header then mask alike)
-_DOT_WORD = re.compile(rf"([a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
-_DOT_LINES = 8
-_DOT_HINT = re.compile(rf"[●•·点]\s*(?:{_TLDS})(?![a-z0-9])", re.IGNORECASE)
-
-
 def normalize_title_lines(title: str | None, text: str | None, config: CampaignConfig | None = None) -> str:
     """normalize_text of the title and each line of the text, lines separated by LINE (title first)."""
-    lines = [title or "", *(text or "").splitlines()]
-    # only where headers and footers sit (keys.py), and only short lines: a scan of every line costs ~8 us a page
-    for i in {*range(min(len(lines), _DOT_LINES)), *range(max(0, len(lines) - _DOT_LINES), len(lines))}:
-        if len(lines[i]) <= 200 and _DOT_HINT.search(lines[i]):
-            lines[i] = _DOT_WORD.sub(r"\1.", lines[i])
-    return normalize_text(f" {LINE} ".join(lines), config)
+    title, text = title or "", text or ""
+    return _normalize(f" {LINE} ".join([title, *text.splitlines()]), config or CampaignConfig(),
+                      title.isascii() and text.isascii())
 
 
 def flatten_lines(lined: str) -> str:
