@@ -29,7 +29,6 @@ _MAX_LINE = 160  # a header or footer line is short; a longer line is a paragrap
 # `888yx●vip`, `abc 点 com`: a dot spelled out before a top-level domain; such a line is masked again with the
 # dot restored, so that rotated mirror domains mask alike (rare: the signer's pass does not look for it)
 _DOT_WORD = re.compile(rf"([a-z0-9])\s*[●•·点]\s*(?=(?:{_TLDS})(?![a-z0-9]))", re.IGNORECASE)
-_WIDE = re.compile("[\u2e80-\U0010ffff]")
 _DROP = str.maketrans("", "", PLACEHOLDERS + " ")
 
 
@@ -40,7 +39,7 @@ def key_hash(key: str) -> int:
 def _weight(masked: str) -> int:
     """Letters of a masked line besides its placeholders; a CJK character carries about as much as two Latin ones."""
     content = masked.translate(_DROP)
-    return len(content) + len(_WIDE.findall(content))
+    return len(content) + (len(content.encode()) - len(content)) // 2  # CJK: 3 UTF-8 bytes, +1 each
 
 
 def template_lines(title: str | None, text: str | None, config: CampaignConfig,
@@ -146,9 +145,9 @@ def contact_keys(contacts: list[dict] | None, config: CampaignConfig, is_placeho
     return keys
 
 
-def site_of(url: str | None, config: CampaignConfig) -> str:
+def site_of(url: str | None, config: CampaignConfig, parts=None) -> str:
     """Who published the page: its host, or host/account on a code host (throwaway accounts are the sites)."""
-    parts = urlsplit(url or "")
+    parts = parts or urlsplit(url or "")
     host = (parts.hostname or "").removeprefix("www.")
     if host in config.code_hosts:
         owner = parts.path.strip("/").split("/", 1)[0].lower()
@@ -158,7 +157,7 @@ def site_of(url: str | None, config: CampaignConfig) -> str:
 
 def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, spam_score: float | None,
              config: CampaignConfig, is_placeholder, url: str | None = None,
-             lined: str | None = None) -> tuple[list[str], str | None]:
+             lined: str | None = None, parts=None) -> tuple[list[str], str | None]:
     """Every operation key of a row ("line:…", "exact:…", "token:…", "domain:…", "url:…") and why it has none.
 
     Identifiers (a domain, a short link, a token, an exact line) join through one spam row (grouping.key_edges).
@@ -166,7 +165,8 @@ def row_keys(title: str | None, text: str | None, contacts: list[dict] | None, s
     of rows that look like spam only, as contacts are (one detector miss must not glue benign pages to it)."""
     if not config.op_keys:
         return [], None
-    found = contact_keys(contacts, config, is_placeholder, (urlsplit(url or "").hostname or "").lower())
+    parts = parts or urlsplit(url or "")
+    found = contact_keys(contacts, config, is_placeholder, (parts.hostname or "").lower())
     if len(found) > config.link_max_contacts:  # a directory or a backlink list, not one operation's site
         found, why = [], "too_many_domains"
     else:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pyarrow as pa
@@ -139,15 +140,16 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
                         links.append((n_old + at + i, keys))
                     elif why:
                         skipped[why] = skipped.get(why, 0) + 1
+                    parts = urlsplit(cols["final_url"][i] or "")
                     okeys, why = row_keys(cols["title"][i], cols["text"][i], contacts, score, cfg, is_placeholder,
-                                           cols["final_url"][i], signed.lines[i])
+                                          None, signed.lines[i], parts)
                     if why:
                         skipped[why] = skipped.get(why, 0) + 1
                     if okeys:
                         nk = len(okeys)
                         key_pos += [n_old + at + i] * nk
                         key_val += map(key_hash, okeys)
-                        key_site += [key_hash(site_of(cols["final_url"][i], cfg))] * nk
+                        key_site += [key_hash(site_of(None, cfg, parts))] * nk
                         key_spam += [(score or 0.0) >= cfg.key_min_spam_score] * nk
                 at, row = at + k, row + k
         if at != n_new:
