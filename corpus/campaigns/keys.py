@@ -16,6 +16,7 @@ from corpus.campaigns.normalize import (_TLDS, EMAIL, HANDLE, LINE, PLACEHOLDERS
 # tokens do. Each rule looks at the row alone; how often a key was seen decides in grouping.key_edges.
 
 _MARKS = frozenset(URL + EMAIL + HANDLE + TOKEN)  # a template line carries a contact, link or id
+_MARK_RE = re.compile(f"[{URL}{EMAIL}{HANDLE}{TOKEN}]")
 # (brackets alone are no mark: Chinese titles and sidebars are full of 【心得】)
 _HOST = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
 _DATE_DOMAIN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\.")  # "2025-03-28. By ..." read as a domain: not a site
@@ -73,10 +74,9 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig,
         if "●" in line or "点" in line or "•" in line or "·" in line:
             dotted = _DOT_WORD.sub(r"\1.", line)
             masked = normalize_text(dotted, config) if dotted != line else masked
-        marks = {m for m in _MARKS if m in masked}
-        if not marks:
+        if not _MARK_RE.search(masked):
             continue
-        hosts = _HOST.findall(line) if marks == {URL} else []
+        hosts = _HOST.findall(line) if URL in masked and not _MARKS.difference(URL).intersection(masked) else []
         if hosts and all(_generic(h.lower().removeprefix("www."), config.generic_domains) for h in hosts):
             continue  # a link to a code host, registry or docs site is chrome ("open an issue at github.com/…")
         weight = _weight(masked)
@@ -88,15 +88,18 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig,
 
 @functools.lru_cache(maxsize=4)
 def _runs(min_len: int) -> re.Pattern[str]:
-    return re.compile(rf"[a-z0-9_]{{{max(min_len, 1)},}}")
+    return re.compile(rf"[A-Za-z0-9_]{{{max(min_len, 1)},}}")
 
 
 def rare_tokens(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
     """Random-looking ASCII ids (letters, digits, `_`; several letter/digit switches), first `max_tokens`:
     tracking codes and markers an operation pastes into every post (`8cf37b1e13`, `/m/033_l8`)."""
     out: list[str] = []
-    for tok in _runs(config.token_min_len).findall(f"{title or ''}\n{text or ''}".lower()):  # whole runs, in C
-        if tok.isalpha() or tok in out or _REPEAT.search(tok):  # isalpha: most words, rejected in C too
+    for tok in _runs(config.token_min_len).findall(f"{title or ''}\n{text or ''}"):  # whole runs, found in C
+        if tok.isalpha():  # most words, rejected in C too
+            continue
+        tok = tok.lower()
+        if tok in out or _REPEAT.search(tok):
             continue
         bare = tok.replace("_", "")
         if bare.isdigit() or bare.isalpha():
