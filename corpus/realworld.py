@@ -134,31 +134,11 @@ def expected_contacts(doc: RealDoc) -> set[tuple[str, str]]:
 
 
 def group_folds(docs: list[RealDoc], k: int = 5, seed: int = 0) -> list[int]:
-    """A fold number per document, such that no group (operation or repository) is in two folds.
+    """A fold number per document such that no group (operation or repository) is in two folds; spam and
+    benign balanced separately; deterministic for a seed."""
+    from corpus.detector.train import grouped_folds
 
-    Groups are dealt largest first to the fold with the fewest documents, ties broken by a seeded hash of the
-    group name, so that folds are balanced and the split is deterministic.
-    """
-    groups: dict[str, list[int]] = {}
-    for i, doc in enumerate(docs):
-        groups.setdefault(doc.group, []).append(i)
-
-    def tiebreak(name: str) -> str:
-        return hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
-
-    order = sorted(groups, key=lambda g: (-len(groups[g]), tiebreak(g)))
-    sizes = [0] * k
-    spam_sizes = [0] * k
-    fold_of = [0] * len(docs)
-    for name in order:
-        members = groups[name]
-        is_spam = docs[members[0]].spam
-        # balance spam and benign separately so that every fold has both
-        fold = min(range(k), key=lambda f: ((spam_sizes if is_spam else sizes)[f], f))
-        for i in members:
-            fold_of[i] = fold
-        (spam_sizes if is_spam else sizes)[fold] += len(members)
-    return fold_of
+    return grouped_folds([d.group for d in docs], k, seed, strata=[d.label for d in docs]).tolist()
 
 
 def rule_holdout(doc: RealDoc) -> bool:

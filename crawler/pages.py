@@ -10,7 +10,7 @@ from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_c
 from corpus.ids import canonicalize_url, doc_id, host_of
 from corpus.lang import detect_language, language_tag
 from corpus.schema import SCHEMA_VERSION
-from corpus.signals import DETECTOR_VERSION, score_document
+import corpus.signals as detector
 from crawler.encoding import decode_body
 from crawler.extract import detect_format, extract
 
@@ -101,8 +101,8 @@ def extract_page(page: PageInput) -> ExtractedPage:
 def build_row(page: PageInput) -> dict[str, Any]:
     """One corpus row: extract_page plus the detector's score; raise PageRejected for non-documents."""
     ex = extract_page(page)
-    verdict = score_document(ex.title, ex.text, contacts=ex.contacts, links=ex.links, lang=ex.lang,
-                             boilerplate=ex.boilerplate)
+    verdict = detector.score_document(ex.title, ex.text, contacts=ex.contacts, links=ex.links, lang=ex.lang,
+                                      boilerplate=ex.boilerplate, doc_format=ex.doc_format)
     return {
         "doc_id": doc_id(page.final_url),
         "url": canonicalize_url(page.url),
@@ -124,7 +124,7 @@ def build_row(page: PageInput) -> dict[str, Any]:
         "spam_score": float(verdict.score),
         "spam_signals": list(verdict.signals),
         "family_guess": verdict.family,
-        "detector_version": DETECTOR_VERSION,
+        "detector_version": detector.DETECTOR_VERSION,
         "text_sha256": hashlib.sha256(ex.text.encode("utf-8")).hexdigest(),
         "crawl_job": page.crawl_job,
         "run_id": page.run_id,

@@ -58,7 +58,11 @@ def combine(values: dict[str, float]) -> tuple[float, list[tuple[str, float]]]:
 
 
 def guess_family(doc: f.Doc) -> str:
-    sums = f.family_strengths(doc)
+    return guess_family_from_sums(f.family_strengths(doc))
+
+
+def guess_family_from_sums(sums: dict[str, float]) -> str:
+    """The family with the largest lexicon sum, if it reaches FAMILY_MIN; else `other`."""
     if not sums:
         return "other"
     best = max(sums, key=lambda k: (sums[k], k))

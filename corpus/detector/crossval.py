@@ -1,0 +1,195 @@
+"""Operation-grouped cross-validation: the detector beside its baselines, per family and language, and a learning curve."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable
+
+import numpy as np
+
+from corpus.detector.train import (C, FULL, Example, FeatureSet, _logreg, design_matrix, fit_platt,
+                                   grouped_folds, out_of_fold)
+from corpus.detector.vector import DENSE_NAMES
+
+SEEDS = (0, 1, 2)          # fold assignments; figures are the mean (and spread) over them
+CURVE = (0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def one_line_rule(ex: Example) -> bool:
+    """The plain rule the issue measured: a t.me link or a 【Q header means spam."""
+    text = ex.view.title + "\n" + ex.view.text
+    return "t.me/" in text or "【Q" in text
+
+
+def metrics(pred: np.ndarray, y: np.ndarray, hard: np.ndarray) -> dict:
+    tp, fp, fn = int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r,
+            "hard_fp_rate": float((pred & hard).sum() / hard.sum()) if hard.any() else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def _summary(runs: list[dict]) -> dict:
+    out = {}
+    for key in ("f1", "precision", "recall", "hard_fp_rate"):
+        vals = np.array([r[key] for r in runs])
+        out[key], out[key + "_sd"] = round(float(vals.mean()), 4), round(float(vals.std()), 4)
+    return out
+
+
+def _calibrated_oof(examples: list[Example], fs: FeatureSet, folds: np.ndarray, c: float = C,
+                    train_mask: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold probabilities; the Platt map of each test fold is fitted on its training folds only."""
+    y = np.array([ex.spam for ex in examples])
+    z = out_of_fold(examples, fs, c, folds, train_mask)
+    prob = np.zeros(len(examples))
+    groups = [ex.group for ex in examples]
+    for f in np.unique(folds):
+        train = folds != f if train_mask is None else (folds != f) & train_mask
+        idx = np.flatnonzero(train)
+        inner = grouped_folds([groups[i] for i in idx], strata=[bool(y[i]) for i in idx])
+        sub = [examples[i] for i in idx]
+        z_inner = out_of_fold(sub, fs, c, inner)
+        a, b = fit_platt(z_inner, y[idx]) if len(np.unique(y[idx])) == 2 else (1.0, 0.0)
+        test = folds == f
+        prob[test] = 1 / (1 + np.exp(-(a * z[test] + b)))
+    return prob
+
+
+def _plain_ngram_oof(examples: list[Example], folds: np.ndarray) -> np.ndarray:
+    """The plain baseline: sklearn char 2-4-gram TF-IDF + logistic regression on the page text, threshold 0.5."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    texts = [ex.view.title + "\n" + ex.view.text for ex in examples]
+    y = np.array([ex.spam for ex in examples])
+    prob = np.zeros(len(examples))
+    for f in np.unique(folds):
+        train, test = folds != f, folds == f
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, max_features=200_000)
+        Xtr = vec.fit_transform([t for t, m in zip(texts, train) if m])
+        model = _logreg(10.0).fit(Xtr, y[train])
+        prob[test] = model.predict_proba(vec.transform([t for t, m in zip(texts, test) if m]))[:, 1]
+    return prob
+
+
+def _signal_columns() -> tuple[int, ...]:
+    return tuple(i for i, n in enumerate(DENSE_NAMES) if n.startswith("signal:"))
+
+
+def candidates() -> dict[str, Callable]:
+    """name -> f(examples, folds) -> predicted spam (bool array). Side by side on the same folds."""
+    def rule(examples, folds):
+        return np.array([one_line_rule(ex) for ex in examples])
+
+    def hand_set(examples, folds):
+        from corpus.signals import score_by_rules
+        return np.array([score_by_rules(ex.view.title, ex.view.text, contacts=ex.view.contacts, links=ex.view.links,
+                                        lang=ex.view.lang, boilerplate=ex.view.boilerplate).score >= 0.5
+                         for ex in examples])
+
+    def learned(fs):
+        return lambda examples, folds: _calibrated_oof(examples, fs, folds) >= 0.5
+
+    return {
+        "one-line rule (t.me link or 【Q)": rule,
+        "hand-set signal weights (signals-1.2)": hand_set,
+        "plain char n-gram TF-IDF + LR": lambda examples, folds: _plain_ngram_oof(examples, folds) >= 0.5,
+        "signals only, learned weights": learned(FeatureSet(ngrams=False, dense_columns=_signal_columns())),
+        "dense features only (signals, lexicons, contacts, shape)": learned(FeatureSet(ngrams=False)),
+        "hashed n-grams only": learned(FeatureSet(dense=False)),
+        "detector: n-grams + dense (shipped)": learned(FULL),
+    }
+
+
+def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None) -> dict:
+    """Every candidate on the same grouped folds, for each seed; mean and spread."""
+    y = np.array([ex.spam for ex in examples])
+    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
+    results = {}
+    for name, fn in candidates().items():
+        if only and name not in only:
+            continue
+        runs = []
+        for seed in seeds:
+            folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
+            runs.append(metrics(fn(examples, folds), y, hard))
+        results[name] = {**_summary(runs), "runs": runs}
+    return results
+
+
+def breakdown(examples: list[Example], seed: int = 0) -> dict:
+    """The shipped detector's out-of-fold verdicts by family and language, the family guess, and the misses."""
+    y = np.array([ex.spam for ex in examples])
+    folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
+    prob = _calibrated_oof(examples, FULL, folds)
+    pred = prob >= 0.5
+    by_family, by_lang = defaultdict(lambda: [0, 0]), defaultdict(list)
+    for ex, p in zip(examples, pred):
+        if ex.spam:
+            by_family[ex.family or "other"][0] += 1
+            by_family[ex.family or "other"][1] += int(p)
+        by_lang[ex.lang].append(int(p))
+    langs = {}
+    for lang in sorted(by_lang):
+        idx = [i for i, ex in enumerate(examples) if ex.lang == lang]
+        m = metrics(pred[idx], y[idx], np.zeros(len(idx), dtype=bool))
+        langs[lang] = {"documents": len(idx), "spam": int(y[idx].sum()), "f1": round(m["f1"], 4),
+                       "precision": round(m["precision"], 4), "recall": round(m["recall"], 4), "fp": m["fp"]}
+    families = {f: {"spam": n, "found": k, "recall": round(k / n, 4)} for f, (n, k) in sorted(by_family.items())}
+    misses = [{"id": ex.id, "label": "spam" if ex.spam else "benign", "family": ex.family, "lang": ex.lang,
+               "probability": round(float(p), 3)} for ex, p, q in zip(examples, prob, pred) if q != ex.spam]
+    return {"by_family": families, "by_language": langs, "family_guess": family_accuracy(examples, folds),
+            "errors": sorted(misses, key=lambda m: m["id"]), "calibration": calibration(prob, y)}
+
+
+def family_accuracy(examples: list[Example], folds: np.ndarray) -> dict:
+    """Out-of-fold accuracy of the learned family guess on spam, beside the lexicon's guess."""
+    from corpus.detector.train import fit_family
+    from corpus.signals.score import guess_family_from_sums
+    right = lex_right = n = 0
+    for f in np.unique(folds):
+        train = [ex for ex, g in zip(examples, folds) if g != f]
+        families, w, b = fit_family(train)
+        for ex, g in zip(examples, folds):
+            if g != f or not ex.spam or not ex.family:
+                continue
+            dense = ex.features()[0]
+            guess = families[int(np.argmax(w @ dense + b))] if families else "other"
+            n += 1
+            right += guess == ex.family
+            lex_right += guess_family_from_sums(_sums(dense)) == ex.family
+    return {"documents": n, "learned": round(right / n, 4) if n else 0.0, "lexicon": round(lex_right / n, 4) if n else 0.0}
+
+
+def _sums(dense: np.ndarray) -> dict[str, float]:
+    """Family lexicon sums back from the dense vector (log1p(x)/3 inverted)."""
+    return {name[len("lexicon:family:"):]: float(np.expm1(v * 3)) for name, v in zip(DENSE_NAMES, dense)
+            if name.startswith("lexicon:family:")}
+
+
+def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict]:
+    edges = np.linspace(0, 1, bins + 1)
+    out = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (prob >= lo) & ((prob < hi) if hi < 1 else (prob <= hi))
+        if m.any():
+            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "documents": int(m.sum()),
+                        "mean_probability": round(float(prob[m].mean()), 3), "spam_share": round(float(y[m].mean()), 3)})
+    return out
+
+
+def learning_curve(examples: list[Example], seeds=SEEDS, fractions=CURVE) -> list[dict]:
+    """F1 on the test folds when the training folds keep only a fraction of their operations."""
+    import hashlib
+    y = np.array([ex.spam for ex in examples])
+    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
+    rows = []
+    for frac in fractions:
+        runs = []
+        for seed in seeds:
+            folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
+            keep = np.array([int(hashlib.sha256(f"{seed}:{ex.group}".encode()).hexdigest(), 16) % 1000 < frac * 1000
+                             for ex in examples])
+            runs.append(metrics(_calibrated_oof(examples, FULL, folds, train_mask=keep) >= 0.5, y, hard))
+        train_size = int(round(len(examples) * (1 - 1 / len(set(folds.tolist()))) * frac))
+        rows.append({"fraction": frac, "train_documents": train_size, **_summary(runs)})
+    return rows

@@ -1,0 +1,134 @@
+"""What the learned detector reads: hashed character n-grams by region, plus dense contact, signal and shape features."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# 2**HASH_BITS buckets for the character n-grams of all regions together; 2**18 keeps collisions rare on a
+# corpus of this size while the shipped weights stay small (float16, only buckets seen in training).
+HASH_BITS = 18
+NGRAM_ORDERS = (1, 2, 3, 4)
+# Spam puts its pitch and its contact at the ends of a page, around borrowed text: the head and the tail get
+# their own n-gram spaces, so a gambling header over random tech news is not averaged away by the body.
+EDGE_CHARS = 400
+ALL_CHARS = 12_000  # a long page is read at its start and end (what the crawler keeps dense and cheap)
+REGIONS = ("all", "head", "tail", "boiler")
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_FOLD = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94)})  # full-width ASCII -> ASCII
+
+CONTACT_KINDS = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "url", "domain")
+WHERE = ("title", "text", "boilerplate", "link")
+FORMATS = ("markdown", "html", "text")
+
+
+@dataclass
+class DocumentView:
+    """One document as the detector sees it (the crawler's extraction of a page, or a labelled document)."""
+
+    title: str = ""
+    text: str = ""
+    boilerplate: str = ""
+    contacts: list = field(default_factory=list)  # corpus.contacts.Contact or {kind, value, where} dicts
+    links: list = field(default_factory=list)
+    lang: str = "und"
+    doc_format: str = ""
+
+
+def fold(text: str) -> str:
+    """Lowercase, full-width ASCII folded, every digit a 0, whitespace runs one space: handles and numbers
+    vary from post to post of one operation, their shape does not."""
+    return _SPACES.sub(" ", _DIGITS.sub("0", text.translate(_FOLD).lower()))
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _region_hashes(text: str, salt: int) -> np.ndarray:
+    """Bucket of every character n-gram (orders NGRAM_ORDERS) of `text`, in one vectorised pass per order."""
+    cps = _codepoints(text)
+    out = []
+    for n in NGRAM_ORDERS:
+        if len(cps) < n:
+            break
+        h = np.full(len(cps) - n + 1, np.uint64(salt * 131 + n), dtype=np.uint64)
+        for k in range(n):
+            h = (h ^ cps[k:len(cps) - n + 1 + k]) * _MULT
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        out.append(h >> np.uint64(64 - HASH_BITS))
+    return np.concatenate(out).astype(np.int64) if out else np.zeros(0, dtype=np.int64)
+
+
+def regions(view: DocumentView) -> dict[str, str]:
+    text = view.text or ""
+    if len(text) > ALL_CHARS:
+        text = text[: ALL_CHARS * 3 // 4] + "\n" + text[-ALL_CHARS // 4:]
+    title = view.title or ""
+    return {"all": fold(title + "\n" + text), "head": fold(title + "\n" + text[:EDGE_CHARS]),
+            "tail": fold(text[-EDGE_CHARS:]), "boiler": fold((view.boilerplate or "")[:EDGE_CHARS * 5])}
+
+
+def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Buckets and values of every n-gram, region after region, and how many each region has. A region's values
+    sum to sqrt(n-grams): long pages count more than short ones, but far less than in proportion."""
+    buckets, values, counts = [], [], []
+    for salt, text in enumerate(regions(view).values()):
+        h = _region_hashes(text, salt + 1)
+        counts.append(len(h))
+        if len(h):
+            buckets.append(h)
+            values.append(np.full(len(h), 1.0 / math.sqrt(len(h)), dtype=np.float32))
+    if not buckets:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), counts
+    return np.concatenate(buckets), np.concatenate(values), counts
+
+
+def _contact_parts(contact) -> tuple[str, str, str]:
+    if isinstance(contact, dict):
+        return contact.get("kind", ""), contact.get("value", ""), contact.get("where", "")
+    return contact.kind, contact.value, contact.where
+
+
+def dense_names() -> list[str]:
+    names = [f"contacts:{k}" for k in CONTACT_KINDS] + [f"contacts_where:{w}" for w in WHERE]
+    names += ["contacts:kinds", "contact_in_head", "contact_in_tail", "links:log", "text:log_chars",
+              "text:cjk_share", "text:code_share"]
+    names += [f"format:{f}" for f in FORMATS]
+    return names
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CODE_CHARS = re.compile(r"[{};=<>()\[\]$]")
+
+
+def dense_features(view: DocumentView) -> np.ndarray:
+    """Counts of contacts by kind and place, where the text puts them, and the page's shape; each in 0..~3."""
+    kinds = dict.fromkeys(CONTACT_KINDS, 0)
+    where = dict.fromkeys(WHERE, 0)
+    text = view.text or ""
+    head, tail = text[:EDGE_CHARS], text[-EDGE_CHARS:]
+    in_head = in_tail = 0
+    for contact in view.contacts:
+        kind, value, place = _contact_parts(contact)
+        if kind in kinds:
+            kinds[kind] += 1
+        if place in where:
+            where[place] += 1
+        if place == "title" or (value and value in head.lower()):
+            in_head = 1
+        if value and value in tail.lower():
+            in_tail = 1
+    sample = text[:4000]
+    values = [math.log1p(v) for v in kinds.values()] + [math.log1p(v) for v in where.values()]
+    values += [math.log1p(sum(1 for v in kinds.values() if v)), in_head, in_tail, math.log1p(len(view.links)) / 3,
+               math.log1p(len(text)) / 10, len(_CJK.findall(sample)) / max(len(sample), 1),
+               min(1.0, 5 * len(_CODE_CHARS.findall(sample)) / max(len(sample), 1))]
+    values += [float(view.doc_format == f) for f in FORMATS]
+    return np.asarray(values, dtype=np.float32)

@@ -1,0 +1,141 @@
+"""The learned detector's parameters: one deterministic file, loaded once, scoring a document in well under a millisecond."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from corpus.detector.features import HASH_BITS, REGIONS, DocumentView, hashed_ngrams
+from corpus.detector.vector import DENSE_NAMES, dense_vector
+
+FORMAT = "spamcorpus-detector/1"
+SHIPPED = Path(__file__).resolve().parent / "detector.bin"
+# A feature is named in spam_signals when it moves the log-odds at least this much.
+REPORT_AT = 0.25
+
+
+class ModelError(ValueError):
+    """A model file that cannot be read or does not fit this code."""
+
+
+@dataclass
+class DetectorModel:
+    version: str
+    dense_names: list[str]
+    dense_weights: np.ndarray     # float32, one per dense feature
+    buckets: np.ndarray           # int32, hashed n-gram buckets with a weight (sorted)
+    bucket_weights: np.ndarray    # float32
+    bias: float
+    platt: tuple[float, float]    # calibration: p = sigmoid(a * z + b)
+    families: list[str]           # family classes of the family model
+    family_weights: np.ndarray    # float32 (len(families), len(dense_names))
+    family_bias: np.ndarray       # float32 (len(families),)
+    meta: dict
+
+    def __post_init__(self) -> None:
+        # A dense table makes scoring one gather per n-gram; 1 MiB of float32.
+        self._table = np.zeros(1 << HASH_BITS, dtype=np.float32)
+        self._table[self.buckets] = self.bucket_weights
+
+    # -- scoring --------------------------------------------------------------------------------------------------
+    def decision(self, view: DocumentView, dense: np.ndarray | None = None) -> tuple[float, np.ndarray, dict]:
+        """Raw log-odds, the dense vector and the n-gram contribution of each region."""
+        if dense is None:
+            dense = dense_vector(view)
+        buckets, values, counts = hashed_ngrams(view)
+        per_gram = self._table[buckets] * values
+        ends = np.cumsum(counts)
+        by_region = {f"ngrams:{name}": float(per_gram[end - n:end].sum())
+                     for name, n, end in zip(REGIONS, counts, ends) if n}
+        z = self.bias + float(dense @ self.dense_weights) + float(per_gram.sum())
+        return z, dense, by_region
+
+    def probability(self, z: float) -> float:
+        a, b = self.platt
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, a * z + b))))
+
+    def family(self, dense: np.ndarray) -> str:
+        if not self.families:
+            return "other"
+        logits = self.family_weights @ dense + self.family_bias
+        return self.families[int(np.argmax(logits))]
+
+    def explain(self, dense: np.ndarray, by_region: dict) -> list[tuple[str, float]]:
+        """(feature, log-odds contribution) pairs, strongest first."""
+        contributions = {name: float(w * x) for name, w, x in zip(self.dense_names, self.dense_weights, dense) if x}
+        contributions.update(by_region)
+        return sorted(((n, c) for n, c in contributions.items() if c), key=lambda p: (-abs(p[1]), p[0]))
+
+    # -- file -----------------------------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        header = {"format": FORMAT, "version": self.version, "hash_bits": HASH_BITS, "dense_names": self.dense_names,
+                  "bias": self.bias, "platt": list(self.platt), "families": self.families, "meta": self.meta,
+                  "arrays": {}}
+        arrays = {"dense_weights": self.dense_weights.astype("<f4"), "buckets": self.buckets.astype("<i4"),
+                  "bucket_weights": self.bucket_weights.astype("<f4"),
+                  "family_weights": self.family_weights.astype("<f4"), "family_bias": self.family_bias.astype("<f4")}
+        body, offset = io.BytesIO(), 0
+        for name, arr in arrays.items():
+            raw = arr.tobytes()
+            header["arrays"][name] = [offset, len(raw), list(arr.shape)]
+            body.write(raw)
+            offset += len(raw)
+        head = json.dumps(header, sort_keys=True, ensure_ascii=False).encode()
+        out = io.BytesIO()
+        # mtime=0 and no file name: the same model is the same bytes
+        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="", compresslevel=9) as gz:
+            gz.write(len(head).to_bytes(8, "little") + head + body.getvalue())
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "DetectorModel":
+        try:
+            raw = gzip.decompress(data)
+            size = int.from_bytes(raw[:8], "little")
+            header = json.loads(raw[8:8 + size])
+        except (OSError, EOFError, ValueError) as exc:
+            raise ModelError(f"not a detector model file ({exc})") from None
+        if (header.get("format") != FORMAT or header.get("hash_bits") != HASH_BITS
+                or header.get("dense_names") != DENSE_NAMES):
+            raise ModelError(f"model {header.get('version')} was built for other features than this code reads: "
+                             "retrain it with `spamcorpus train`")
+        body = raw[8 + size:]
+        arrays = {}
+        for name, (offset, length, shape) in header["arrays"].items():
+            dtype = "<i4" if name == "buckets" else "<f4"
+            arrays[name] = np.frombuffer(body[offset:offset + length], dtype=dtype).reshape(shape).copy()
+        return cls(version=header["version"], dense_names=header["dense_names"], bias=float(header["bias"]),
+                   platt=tuple(header["platt"]), families=header["families"], meta=header["meta"], **arrays)
+
+    def save(self, path: str | Path) -> None:
+        from corpus.durable import write_atomic
+        data = self.to_bytes()
+        write_atomic(Path(path), lambda fh: fh.write(data))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "DetectorModel":
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read the model ({exc.strerror})") from None
+        return cls.from_bytes(data)
+
+
+def model_digest(parts: list[bytes]) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(hashlib.sha256(p).digest())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> DetectorModel:
+    """The model at `path`, or the one shipped in the package; cached (one load per process)."""
+    return DetectorModel.load(path or SHIPPED)
