@@ -1,0 +1,71 @@
+"""The learned detector: its file format, determinism, the shipped model's freshness and what it explains."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import corpus.signals as signals
+from corpus.detector.data import realworld_examples
+from corpus.detector.features import DocumentView, fold, hashed_ngrams
+from corpus.detector.model import SHIPPED, DetectorModel, ModelError, load_model
+from corpus.detector.train import train_model
+from corpus.labels import FAMILIES
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return realworld_examples()[0]
+
+
+def test_file_round_trip_is_byte_exact_and_bad_files_are_refused(tmp_path):
+    model = load_model()
+    data = model.to_bytes()
+    again = DetectorModel.from_bytes(data)
+    assert again.to_bytes() == data
+    assert again.version == model.version
+    with pytest.raises(ModelError, match="not a detector model"):
+        DetectorModel.from_bytes(b"junk")
+    with pytest.raises(ModelError, match="cannot read"):
+        DetectorModel.load(tmp_path / "missing.bin")
+
+
+def test_the_shipped_model_is_what_training_on_the_pinned_set_gives(examples):
+    # a change to contacts, language, lexicons or features without `spamcorpus train` leaves a stale model
+    rebuilt = train_model(examples, note="real-world set")
+    shipped = DetectorModel.load(SHIPPED)
+    assert rebuilt.version == shipped.version
+    assert rebuilt.to_bytes() == shipped.to_bytes()
+
+
+def test_training_is_deterministic_and_learns_something(examples):
+    part = examples[::2]
+    a, b = train_model(part, calibrate=False), train_model(part, calibrate=False)
+    assert a.to_bytes() == b.to_bytes()
+    assert a.version != load_model().version
+    with pytest.raises(ValueError, match="both spam and benign"):
+        train_model([e for e in part if e.spam], calibrate=False)
+
+
+def test_scores_are_calibrated_probabilities_with_explanations():
+    spam = signals.score_document(
+        "【官网 hy8866●vip】 真人百家乐 在线娱乐 注册送彩金",
+        "【官网 hy8866●vip】最新地址 注册送88彩金 百家乐 老虎机 体育投注\n"
+        "今天介绍一下 Rust 的所有权模型……\n商务合作 飞机 @hy8866kefu  QQ 3345 6789",
+        lang="zh")
+    benign = signals.score_document(
+        "tree-walk: a tiny tree traversal library",
+        "## Install\n\n```\npip install tree-walk\n```\n\n## Usage\n\nPreorder, inorder and postorder traversals.\n\n"
+        "Licensed under MIT.", lang="en")
+    assert 0.0 <= benign.score < 0.5 <= spam.score <= 1.0
+    assert spam.signals and spam.family in FAMILIES
+    assert benign.family in FAMILIES
+    assert signals.DETECTOR_VERSION == load_model().version
+
+
+def test_folding_keeps_shapes_not_values():
+    assert fold("ＱＱ１２３４５  Call\tNOW") == "qq00000 call now"
+    a, b = DocumentView(text="TG @abc 12345"), DocumentView(text="TG @abc 99999")
+    assert np.array_equal(hashed_ngrams(a)[0], hashed_ngrams(b)[0])
+    buckets, values, counts = hashed_ngrams(DocumentView(title="x", text="hello world"))
+    assert len(buckets) == len(values) == sum(counts)
+    assert hashed_ngrams(DocumentView())[0].size <= 2  # the joining newline alone
