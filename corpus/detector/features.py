@@ -18,9 +18,6 @@ ALL_CHARS = 12_000  # a long page is read at its start and end (what the crawler
 REGIONS = ("all", "head", "tail", "boiler")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
-_DIGITS = re.compile(r"\d")
-_SPACES = re.compile(r"\s+")
-_FOLD = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94)})  # full-width ASCII -> ASCII
 
 CONTACT_KINDS = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "url", "domain")
 WHERE = ("title", "text", "boilerplate", "link")
@@ -41,46 +38,56 @@ class DocumentView:
 
 
 def fold(text: str) -> str:
-    """Lowercase, full-width ASCII folded, every digit a 0, whitespace runs one space: handles and numbers
-    vary from post to post of one operation, their shape does not."""
-    return _SPACES.sub(" ", _DIGITS.sub("0", text.translate(_FOLD).lower()))
+    """Lowercase, full-width ASCII folded, every digit a 0, every space one space: handles and numbers vary from
+    post to post of one operation, their shape does not. (The string form of what `_folded` does to code points.)"""
+    return _folded(text).astype(np.uint32).tobytes().decode("utf-32-le")
 
 
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+def _folded(text: str) -> np.ndarray:
+    cps = np.frombuffer(text.lower().encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    wide = (cps >= 0xFF01) & (cps <= 0xFF5E)
+    cps[wide] -= 0xFEE0
+    upper = wide & (cps >= 65) & (cps <= 90)  # full-width capitals only become ASCII capitals here
+    cps[upper] += 32
+    cps[(cps >= 48) & (cps <= 57)] = 48
+    cps[(cps == 9) | (cps == 10) | (cps == 13) | (cps == 0x3000) | (cps == 0xA0)] = 32
+    return cps
 
 
-def _region_hashes(text: str, salt: int) -> np.ndarray:
-    """Bucket of every character n-gram (orders NGRAM_ORDERS) of `text`, in one vectorised pass per order."""
-    cps = _codepoints(text)
+def _region_hashes(cps: np.ndarray, salt: int) -> np.ndarray:
+    """Bucket of every character n-gram (orders NGRAM_ORDERS) of the code points, one vectorised pass per order."""
     out = []
-    for n in NGRAM_ORDERS:
+    h = np.full(len(cps), np.uint64(salt * 131), dtype=np.uint64)
+    for n in range(1, max(NGRAM_ORDERS) + 1):
         if len(cps) < n:
             break
-        h = np.full(len(cps) - n + 1, np.uint64(salt * 131 + n), dtype=np.uint64)
-        for k in range(n):
-            h = (h ^ cps[k:len(cps) - n + 1 + k]) * _MULT
-        h ^= h >> np.uint64(31)
-        h *= _MIX
-        out.append(h >> np.uint64(64 - HASH_BITS))
+        # the n-gram hash extends the (n-1)-gram hash at each position by one more code point
+        h = (h[: len(cps) - n + 1] ^ cps[n - 1:]) * _MULT
+        if n in NGRAM_ORDERS:
+            g = h ^ (h >> np.uint64(31)) ^ np.uint64(n)
+            g *= _MIX
+            out.append(g >> np.uint64(64 - HASH_BITS))
     return np.concatenate(out).astype(np.int64) if out else np.zeros(0, dtype=np.int64)
 
 
-def regions(view: DocumentView) -> dict[str, str]:
+def regions(view: DocumentView) -> dict[str, np.ndarray]:
+    """Folded code points of each region: all (title and text, a long text by its start and end), head, tail,
+    boilerplate."""
     text = view.text or ""
     if len(text) > ALL_CHARS:
         text = text[: ALL_CHARS * 3 // 4] + "\n" + text[-ALL_CHARS // 4:]
-    title = view.title or ""
-    return {"all": fold(title + "\n" + text), "head": fold(title + "\n" + text[:EDGE_CHARS]),
-            "tail": fold(text[-EDGE_CHARS:]), "boiler": fold((view.boilerplate or "")[:EDGE_CHARS * 5])}
+    title = _folded((view.title or "") + "\n")
+    body = _folded(text)
+    return {"all": np.concatenate([title, body]), "head": np.concatenate([title, body[:EDGE_CHARS]]),
+            "tail": body[-EDGE_CHARS:], "boiler": _folded((view.boilerplate or "")[:EDGE_CHARS * 5])}
 
 
 def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Buckets and values of every n-gram, region after region, and how many each region has. A region's values
     sum to sqrt(n-grams): long pages count more than short ones, but far less than in proportion."""
     buckets, values, counts = [], [], []
-    for salt, text in enumerate(regions(view).values()):
-        h = _region_hashes(text, salt + 1)
+    for salt, cps in enumerate(regions(view).values()):
+        h = _region_hashes(cps, salt + 1)
         counts.append(len(h))
         if len(h):
             buckets.append(h)
