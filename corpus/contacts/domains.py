@@ -56,6 +56,9 @@ def registrable(host: str) -> str | None:
     return _psl().privatesuffix(ascii_host)
 
 
+_DATE_LIKE = re.compile(r"^[0-9]{1,4}([-/][0-9]{1,4}){1,2}\.")
+
+
 @lru_cache(maxsize=1 << 14)  # pure; a site's links recur on every page of a crawl
 def domain_normal(raw: str) -> str | None:
     """Normal form of the `domain` kind for normalised text: a URL or a bare host -> its registrable domain.
@@ -63,6 +66,8 @@ def domain_normal(raw: str) -> str | None:
     None for a link shortener or redirector (`bit.ly/x`, `google.com/url?q=…`): it is shared by every operation
     that uses it, so it names no site; its links are `url` contacts."""
     domain = registrable(host_of(raw))
+    if domain and _DATE_LIKE.match(domain):
+        return None  # "2026-01-07. By …": a date before a sentence, not a site
     if domain in REDIRECTORS or domain and domain.startswith("google.") and "/url?" in raw:
         return None
     return domain

@@ -142,28 +142,26 @@ def breakdown(examples: list[Example], seed: int = 0) -> dict:
 
 
 def family_accuracy(examples: list[Example], folds: np.ndarray) -> dict:
-    """Out-of-fold accuracy of the learned family guess on spam, beside the lexicon's guess."""
+    """Out-of-fold accuracy on spam of the learned family model, the lexicon's guess, and the shipped combination
+    (lexicon where its terms are clear, else learned)."""
+    from corpus.detector.model import family_sums
     from corpus.detector.train import fit_family
     from corpus.signals.score import guess_family_from_sums
-    right = lex_right = n = 0
+    right = {"learned": 0, "lexicon": 0, "combined": 0}
+    n = 0
     for f in np.unique(folds):
-        train = [ex for ex, g in zip(examples, folds) if g != f]
-        families, w, b = fit_family(train)
+        families, w, b = fit_family([ex for ex, g in zip(examples, folds) if g != f])
         for ex, g in zip(examples, folds):
             if g != f or not ex.spam or not ex.family:
                 continue
             dense = ex.features()[0]
-            guess = families[int(np.argmax(w @ dense + b))] if families else "other"
+            learned = families[int(np.argmax(w @ dense + b))] if families else "other"
+            lexicon = guess_family_from_sums(family_sums(dense))
             n += 1
-            right += guess == ex.family
-            lex_right += guess_family_from_sums(_sums(dense)) == ex.family
-    return {"documents": n, "learned": round(right / n, 4) if n else 0.0, "lexicon": round(lex_right / n, 4) if n else 0.0}
-
-
-def _sums(dense: np.ndarray) -> dict[str, float]:
-    """Family lexicon sums back from the dense vector (log1p(x)/3 inverted)."""
-    return {name[len("lexicon:family:"):]: float(np.expm1(v * 3)) for name, v in zip(DENSE_NAMES, dense)
-            if name.startswith("lexicon:family:")}
+            right["learned"] += learned == ex.family
+            right["lexicon"] += lexicon == ex.family
+            right["combined"] += (lexicon if lexicon != "other" else learned) == ex.family
+    return {"documents": n, **{k: round(v / n, 4) if n else 0.0 for k, v in right.items()}}
 
 
 def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict]:
