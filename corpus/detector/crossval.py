@@ -91,7 +91,7 @@ def candidates() -> dict[str, Callable]:
 
     return {
         "one-line rule (t.me link or 【Q)": rule,
-        "hand-set signal weights (signals-1.2)": hand_set,
+        "hand-set signal weights (score_by_rules)": hand_set,
         "plain char n-gram TF-IDF + LR": lambda examples, folds: _plain_ngram_oof(examples, folds) >= 0.5,
         "signals only, learned weights": learned(FeatureSet(ngrams=False, dense_columns=_signal_columns())),
         "dense features only (signals, lexicons, contacts, shape)": learned(FeatureSet(ngrams=False)),
