@@ -93,7 +93,8 @@ def test_a_killed_worker_is_replaced_and_its_pages_are_tried_again():
 @pytest.mark.slow
 def test_a_page_over_the_timeout_is_dropped_and_the_others_survive():
     crawler = Crawler()
-    workers = PageWorkers(1, timeout=1.0, crawler=crawler)
+    # the huge page needs ~9 s; 3 s leaves room for the replacement worker's start on a loaded 2-core CI machine
+    workers = PageWorkers(1, timeout=3.0, crawler=crawler)
     try:
         workers.start()
         asyncio.run(workers.build_row(page(BENIGN, 0)))  # the worker is warm before the clock matters
