@@ -53,39 +53,10 @@ def found_contacts(page) -> set[tuple[str, str]]:
 
 
 def labelled(doc) -> set[tuple[str, str]]:
-    """corpus.realworld.expected_contacts, with two readings it cannot make on its own:
-    - a number written without its country code (`0912 345 678` on a Vietnamese page) is read in the country of the
-      document's labelled language (its first country in phones.LANG_REGIONS), or failing that in the country of
-      another labelled number of the document (`0301-7654321` beside `wa.me/923017654321`), as a reader would;
-    - a labelled link whose project normal form is a `url` contact (a Telegram or WhatsApp invite, a QQ share link,
-      `weixin://…`: no handle or number in it) is expected as that link, `(kind, "url:" + link)`, and is found if
-      the extractor emits that `url` contact (see found_contacts)."""
-    from corpus.contacts import classify_url
-    from corpus.contacts import normalize_value as _normalize
-    from corpus.contacts.phones import number_regions, regions_for
+    """corpus.realworld.expected_contacts, restricted to the labelled kinds."""
     from corpus.realworld import expected_contacts
 
-    def normalize_value(kind, raw, region=None):  # an older extractor may not know a kind yet: not found
-        try:
-            return _normalize(kind, raw, region)
-        except ValueError:
-            return None
-
-    expected = expected_contacts(doc)
-    intl = [n for k in ("phone", "whatsapp") for raw in doc.contacts.get(k, ()) if (n := normalize_value(k, raw))]
-    regions = [r for r in (*regions_for(doc.language)[:1], *number_regions(intl)) if r]
-    out = set()
-    for kind, values in doc.contacts.items():
-        for raw in values:
-            value = normalize_value(kind, raw)
-            if kind in ("phone", "whatsapp") and not raw.strip().startswith(("+", "00", "http")):
-                value = next((v for r in regions if (v := normalize_value(kind, raw, r))), value)
-            if value is None:
-                got = classify_url(raw.strip())
-                value = "url:" + got[1].lower() if got and got[0] == "url" else raw.strip().lower()
-            out.add((kind, value))
-    assert {k for k, _ in expected} == {k for k, _ in out}
-    return {p for p in out if p[0] in LABELLED_KINDS}
+    return {p for p in expected_contacts(doc) if p[0] in LABELLED_KINDS}
 
 
 def score(docs) -> dict:

@@ -62,6 +62,10 @@ def _label(value: Any, where: str) -> bool | None:
 def _contacts(value: Any, where: str) -> set[tuple[str, str]] | None:
     if value is None:
         return None
+    if isinstance(value, dict):  # the real-world set's form: kind -> values as written
+        from corpus.contacts import normalize_value
+        return {(str(kind), normalize_value(str(kind), str(raw)) or str(raw).strip().lower())
+                for kind, raws in value.items() for raw in (raws or ())}
     try:
         return {(str(c["kind"]), str(c["value"])) for c in value}
     except (TypeError, KeyError):
@@ -81,7 +85,7 @@ def _doc(record: dict, where: str, index: int) -> LabelledDoc | None:
     links = record.get("links")
     return LabelledDoc(
         id=str(record.get("id") or record.get("doc_id") or index), title=title, text=text, spam=spam,
-        lang=str(record.get("lang") or "") or _detect_lang(title + "\n" + text),
+        lang=str(record.get("lang") or record.get("language") or "") or _detect_lang(title + "\n" + text),
         family=str(record.get("family") or "other"), hard_negative=bool(record.get("hard_negative") or False),
         contacts=_contacts(record.get("contacts"), where),
         links=list(links) if links is not None else sorted(set(_URL.findall(title + "\n" + text))))
@@ -114,6 +118,18 @@ def _records(path: Path) -> Iterable[tuple[str, int, dict]]:
             except json.JSONDecodeError as exc:
                 raise EvaluationError(f"{path} line {lineno}: not JSON ({exc.msg})") from None
             yield f"{path} line {lineno}", lineno, record
+
+
+def trained_on(paths: Iterable[str | Path]) -> list[str]:
+    """Those of `paths` that are the pinned real-world set the shipped detector was trained on: figures on them
+    are training figures (`spamcorpus train --cv` gives the operation-grouped cross-validated ones)."""
+    from corpus.realworld import REALWORLD_SHA256, file_sha256
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else []
+        out += [str(f) for f in files if file_sha256(f) == REALWORLD_SHA256]
+    return out
 
 
 def load_labelled(paths: Iterable[str | Path]) -> tuple[list[LabelledDoc], int]:

@@ -118,18 +118,34 @@ def build_document_row(doc: RealDoc) -> dict[str, Any]:
 
 
 def expected_contacts(doc: RealDoc) -> set[tuple[str, str]]:
-    """The labelled contacts in the project's normal forms; values with no valid normal form are kept as written
-    (lowercased), so that a kind the extractor cannot read counts as missed, not as absent."""
-    from corpus.contacts import normalize_value
+    """The labelled contacts in the project's normal forms, read as a person reads them:
+    - a number written without its country code (`0912 345 678` on a Vietnamese page) is read in the country of the
+      document's language (its first country in phones.LANG_REGIONS), or failing that in the country of another
+      labelled number of the document (`0301-7654321` beside `wa.me/923017654321`);
+    - a labelled link whose normal form is a `url` contact (a Telegram or WhatsApp invite, a QQ share link,
+      `weixin://…`: no handle or number in it) is expected as `(kind, "url:" + link)`;
+    - anything else with no valid normal form is kept as written (lowercased), so that it counts as missed."""
+    from corpus.contacts import classify_url, normalize_value
+    from corpus.contacts.phones import number_regions, regions_for
 
+    def normal(kind: str, raw: str, region=None):
+        try:
+            return normalize_value(kind, raw, region)
+        except ValueError:  # a kind the normaliser does not know
+            return None
+
+    intl = [n for k in ("phone", "whatsapp") for raw in doc.contacts.get(k, ()) if (n := normal(k, raw))]
+    regions = [r for r in (*regions_for(doc.language)[:1], *number_regions(intl)) if r]
     out = set()
     for kind, values in doc.contacts.items():
         for raw in values:
-            try:
-                value = normalize_value(kind, raw)
-            except Exception:  # a kind the normaliser does not know yet
-                value = None
-            out.add((kind, value or raw.strip().lower()))
+            value = normal(kind, raw)
+            if kind in ("phone", "whatsapp") and not raw.strip().startswith(("+", "00", "http")):
+                value = next((v for r in regions if (v := normal(kind, raw, r))), value)
+            if value is None:
+                got = classify_url(raw.strip())
+                value = "url:" + got[1].lower() if got and got[0] == "url" else raw.strip().lower()
+            out.add((kind, value))
     return out
 
 

@@ -15,7 +15,7 @@ def evaluate(labels, as_json, max_errors):
     """Precision, recall and F1 of the spam detector on LABELS (JSONL or Parquet files, or directories of them;
     columns text and label, optional title, lang, family, hard_negative, contacts, links, id), overall, per
     language and per family, and contact-extraction precision and recall per kind."""
-    from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled
+    from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled, trained_on
 
     try:
         docs, skipped = load_labelled(labels)
@@ -26,6 +26,10 @@ def evaluate(labels, as_json, max_errors):
     if not docs:
         raise click.ClickException("no labelled documents (only borderline ones?)")
     report = run_evaluation(docs, skipped)
+    report["training_set_files"] = trained_on(labels)
+    if report["training_set_files"]:
+        click.echo("note: the shipped detector was trained on " + ", ".join(report["training_set_files"])
+                   + ": these are training figures; `spamcorpus train --cv` gives cross-validated ones", err=True)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -31,17 +31,18 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
     from corpus.detector.model import SHIPPED
     from corpus.detector.train import train_model
     from corpus.realworld import RealWorldError
+    from corpus.store import StoreError
 
     try:
         examples, borderline = realworld_examples(realworld)
-        extra = []
+        extra, drops = [], {}
         if annotations:
             if not Path(corpus_dir).is_dir():
                 raise TrainingDataError(f"{corpus_dir}: no such corpus (pass --corpus)")
-            extra = annotation_examples(list(annotations), corpus_dir)
+            extra, drops = annotation_examples(list(annotations), corpus_dir)
             if not extra:
                 raise TrainingDataError("the annotations hold no spam/benign verdict for any row of the corpus")
-    except (RealWorldError, TrainingDataError) as exc:
+    except (RealWorldError, TrainingDataError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     known = {ex.id for ex in examples}
     examples += [ex for ex in extra if ex.id not in known]
@@ -53,7 +54,7 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
         raise click.ClickException(f"{target}: cannot write the model ({exc.strerror})") from None
     report = {"model": str(target), "version": model.version, "examples": len(examples),
               "annotated": len(extra), "borderline_left_out": borderline, "spam": model.meta["spam"],
-              "families": model.families}
+              "families": model.families, "annotations_left_out": dict(sorted(drops.items()))}
     if cross_validate:
         from corpus.detector.crossval import breakdown, compare
         report["cross_validated"] = {k: {m: v[m] for m in v if m != "runs"} for k, v in compare(examples).items()}
@@ -63,6 +64,8 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
         return
     click.echo(f"trained {model.version}: {len(examples)} examples ({model.meta['spam']} spam, {len(extra)} from "
                f"annotations; {borderline} borderline left out) -> {target}")
+    if drops:
+        click.echo("  annotations left out: " + ", ".join(f"{k} {v}" for k, v in sorted(drops.items())))
     for name, m in report.get("cross_validated", {}).items():
         click.echo(f"  {name:<58} F1 {m['f1']:.3f} ±{m['f1_sd']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}"
                    f"  hard-negative FP {m['hard_fp_rate']:.1%}")

@@ -57,17 +57,20 @@ def _calibrated_oof(examples: list[Example], fs: FeatureSet, folds: np.ndarray, 
 
 
 def _plain_ngram_oof(examples: list[Example], folds: np.ndarray) -> np.ndarray:
-    """The plain baseline: sklearn char 2-4-gram TF-IDF + logistic regression on the page text, threshold 0.5."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    texts = [ex.view.title + "\n" + ex.view.text for ex in examples]
+    """The plain baseline of the release card (corpus.release.baseline: char_wb 1-3-gram TF-IDF + logistic
+    regression on title + text), fitted on the training folds."""
+    from threadpoolctl import threadpool_limits
+
+    from corpus.release.baseline import baseline_text, plain_ngram_classifier
+    texts = [baseline_text(ex.view.title, ex.view.text) for ex in examples]
     y = np.array([ex.spam for ex in examples])
     prob = np.zeros(len(examples))
     for f in np.unique(folds):
         train, test = folds != f, folds == f
-        vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, max_features=200_000)
-        Xtr = vec.fit_transform([t for t, m in zip(texts, train) if m])
-        model = _logreg(10.0).fit(Xtr, y[train])
-        prob[test] = model.predict_proba(vec.transform([t for t, m in zip(texts, test) if m]))[:, 1]
+        vec, model = plain_ngram_classifier()
+        with threadpool_limits(limits=1):
+            model.fit(vec.fit_transform([t for t, m in zip(texts, train) if m]), y[train])
+            prob[test] = model.predict_proba(vec.transform([t for t, m in zip(texts, test) if m]))[:, 1]
     return prob
 
 
@@ -92,7 +95,7 @@ def candidates() -> dict[str, Callable]:
     return {
         "one-line rule (t.me link or 【Q)": rule,
         "hand-set signal weights (score_by_rules)": hand_set,
-        "plain char n-gram TF-IDF + LR": lambda examples, folds: _plain_ngram_oof(examples, folds) >= 0.5,
+        "plain char_wb 1-3-gram TF-IDF + LR (release baseline)": lambda examples, folds: _plain_ngram_oof(examples, folds) >= 0.5,
         "signals only, learned weights": learned(FeatureSet(ngrams=False, dense_columns=_signal_columns())),
         "dense features only (signals, lexicons, contacts, shape)": learned(FeatureSet(ngrams=False)),
         "hashed n-grams only": learned(FeatureSet(dense=False)),

@@ -33,8 +33,9 @@ def realworld_examples(path: str | None = None) -> tuple[list[Example], int]:
     return examples, borderline
 
 
-def _verdicts(annotation_dirs: list[Path]) -> dict[str, tuple[str, str | None]]:
-    """doc_id -> (verdict, family) by majority of the pulled human annotations; ties and borderline left out."""
+def _verdicts(annotation_dirs: list[Path], drops: Counter) -> dict[str, tuple[str, str | None]]:
+    """doc_id -> (verdict, family) by majority of the pulled human annotations; skipped, borderline and tied
+    documents are left out and counted in `drops`."""
     import pyarrow.parquet as pq
 
     from corpus.annotations import ANNOTATIONS_FILE
@@ -49,6 +50,7 @@ def _verdicts(annotation_dirs: list[Path]) -> dict[str, tuple[str, str | None]]:
             table = pq.read_table(file, columns=["doc_id", "verdict", "family", "was_cancelled"])
             for row in table.to_pylist():
                 if row["was_cancelled"] or row["verdict"] not in ("spam", "benign"):
+                    drops["skipped" if row["was_cancelled"] else f"verdict_{row['verdict'] or 'none'}"] += 1
                     continue
                 votes.setdefault(row["doc_id"], Counter())[row["verdict"]] += 1
                 if row["verdict"] == "spam" and row["family"]:
@@ -57,22 +59,25 @@ def _verdicts(annotation_dirs: list[Path]) -> dict[str, tuple[str, str | None]]:
     for doc_id, counter in votes.items():
         (top, n), *rest = counter.most_common()
         if rest and rest[0][1] == n:
-            continue  # annotators split evenly: no label to learn from
+            drops["tied_verdicts"] += 1  # annotators split evenly: no label to learn from
+            continue
         fam = families.get(doc_id, Counter()).most_common(1)
         out[doc_id] = (top, fam[0][0] if top == "spam" and fam else ("other" if top == "spam" else None))
     return out
 
 
-def annotation_examples(annotation_dirs: list[str | Path], corpus_dir: str | Path) -> list[Example]:
-    """Examples of annotated corpus rows: the row's stored body re-extracted, the annotators' majority label."""
+def annotation_examples(annotation_dirs: list[str | Path], corpus_dir: str | Path) -> tuple[list[Example], Counter]:
+    """Examples of annotated corpus rows (the row's stored body re-extracted, the annotators' majority label), and
+    the annotations or documents left out, by reason."""
     import pyarrow.compute as pc
 
     from corpus.store import open_corpus
-    from crawler.pages import PageInput, extract_page
+    from crawler.pages import PageInput, PageRejected, extract_page
 
-    labels = _verdicts([Path(d) for d in annotation_dirs])
+    drops: Counter = Counter()
+    labels = _verdicts([Path(d) for d in annotation_dirs], drops)
     if not labels:
-        return []
+        return [], drops
     corpus = open_corpus(corpus_dir)
     columns = ["doc_id", "url", "final_url", "status", "content_type", "body", "fetched_at", "campaign_id"]
     dataset = corpus.dataset()
@@ -86,9 +91,11 @@ def annotation_examples(annotation_dirs: list[str | Path], corpus_dir: str | Pat
                          fetched_at=row["fetched_at"], crawl_job="train", run_id="train")
         try:
             extracted = extract_page(page)
-        except Exception:  # noqa: BLE001 - a stored body that no longer extracts teaches nothing; counted below
+        except PageRejected as exc:  # a stored body that no longer extracts teaches nothing
+            drops[f"extraction_{exc.reason}"] += 1
             continue
         examples.append(Example(id=row["doc_id"], view=view_of(extracted), spam=verdict == "spam", family=family,
                                 group="campaign:" + (row.get("campaign_id") or row["doc_id"]), lang=extracted.lang,
                                 source="annotations"))
-    return examples
+    drops["not_in_corpus"] += len(labels) - len(table)
+    return examples, +drops

@@ -50,3 +50,14 @@ def test_rule_holdout_is_a_third_of_the_groups_and_whole_groups():
     for d in docs:
         by_group.setdefault(d.group, set()).add(rule_holdout(d))
     assert all(len(v) == 1 for v in by_group.values())
+
+
+def test_evaluate_reads_the_set_and_says_its_figures_are_training_figures():
+    from click.testing import CliRunner
+
+    from corpus.cli import main
+
+    result = CliRunner().invoke(main, ["evaluate", str(realworld_path())])
+    assert result.exit_code == 0, result.output
+    assert "223 documents, 105 spam, 4 borderline skipped" in result.output
+    assert "training figures" in result.output

@@ -35,6 +35,9 @@ def _corpus(tmp_path):
                             "annotator": "a1", "verdict": verdict, "family": "gambling" if verdict == "spam" else None,
                             "spans": [], "note": None, "created_at": NOW, "updated_at": NOW, "lead_time": 1.0,
                             "accepted_prediction": False, "was_cancelled": False})
+    extra = dict(annotations[0], annotation_id=100, task_id=100, doc_id="f" * 64)  # a row not in this corpus
+    cancelled = dict(annotations[1], annotation_id=101, annotator="a2", was_cancelled=True, verdict=None)
+    annotations += [extra, cancelled]
     folder = tmp_path / "annotations" / "p"
     folder.mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist(annotations, schema=ANNOTATION_SCHEMA), folder / ANNOTATIONS_FILE)
@@ -48,6 +51,7 @@ def test_train_adds_annotated_rows_and_writes_a_loadable_model(tmp_path):
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "12 from annotations" in result.output
+    assert "annotations left out: not_in_corpus 1, skipped 1" in result.output
     model = DetectorModel.load(out)
     assert model.meta["sources"] == {"annotations": 12, "realworld": 223}
     assert model.version != load_model().version  # new labels, new model
