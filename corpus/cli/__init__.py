@@ -6,6 +6,8 @@ import importlib.util
 
 import click
 
+from corpus.cli.errors import EXIT_INTERRUPTED, Failure, one_line
+
 # name -> "module:attribute". A module that does not exist yet is simply not listed.
 COMMANDS: dict[str, str] = {
     "crawl": "corpus.cli.crawl:crawl",
@@ -23,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "baseline": "corpus.cli.baseline:baseline",
     "train": "corpus.cli.train:train",
     "rescore": "corpus.cli.rescore:rescore",
+    "verify": "corpus.cli.verify:verify",
 }
 
 
@@ -44,8 +47,24 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[cmd_name].split(":", 1)
         return getattr(importlib.import_module(module), attr)
 
+    def invoke(self, ctx: click.Context):
+        # the one error path: anything a command did not turn into a user error becomes one line, unless --debug
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise Failure(f"{one_line(exc)} (run with --debug for the traceback)") from None
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="spamcorpus")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="SPAMCORPUS_DEBUG",
+              help="Show the full traceback of an unexpected error.")
+def main(debug: bool) -> None:
     """Build labelled research datasets of SEO-spam posts."""
