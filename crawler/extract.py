@@ -5,14 +5,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit
 
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 from selectolax.lexbor import LexborHTMLParser
 
 from corpus.contacts import CONTACT_SCHEMES
-from corpus.ids import InvalidURL, canonicalize_url
+from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
+from crawler.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 
 DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -32,7 +33,7 @@ class Extraction:
     title: str
     text: str                 # main text, boilerplate removed
     full_text: str            # all visible text, navigation and footer included
-    links: list[str]          # absolute canonical http(s) links, document order, deduplicated
+    links: list[str]          # absolute http(s) links, document order, deduplicated (link_form: query as written)
     contact_hrefs: list[str]  # tg:, mailto:, tel:, weixin:, whatsapp: ... targets, deduplicated
     doc_format: DocFormat
     anchors: dict[str, str] = field(default_factory=dict)  # link -> first non-empty anchor text
@@ -59,9 +60,32 @@ def detect_format(content_type: str | None, url: str, head: str) -> DocFormat:
     return "text"
 
 
+# a browser drops ASCII tab and newline anywhere in a URL ("java\tscript:" is javascript:), and C0 controls and
+# spaces at its ends
+_URL_NOISE = str.maketrans("", "", "\t\n\r")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+# WHATWG's query percent-encode set: controls, space, " # < > and non-ASCII; everything else stays as written
+_QUERY_SAFE = "!$%&'()*+,-./:;=?@[\\]^_`{|}~"
+
+
+def link_form(url: str) -> str:
+    """How a link is stored: canonical scheme, host, port and path, no fragment, no tracking keys, and the rest of
+    the query as written (`?x` stays `?x`, keys keep their order). Dedup keys remain corpus.ids.canonicalize_url."""
+    canonical = canonicalize_url(url)  # validates (http(s), a host) and normalises all but the query
+    query = urlsplit(url.strip()).query
+    kept = [p for p in query.split("&") if p and not _tracking(p.split("=", 1)[0])]
+    path = canonical.split("?", 1)[0]
+    return f"{path}?{quote('&'.join(kept), safe=_QUERY_SAFE)}" if kept else path
+
+
+def _tracking(key: str) -> bool:
+    key = unquote_plus(key).lower()
+    return key in TRACKING_KEYS or key.startswith(TRACKING_PREFIXES)
+
+
 def _canonical(href: str, base: str) -> tuple[str, str] | None:
-    """('link', canonical URL) or ('contact', href) for one href; None for fragments, javascript: and junk."""
-    href = href.strip()
+    """('link', stored form) or ('contact', href) for one href; None for fragments, javascript:, data: and junk."""
+    href = href.translate(_URL_NOISE).strip(_C0_AND_SPACE)
     if not href or href.startswith("#"):
         return None
     # navigation repeats on every page of a site: key the cache so that such links hit it across pages
@@ -81,8 +105,8 @@ def _resolve(base: str, href: str) -> tuple[str, str] | None:
     if scheme and scheme not in ("http", "https"):
         return None
     try:
-        return "link", canonicalize_url(urljoin(base, href) if base else href)
-    except (InvalidURL, ValueError):
+        return "link", link_form(urljoin(base, href) if base else href)
+    except (InvalidURL, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError too
         return None
 
 
@@ -122,11 +146,22 @@ def extract_html(html: str, base_url: str) -> Extraction:
     if base_el is not None:
         candidate = _canonical(base_el.attributes.get("href") or "", base_url)
         base = candidate[1] if candidate and candidate[0] == "link" else base_url
-    links = _Links(base)
-    for a in dom.css("a[href], area[href]"):
-        links.add(a.attributes.get("href"), a.text() if a.tag == "a" else a.attributes.get("alt") or "")
+    links = _html_links(dom, base)
     return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
                       links.anchors)
+
+
+def _html_links(dom: LexborHTMLParser, base: str) -> _Links:
+    # only elements' href: text inside <script>/<style> is raw text to the parser (never an element), event
+    # handlers (on*=) are never read, and _canonical refuses javascript:, vbscript: and data: targets
+    links = _Links(base)
+    for a in dom.css("a[href], area[href]"):
+        if a.tag == "area":
+            anchor = a.attributes.get("alt") or ""
+        else:
+            anchor = "" if BARE_ATTR in a.attributes else a.text()
+        links.add(a.attributes.get("href"), anchor)
+    return links
 
 
 # Markdown: images before links, labels may hold one level of brackets: [[TG @x](https://t.me/x)]
@@ -137,33 +172,14 @@ _MD_LINK = re.compile(_MD_LABEL + _MD_TARGET)
 _MD_REF_LINK = re.compile(_MD_LABEL + r"\[([^\]\n]*)\]")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto|tg|tel):[^\s<>]+)>", re.I)
-_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+", re.I)  # ASCII: CJK ends a URL
 _HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
-def _strip_bare(url: str) -> str:
-    url = url.rstrip(".,;:!?*_~'\"")
-    return url if url.lower().startswith("http") else "http://" + url
-
-
-def reduce_markdown(markdown: str, links: _Links | None = None) -> str:
-    """The Markdown with image and link syntax reduced to label text; links found go into `links`."""
-    if links is not None:
-        spans = [(m.start(), m.group(2), m.group(1)) for m in _MD_LINK.finditer(markdown)
-                 if not markdown[max(0, m.start() - 1):m.start()] == "!"]
-        refs = {m.group(1).strip().lower(): m.group(2) for m in _MD_REF_DEF.finditer(markdown)}
-        spans += [(m.start(), refs.get((m.group(2) or m.group(1)).strip().lower()), m.group(1))
-                  for m in _MD_REF_LINK.finditer(markdown)]
-        spans += [(m.start(), m.group(1), "") for m in _MD_AUTOLINK.finditer(markdown)]
-        images = [m.span(2) for m in _MD_IMAGE.finditer(markdown)]  # image sources are not links
-        spans += [(m.start(), _strip_bare(m.group()), "") for m in _BARE_URL.finditer(markdown)
-                  if not any(a <= m.start() < b for a, b in images)]
-        for _, href, label in sorted(spans, key=lambda s: s[0]):
-            if href:
-                links.add(href, _MD_IMAGE.sub(r"\1", label))
+def reduce_markdown(markdown: str) -> str:
+    """The Markdown with image and link syntax reduced to label text (links come from markdown_links)."""
     text = _MD_REF_DEF.sub("", _HIDDEN_BLOCKS.sub("", markdown))
     text = _MD_IMAGE.sub(lambda m: m.group(1), text)
     previous = None
@@ -185,8 +201,9 @@ def _markdown_title(lines: list[str]) -> str:
 
 
 def extract_markdown(markdown: str, base_url: str) -> Extraction:
-    links = _Links(base_url)
-    text = reduce_markdown(markdown, links).strip()
+    # links from a Markdown parser's rendering, read like any HTML page's: real links only (see markdown_links)
+    links = _html_links(LexborHTMLParser(markdown_html(markdown)), base_url)
+    text = reduce_markdown(markdown).strip()
     title = _markdown_title(text.splitlines()) or _first_line(text)
     return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)
 
@@ -197,8 +214,8 @@ def _first_line(text: str) -> str:
 
 def extract_text(text: str, base_url: str) -> Extraction:
     links = _Links(base_url)
-    for m in _BARE_URL.finditer(text):
-        links.add(_strip_bare(m.group()))
+    for m in BARE_URL.finditer(text):
+        links.add(strip_bare(m.group()))
     text = text.strip()
     return Extraction(_first_line(text), text, text, list(links.links), list(links.contacts), "text",
                       links.anchors)

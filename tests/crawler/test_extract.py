@@ -1,11 +1,17 @@
 """Extraction of title, main text, whole text and links from HTML, Markdown and plain text."""
 from __future__ import annotations
 
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.extract import detect_format, extract, reduce_markdown
+from crawler.extract import detect_format, extract, link_form, reduce_markdown
 
 PAGE = """<!DOCTYPE html><html><head><title>  境外流量卡 &amp; 香港eSIM  </title>
 <style>.hidden{display:none} body::after{content:"STYLE-LEAK"}</style>
@@ -118,3 +124,121 @@ def test_never_raises(text, fmt):
     ex = extract(text, base_url="https://a.example/p", doc_format=fmt)
     assert all(link.startswith(("http://", "https://")) for link in ex.links)
     assert len(ex.links) == len(set(ex.links))
+
+
+# -- links: saved pages (inputs/ body + meta.json -> output.json), regenerate with SPAMCORPUS_UPDATE_FIXTURES=1 --------
+LINK_FIXTURES = Path(__file__).parent / "fixtures" / "links"
+LINK_CASES = sorted(p.name for p in LINK_FIXTURES.iterdir() if (p / "inputs" / "meta.json").is_file())
+# every URL the fixtures hide in <script>, <style>, on*= handlers, javascript:/data:/vbscript: targets, code or
+# (in HTML) plain text lives on a host named after its hiding place
+HIDDEN = re.compile(r"//(?:script|style|on[a-z]+|js|data|code|template|text)(?:-[a-z]+)*\.example/")
+
+
+def link_view(case: str) -> dict:
+    inputs = LINK_FIXTURES / case / "inputs"
+    meta = json.loads((inputs / "meta.json").read_text(encoding="utf-8"))
+    body = (inputs / meta["body"]).read_text(encoding="utf-8")
+    fmt = detect_format(meta["headers"]["content-type"], meta["url"], body[:4096])
+    ex = extract(body, base_url=meta["url"], doc_format=fmt)
+    return {"doc_format": ex.doc_format, "links": ex.links, "contact_hrefs": ex.contact_hrefs, "anchors": ex.anchors}
+
+
+def test_link_fixtures_cover_markdown_and_html():
+    assert {"md_hostile", "md_queries", "html_hostile"} <= set(LINK_CASES)
+
+
+@pytest.mark.parametrize("case", LINK_CASES)
+def test_link_fixture(case):
+    got = link_view(case)
+    expected_file = LINK_FIXTURES / case / "output.json"
+    if os.environ.get("SPAMCORPUS_UPDATE_FIXTURES") == "1":
+        expected_file.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert got == json.loads(expected_file.read_text(encoding="utf-8"))
+    # independent of the saved expectation: nothing hidden ever becomes a link, and every link is http(s)
+    assert [link for link in got["links"] if HIDDEN.search(link)] == []
+    assert all(urlsplit(link).scheme in ("http", "https") for link in got["links"])
+    assert all(not h.lower().startswith(("javascript:", "data:", "vbscript:")) for h in got["contact_hrefs"])
+
+
+def test_markdown_hostile_page_keeps_its_real_links():
+    got = link_view("md_hostile")
+    assert got["doc_format"] == "markdown"  # served as text/plain, read as Markdown by its .md suffix
+    assert got["links"] == [
+        "https://t.me/esim_real", "https://shop.example-esim.io/order", "https://docs.example-esim.io/install",
+        "https://bit.ly/esimPrices", "http://www.mirror.example-esim.io/faq", "https://cjk.example-esim.io/",
+        "https://real-anchor.example/a", "https://block-anchor.example/b"]
+    assert got["contact_hrefs"] == ["mailto:sales@example-esim.io", "tg://resolve?domain=esim_real"]
+    assert got["anchors"]["https://real-anchor.example/a"] == "real anchor"
+    assert "https://img.example-esim.io/qr.png" not in got["links"]  # an image source is not a link
+
+
+def test_queries_are_kept_as_written():
+    links = link_view("md_queries")["links"]
+    base = "https://pages.example-host.io/esim/"
+    assert links == [
+        "https://pages.example-host.io/search?x", "https://pages.example-host.io/search?x=",
+        "https://shop.example.org/p?b=2&a=1", base + "list?tag=a&tag=b", "https://shop.example.org/item?id=5",
+        "https://shop.example.org/s?q=%E6%B5%81%E9%87%8F%E5%8D%A1", "https://shop.example.org/s?q=%E6%B5%81",
+        "https://shop.example.org/x", "https://shop.example.org/b?Z", "https://shop.example.org/auto?y",
+        "https://shop.example.org/bare?flag"]
+
+
+@pytest.mark.parametrize("url,stored", [
+    ("https://a.example/p?x", "https://a.example/p?x"),
+    ("HTTP://A.Example:80/./p?b=2&a=1#f", "http://a.example/p?b=2&a=1"),
+    ("https://a.example/p?utm_source=x&x&UTM_medium=y&si=1", "https://a.example/p?x"),
+    ("https://a.example/p?q=a b&r=\"<>\"", "https://a.example/p?q=a%20b&r=%22%3C%3E%22"),
+    ("https://a.example/p?", "https://a.example/p"),
+])
+def test_link_form_keeps_the_query_and_normalises_the_rest(url, stored):
+    assert link_form(url) == stored
+
+
+def test_html_hostile_page():
+    got = link_view("html_hostile")
+    assert got["links"] == ["https://shop.example-esim.io/cn/order?x", "https://shop.example-esim.io/docs?b=2&a=1",
+                            "https://real-anchor.example/a", "https://area.example/m"]
+    assert got["anchors"]["https://area.example/m"] == "area map"
+
+
+# -- property: hostile fragments never yield a link, whatever Markdown or HTML surrounds them -------------------------
+HOSTILE = [
+    '<script>var u = "http://evil{i}.example/"; document.write(\'<a href="http://evil{i}.example/w">x</a>\');'
+    ' // [x](http://evil{i}.example/md) <https://evil{i}.example/auto> www.evil{i}.example/bare</script>',
+    "<script>\n\nlocation = http://evil{i}.example/blank\n\n[x](https://evil{i}.example/md)\n</script>",
+    "<style>a{{background:url(http://evil{i}.example/bg.png)}} /* [x](https://evil{i}.example/) */</style>",
+    "<a href=\"javascript:location='http://evil{i}.example/'\">j</a>",
+    "<a onclick=\"location.href='http://evil{i}.example/'\">o</a>",
+    "<div onmouseover=\"window.open('https://evil{i}.example/')\">hover</div>",
+    "[j](javascript:location='http://evil{i}.example/')",
+    "[j](javascript:go(http://evil{i}.example/))",
+    "[d](data:text/html;base64,PHNjcmlwdD4=) <a href=\"data:text/html,&lt;a href=http://evil{i}.example/&gt;\">d</a>",
+    "<a href=\"vbscript:msgbox('http://evil{i}.example/')\">v</a>",
+    "<a href=\"java&#x09;script:alert('http://evil{i}.example/')\">t</a>",
+    "<javascript:alert('http://evil{i}.example/')>",
+    "[r{i}]: javascript:alert('http://evil{i}.example/')\n\n[x][r{i}]",
+]
+REAL = ["[ok{i}](https://ok{i}.example/p?x)", "<https://ok{i}.example/a>",
+        '<a href="https://ok{i}.example/h" onclick="steal()">h</a>']
+# filler shapes the blocks around the fragments (headings, lists, quotes, indented code, code spans) but cannot
+# itself write a link or a tag
+filler = st.lists(st.sampled_from(list("ab 中文\n#*->`_~.!?") + ["\n\n", "    ", "```\n", "1. "]), max_size=10).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(filler, st.sampled_from(HOSTILE + REAL)), min_size=1, max_size=8),
+       st.sampled_from(["markdown", "html"]))
+def test_hostile_fragments_never_become_links(parts, fmt):
+    doc = "".join(pad + frag.format(i=i) for i, (pad, frag) in enumerate(parts))
+    ex = extract(doc, base_url="https://site.example/dir/page.md", doc_format=fmt)
+    for link in ex.links + ex.contact_hrefs:
+        assert not link.lower().startswith(("javascript:", "data:", "vbscript:")), (link, doc)
+    assert [link for link in ex.links if "evil" in link] == [], doc
+    assert all(urlsplit(link).scheme in ("http", "https") for link in ex.links)
+
+
+def test_real_links_beside_hostile_fragments_are_kept():
+    doc = "\n\n".join(f.format(i=i) for i, f in enumerate(REAL + HOSTILE))
+    for fmt, want in (("markdown", ["https://ok0.example/p?x", "https://ok1.example/a", "https://ok2.example/h"]),
+                      ("html", ["https://ok2.example/h"])):  # HTML has no Markdown links
+        assert extract(doc, base_url="https://site.example/", doc_format=fmt).links == want
