@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
+
+from corpus.cli.errors import InputError
 
 _BUILD_OPTIONS = [
     click.option("--name", help="Release name (letters, digits, . _ -): the folder under --out."),
@@ -12,7 +15,10 @@ _BUILD_OPTIONS = [
     click.option("--corpus", "corpus_dir", default="datasets/corpus", show_default=True,
                  type=click.Path(file_okay=False)),
     click.option("--annotations", "annotations_dir", default="datasets/annotations", show_default=True,
-                 type=click.Path(file_okay=False), help="One folder per Label Studio project (spamcorpus pull)."),
+                 type=click.Path(file_okay=False),
+                 help="One folder per Label Studio project (spamcorpus pull); it must exist."),
+    click.option("--no-annotations", is_flag=True,
+                 help="Read no annotations: a release of detector (silver) labels only, with --include-silver."),
     click.option("--out", "out_dir", default="datasets/releases", show_default=True, type=click.Path(file_okay=False)),
     click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split assignment."),
     click.option("--fractions", default="0.8,0.1,0.1", show_default=True, help="train,validation,test fractions."),
@@ -40,7 +46,25 @@ def _build_options(f):
     return f
 
 
-def _run_build(name, version_, corpus_dir, annotations_dir, out_dir, seed, fractions, include_silver,
+def _annotations(annotations_dir: str, no_annotations: bool, include_silver: bool) -> str | None:
+    """The annotations folder to read, or None for --no-annotations; checked before anything is written."""
+    if no_annotations:
+        source = click.get_current_context().get_parameter_source("annotations_dir")
+        if source not in (None, click.core.ParameterSource.DEFAULT):
+            raise InputError("give either --annotations DIR or --no-annotations, not both")
+        if not include_silver:
+            raise InputError("--no-annotations leaves no document with a label: add --include-silver "
+                             "to release the detector's (silver) labels")
+        return None
+    if not Path(annotations_dir).is_dir():
+        # silence here once built a silver-only release from a mistyped path, exit 0
+        raise InputError(f"annotations folder {annotations_dir} does not exist: give the folder `spamcorpus pull` "
+                         "wrote with --annotations, or --no-annotations (with --include-silver) for a release "
+                         "of detector labels only")
+    return annotations_dir
+
+
+def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_dir, seed, fractions, include_silver,
                silver_threshold, tie_policy, adjudicator, adjudication_project, shared_platforms, include_html,
                date, license_, pretty_name, description, homepage, contact, max_rows_per_file, no_baseline):
     from corpus.release.build import ReleaseConfig, build_release
@@ -68,7 +92,8 @@ def _run_build(name, version_, corpus_dir, annotations_dir, out_dir, seed, fract
                                max_rows_per_file=max_rows_per_file, date=date, license=license_,
                                pretty_name=pretty_name, description=description, homepage=homepage,
                                contact=contact, baseline=not no_baseline)
-        result = build_release(corpus_dir, annotations_dir, out_dir, config)
+        annotations = _annotations(annotations_dir, no_annotations, include_silver)  # after the options' checks
+        result = build_release(corpus_dir, annotations, out_dir, config)
     except (ReleaseError, SplitError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     s = result.stats

@@ -122,9 +122,10 @@ def _write_json(path: Path, data: Any) -> None:
     _write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def build_release(corpus_dir: str | Path, annotations_dir: str | Path, out_dir: str | Path,
+def build_release(corpus_dir: str | Path, annotations_dir: str | Path | None, out_dir: str | Path,
                   config: ReleaseConfig) -> ReleaseResult:
-    """Write out_dir/NAME/VERSION/ from the inputs; refuses an existing version; atomic (temp dir + rename)."""
+    """Write out_dir/NAME/VERSION/ from the inputs; refuses an existing version; atomic (temp dir + rename).
+    `annotations_dir` None builds without human labels (with include_silver); a missing folder is an error."""
     target = Path(out_dir) / config.name / config.version
     if target.exists():
         raise ReleaseError(f"{target} already exists: releases are immutable, choose a new version")

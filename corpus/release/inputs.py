@@ -55,9 +55,12 @@ def read_campaign_map(corpus_dir: Path) -> tuple[dict[str, str], str]:
     return dict(zip(table.column("doc_id").to_pylist(), table.column("campaign_id").to_pylist())), WITH_CAMPAIGNS
 
 
-def _project_dirs(annotations_dir: Path) -> list[Path]:
-    if not annotations_dir.exists():
+def _project_dirs(annotations_dir: Path | None) -> list[Path]:
+    if annotations_dir is None:  # asked for explicitly: a release of the detector's (silver) labels only
         return []
+    if not annotations_dir.exists():
+        # a mistyped path must not pass for "no annotations yet": that builds a silver-only release in silence
+        raise ReleaseError(f"annotations folder {annotations_dir} does not exist")
     if not annotations_dir.is_dir():
         raise ReleaseError(f"annotations path {annotations_dir} is not a directory")
     return sorted(p for p in annotations_dir.iterdir()
@@ -65,12 +68,14 @@ def _project_dirs(annotations_dir: Path) -> list[Path]:
                   and ((p / ANNOTATIONS_FILE).exists() or (p / PROPAGATED_FILE).exists()))
 
 
-def read_inputs(corpus_dir: str | Path, annotations_dir: str | Path, policy: LabelPolicy,
+def read_inputs(corpus_dir: str | Path, annotations_dir: str | Path | None, policy: LabelPolicy,
                 include_html: bool = False) -> Inputs:
-    """Everything a release is built from, with a fingerprint of the exact input files."""
+    """Everything a release is built from, with a fingerprint of the exact input files. `annotations_dir` None:
+    no human labels at all; a path that does not exist is an error."""
     from corpus.store import StoreError, open_corpus
 
-    corpus_dir, annotations_dir = Path(corpus_dir), Path(annotations_dir)
+    corpus_dir = Path(corpus_dir)
+    annotations_dir = Path(annotations_dir) if annotations_dir is not None else None
     try:
         store = open_corpus(corpus_dir)
         corpus = store.read(columns=CORPUS_COLUMNS + (["body"] if include_html else []))

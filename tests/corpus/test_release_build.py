@@ -1,6 +1,7 @@
 """A release built from a real corpus and annotation files: layout, loaders, card, Croissant, leaks, determinism."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from corpus.cli import main
 from corpus.release.build import ReleaseConfig, build_release
 from corpus.release.inputs import ReleaseError
 from corpus.release.manifest import MANIFEST
+from corpus.release.resolve import LabelPolicy
 from corpus.release.splits import SHARED_PLATFORMS
 from corpus.release.verify import verify_release
 from tests.corpus.test_release_fixtures import (HANDLES_SQL, annotate, card_and_croissant, corpus_rows,
@@ -229,8 +231,10 @@ def test_existing_version_is_refused_and_failed_builds_leave_nothing(built, tmp_
         build_release(tmp_path / "nothing", built["root"] / "annotations", tmp_path / "out",
                       ReleaseConfig(name="x", version="1.0.0"))
     with pytest.raises(ReleaseError, match="no document has a label"):
+        build_release(built["root"] / "corpus", None, tmp_path / "out", ReleaseConfig(name="x", version="1.0.0"))
+    with pytest.raises(ReleaseError, match=f"annotations folder {tmp_path / 'no-annotations'} does not exist"):
         build_release(built["root"] / "corpus", tmp_path / "no-annotations", tmp_path / "out",
-                      ReleaseConfig(name="x", version="1.0.0"))
+                      ReleaseConfig(name="x", version="1.0.0", policy=LabelPolicy(include_silver=True)))
     assert not (tmp_path / "out" / "x").exists() or not any((tmp_path / "out" / "x").iterdir())
     for bad in ({"name": "../up", "version": "1.0.0"}, {"name": "ok", "version": "1.0"},
                 {"name": "ok", "version": "1.0.0", "date": "tomorrow"}):
@@ -263,6 +267,43 @@ def test_cli_builds_in_both_forms_and_diffs(built, tmp_path):
     stats = json.loads((tmp_path / "seo-spam/1.1.0/stats.json").read_text())
     assert stats["label_sources"]["silver"] == silver
     assert not (tmp_path / "seo-spam/1.1.0/baseline.json").exists()
+
+
+def tree_sha256(root: Path) -> dict[str, str]:
+    """sha256 of every file under root, by relative path: what a failed command must leave untouched."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--annotations", "{missing}", "--include-silver"], "annotations folder {missing} does not exist"),
+    (["--annotations", "{missing}"], "annotations folder {missing} does not exist"),
+    (["--no-annotations"], "--no-annotations leaves no document with a label: add --include-silver"),
+    (["--no-annotations", "--include-silver", "--annotations", "{annotations}"],
+     "give either --annotations DIR or --no-annotations, not both"),
+])
+def test_cli_refuses_a_missing_annotations_folder_and_writes_nothing(built, tmp_path, args, message):
+    root = built["root"]
+    paths = {"missing": str(tmp_path / "no" / "such" / "dir"), "annotations": str(root / "annotations")}
+    before = tree_sha256(root)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["release", "--name", "silver", "--version", "1.0.0", "--corpus",
+                                       str(root / "corpus"), "--out", str(out), "--no-baseline",
+                                       *[a.format(**paths) for a in args]])
+    assert result.exit_code == 2, result.output
+    assert message.format(**paths) in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists() and tree_sha256(root) == before
+
+
+def test_cli_builds_a_silver_only_release_when_asked_for_explicitly(built, tmp_path):
+    root = built["root"]
+    result = CliRunner().invoke(main, ["release", "--name", "silver", "--version", "1.0.0", "--corpus",
+                                       str(root / "corpus"), "--out", str(tmp_path), "--no-annotations",
+                                       "--include-silver", "--no-baseline"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads((tmp_path / "silver/1.0.0/stats.json").read_text())
+    assert set(stats["label_sources"]) == {"silver"} and stats["rows"] == len(built["rows"])
 
 
 def test_campaigns_come_from_the_corpus_assignment_or_default_to_one_per_document(built, tmp_path):

@@ -30,7 +30,7 @@ def test_release_of_the_crawl_has_real_leak_free_splits(full_crawl, sample_serve
     assign_campaigns(corpus)
     config = ReleaseConfig(name="sample-web", version="0.1.0", policy=LabelPolicy(include_silver=True),
                            splits=SplitConfig(shared_platforms=read_platforms(PLATFORMS_FILE)))
-    result = build_release(corpus, tmp_path / "annotations", tmp_path / "releases", config)
+    result = build_release(corpus, None, tmp_path / "releases", config)  # no annotations: silver labels only
     web = sample_server.web
     n = result.rows
     assert n == len(web.pages())  # silver labels: every crawled document is released
