@@ -37,8 +37,33 @@ INSTRUCTIONS = (
     "calls to action in the text. The detector's guess is pre-filled: correct it, don't trust it.</p>")
 
 
+# Label Studio 1.23's PROJECT_TITLE_MIN_LEN / _MAX_LEN (label_studio/core/settings/base.py); its API lets an
+# empty title through (blank=True) and trims spaces, so a padded title would never be found again by title
+TITLE_MIN, TITLE_MAX = 3, 50
+
+
 class PushInterrupted(StudioError):
     """The push stopped part-way; everything imported so far is recorded and a re-run resumes it."""
+
+
+class BadProjectTitle(ValueError):
+    """A project title Label Studio would refuse, store blank or store altered; raised before any request."""
+
+
+def check_title(title: str) -> str:
+    """The title, if Label Studio will store it exactly as given; BadProjectTitle saying why otherwise."""
+    if not title.strip():
+        raise BadProjectTitle(f"project title {title!r} is blank: give {TITLE_MIN} to {TITLE_MAX} characters")
+    if title != title.strip():
+        raise BadProjectTitle(f"project title {title!r} starts or ends with spaces (Label Studio would strip "
+                              "them, and the next push would not find the project)")
+    if not title.isprintable():
+        raise BadProjectTitle(f"project title {title!r} holds control characters (a newline, a tab, ...)")
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        shown = title if len(title) <= 60 else title[:57] + "..."
+        raise BadProjectTitle(f"project title {shown!r} has {len(title)} characters; Label Studio allows "
+                              f"{TITLE_MIN} to {TITLE_MAX}")
+    return title
 
 
 @dataclass
@@ -50,6 +75,9 @@ class PushOptions:
     batch_size: int = MAX_BATCH
     overlap_fraction: float | None = None   # share of tasks given to several annotators; None: keep the project's
     overlap_annotators: int = 2
+
+    def __post_init__(self) -> None:
+        check_title(self.project)
 
 
 @dataclass

@@ -8,7 +8,8 @@ from corpus.labels import FAMILIES
 
 
 @click.command()
-@click.option("--project", required=True, help="Project title (created if missing, found by title otherwise).")
+@click.option("--project", required=True,
+              help="Project title, 3 to 50 characters (created if missing, found by title otherwise).")
 @click.option("--corpus", "corpus_dir", default="datasets/corpus", show_default=True, type=click.Path(file_okay=False))
 @click.option("--out", default="datasets/annotations", show_default=True, type=click.Path(file_okay=False),
               help="Annotations root (the push ledger goes to OUT/<project>/).")
@@ -37,10 +38,15 @@ def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts,
 
     from annotate.connection import connect
     from annotate.errors import StudioError
-    from annotate.push import PushOptions, push as run_push
+    from annotate.push import BadProjectTitle, PushOptions, check_title, push as run_push
     from annotate.selection import Selection, SelectionError
+    from corpus.cli.errors import InputError
     from corpus.store import StoreError
 
+    try:   # before any request: Label Studio would create a project with a blank title
+        check_title(project)
+    except BadProjectTitle as exc:
+        raise InputError(f"--project: {exc}") from None
     try:
         selection = Selection(min_score=min_score, max_score=max_score, families=tuple(families),
                               langs=tuple(langs), hosts=tuple(hosts), per_campaign=per_campaign, sample=sample,

@@ -116,7 +116,7 @@ def test_wrong_token(shared_server, tmp_path, monkeypatch):
     monkeypatch.setenv("LABEL_STUDIO_URL", shared_server.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "f" * 40)
     corpus_dir, _ = corpus(tmp_path, 3)
-    result = CliRunner().invoke(main, ["push", "--project", "x", "--corpus", str(corpus_dir), "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["push", "--project", "xyz", "--corpus", str(corpus_dir), "--out", str(tmp_path)])
     assert result.exit_code == 1 and "refused the API key" in result.output and "f" * 40 not in result.output
 
 

@@ -69,12 +69,12 @@ def test_cli_without_any_studio_fails_cleanly(tmp_path, monkeypatch):
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     CorpusStore(tmp_path / "c").commit([make_row("http://a.example/1", "x")])
     runner = CliRunner()
-    result = runner.invoke(main, ["push", "--project", "p", "--corpus", str(tmp_path / "c"),
+    result = runner.invoke(main, ["push", "--project", "proj", "--corpus", str(tmp_path / "c"),
                                   "--studio-dir", str(tmp_path / "s")])
     assert result.exit_code == 1 and "studio start" in result.output and "Traceback" not in result.output
     result = runner.invoke(main, ["studio", "status", "--data-dir", str(tmp_path / "s")])
     assert result.exit_code == 3 and "not running" in result.output
-    result = runner.invoke(main, ["agreement", "--project", "p", "--out", str(tmp_path / "a")])
+    result = runner.invoke(main, ["agreement", "--project", "proj", "--out", str(tmp_path / "a")])
     assert result.exit_code == 1 and "pull" in result.output
 
 
@@ -83,7 +83,7 @@ def test_cli_server_down_fails_cleanly(tmp_path, monkeypatch):
     monkeypatch.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "0" * 40)
     CorpusStore(tmp_path / "c").commit([make_row("http://a.example/1", "x")])
-    for args in (["push", "--project", "p", "--corpus", str(tmp_path / "c")], ["pull", "--project", "p"]):
+    for args in (["push", "--project", "proj", "--corpus", str(tmp_path / "c")], ["pull", "--project", "proj"]):
         result = CliRunner().invoke(main, args + ["--out", str(tmp_path / "a")])
         assert result.exit_code == 1, result.output
         assert "unreachable" in result.output and "Traceback" not in result.output and "0" * 40 not in result.output
