@@ -10,8 +10,10 @@ from annotate.errors import PortBusy
 from annotate.files import DEFAULT_ROOT
 from annotate.push import PushOptions, PushReport, push
 from annotate.selection import Selection
+from annotate.studio_state import stop_command
 
 DEMO_PROJECT = "spamcorpus-demo"
+STARTED_BY = "spamcorpus demo"
 
 
 def start_and_push(corpus_dir: str | Path, *, project: str = DEMO_PROJECT,
@@ -21,9 +23,9 @@ def start_and_push(corpus_dir: str | Path, *, project: str = DEMO_PROJECT,
     """Idempotent: a second run finds the running studio and the project, and pushes nothing twice."""
     data_dir = Path(data_dir)
     try:
-        state = studio.start(data_dir, port=port)
-    except PortBusy:
-        state = studio.start(data_dir, port=studio.free_port())   # the demo must not fail on a busy 8080
+        state = studio.start(data_dir, port=port, started_by=STARTED_BY)
+    except PortBusy:   # the demo must not fail on a busy 8080
+        state = studio.start(data_dir, port=studio.free_port(), started_by=STARTED_BY)
         echo(f"port {port} is busy; Label Studio runs on {state.url} instead")
     creds = studio.load_credentials(data_dir)
     client = StudioClient.connect(state.url, creds.token)
@@ -34,5 +36,5 @@ def start_and_push(corpus_dir: str | Path, *, project: str = DEMO_PROJECT,
     echo(f"Label Studio: project {project!r} holds {report.already_pushed + report.pushed} of "
          f"{report.corpus_rows} corpus rows ({grouping}); {report.pushed} pushed now")
     echo(f"log in at {state.url}/projects/{report.project_id}/data as {creds.username} "
-         f"(password {creds.password}); stop it with `spamcorpus studio stop`")
+         f"(password {creds.password}); stop it with `{stop_command(data_dir, studio.DEFAULT_DATA_DIR)}`")
     return report

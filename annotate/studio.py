@@ -9,21 +9,22 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from annotate import studio_state as state
 from annotate.errors import PortBusy, StudioAuthError, StudioError, StudioNotConfigured
+from annotate.studio_state import PIDFILE, Running, pid_alive as _pid_alive
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = Path("datasets/studio")
 DEFAULT_PORT = 8080
 HOST = "127.0.0.1"
 CREDENTIALS = "credentials.json"   # username, password, token: owner-only
-PIDFILE = "studio.json"            # pid, host, port, url of the running server
 LOGFILE = "studio.log"
 # what an initialised data dir consists of (a copy of these restarts in seconds instead of ~22 s)
 DATA_FILES = ("label_studio.sqlite3", ".env", CREDENTIALS)
@@ -56,18 +57,8 @@ class StudioStatus:
     url: str | None = None
     pid: int | None = None
     healthy: bool = False
-
-
-def _write_private(path: Path, payload: dict) -> None:
-    """Write JSON readable by the owner only, created 0600 from the start (no window with wider rights)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    port: int | None = None
+    started_by: str | None = None
 
 
 def load_credentials(data_dir: Path) -> Credentials | None:
@@ -86,7 +77,7 @@ def ensure_credentials(data_dir: Path) -> Credentials:
     creds = load_credentials(data_dir)
     if creds is None:
         creds = Credentials(USERNAME, secrets.token_urlsafe(12), secrets.token_hex(20))
-        _write_private(data_dir / CREDENTIALS, creds.__dict__)
+        state.write_private(data_dir / CREDENTIALS, creds.__dict__)
     os.chmod(data_dir / CREDENTIALS, 0o600)
     return creds
 
@@ -156,45 +147,22 @@ def _server_env(data_dir: Path, creds: Credentials) -> dict[str, str]:
     return env
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie child of this process still "exists": reap it if it is ours
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
-        return Path(f"/proc/{pid}").exists() and "zombie" not in _proc_state(pid)
-
-
-def _proc_state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].splitlines()[0].lower()
-    except (OSError, IndexError):
-        return ""
-
-
-def _read_pidfile(data_dir: Path) -> dict | None:
-    path = Path(data_dir) / PIDFILE
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError):
-        return None
-
-
 def status(data_dir: Path = DEFAULT_DATA_DIR) -> StudioStatus:
     """Whether the local studio of data_dir runs, and where."""
     data_dir = Path(data_dir)
-    info = _read_pidfile(data_dir)
-    if not info or not _pid_alive(int(info["pid"])) or not _is_label_studio(int(info["pid"])):
+    info = _running_info(data_dir)
+    if info is None:
         return StudioStatus(False, data_dir)   # never started, stopped, or a stale pid file (pid reused)
-    return StudioStatus(True, data_dir, info["url"], int(info["pid"]), _health(info["url"]))
+    return StudioStatus(True, data_dir, info["url"], int(info["pid"]), _health(info["url"]),
+                        int(info.get("port") or 0) or None, info.get("started_by"))
+
+
+def _running_info(data_dir: Path) -> dict | None:
+    """The pid file of data_dir if its pid still is that dir's Label Studio, else None."""
+    info = state.read_pidfile(data_dir)
+    if info and state.is_server_of(int(info["pid"]), data_dir, info.get("pid_started")):
+        return info
+    return None
 
 
 def _log_tail(path: Path, lines: int = 15) -> str:
@@ -205,17 +173,21 @@ def _log_tail(path: Path, lines: int = 15) -> str:
 
 
 def start(data_dir: Path = DEFAULT_DATA_DIR, port: int = DEFAULT_PORT, host: str = HOST,
-          timeout: float = 180.0) -> StudioStatus:
+          timeout: float = 180.0, started_by: str | None = None) -> StudioStatus:
     """Start Label Studio on host:port in the background and wait until /health/ answers and the token works.
 
-    Idempotent: a studio of this data dir that already runs is returned as is.
+    Idempotent: a studio of this data dir that already runs is returned as is, whatever its port (callers
+    that care compare `.port`). With started_by (the command's name) the server is also recorded per user
+    (annotate/studio_state.py), so `spamcorpus studio stop` finds it without --data-dir.
     """
     data_dir = Path(data_dir)
     current = status(data_dir)
     if current.running:
         return current
     if not port_is_free(port, host):
-        raise PortBusy(f"port {port} on {host} is in use; choose another with --port")
+        owner = state.owner_of_port(port)
+        held = f" by the Label Studio at {owner.describe()}" if owner else ""
+        raise PortBusy(f"port {port} on {host} is in use{held}; choose another with --port")
     exe = studio_executable()
     creds = ensure_credentials(data_dir)
     log_path = data_dir / LOGFILE
@@ -226,7 +198,12 @@ def start(data_dir: Path = DEFAULT_DATA_DIR, port: int = DEFAULT_PORT, host: str
             cwd=data_dir, env=_server_env(data_dir, creds), stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://{host}:{port}"
-    _write_private(data_dir / PIDFILE, {"pid": proc.pid, "host": host, "port": port, "url": url})
+    running = Running(str(data_dir.resolve()), proc.pid, host, port, url, started_by or "",
+                      datetime.now(timezone.utc).isoformat(timespec="seconds"), state.process_start_time(proc.pid))
+    # written before the wait: a start killed meanwhile leaves a server that `studio stop` can still find
+    state.write_private(data_dir / PIDFILE, asdict(running))
+    if started_by:
+        state.record(running)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -246,8 +223,10 @@ def start(data_dir: Path = DEFAULT_DATA_DIR, port: int = DEFAULT_PORT, host: str
     except BaseException:
         _terminate(proc.pid)
         (data_dir / PIDFILE).unlink(missing_ok=True)
+        if started_by:
+            state.forget(data_dir)
         raise
-    return StudioStatus(True, data_dir, url, proc.pid, True)
+    return StudioStatus(True, data_dir, url, proc.pid, True, port, started_by)
 
 
 def _tail_from(path: Path, offset: int) -> str:
@@ -271,22 +250,16 @@ def _terminate(pid: int, grace: float = 15.0) -> None:
 
 
 def stop(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
-    """Stop the local studio of data_dir; False if it was not running."""
+    """Stop the local studio of data_dir; False if it was not running. Never signals a pid that is not it."""
     data_dir = Path(data_dir)
-    info = _read_pidfile(data_dir)
-    running = bool(info) and _pid_alive(int(info["pid"])) and _is_label_studio(int(info["pid"]))
-    if running:
+    info = _running_info(data_dir)
+    if info is not None:
         _terminate(int(info["pid"]))
+    recorded = (state.read_pidfile(data_dir) or {}).get("started_by")
     (data_dir / PIDFILE).unlink(missing_ok=True)
-    return running
-
-
-def _is_label_studio(pid: int) -> bool:
-    """Guard against a recycled pid: only signal a process whose command line is Label Studio's."""
-    try:
-        return b"label-studio" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return sys.platform != "linux"
+    if recorded:   # only recorded servers touch the per-user record
+        state.forget(data_dir)
+    return info is not None
 
 
 def initialise_template(template_dir: Path, timeout: float = 180.0) -> Path:

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import click
 
-DATA_DIR_OPTION = click.option("--data-dir", default="datasets/studio", show_default=True,
+from corpus.cli.errors import Failure, InputError
+
+DEFAULT_DIR = "datasets/studio"
+DATA_DIR_OPTION = click.option("--data-dir", default=DEFAULT_DIR, show_default=True,
                                type=click.Path(file_okay=False), help="Label Studio data (SQLite, credentials).")
+# stop, status and env find the server wherever it was started (`demo --studio-dir`, another directory)
+FIND_DIR_OPTION = click.option("--data-dir", type=click.Path(file_okay=False),
+                               help="Label Studio data [default: the running one recorded by `studio start` or "
+                                    f"`demo`, else {DEFAULT_DIR}].")
 
 
 @click.group()
@@ -13,66 +20,117 @@ def studio():
     LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY are set."""
 
 
+def _described(state) -> str:
+    by = f", started by `{state.started_by}`" if state.started_by else ""
+    return f"{state.url} (pid {state.pid}, data in {state.data_dir}{by})"
+
+
 @studio.command()
 @DATA_DIR_OPTION
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1024, 65535))
 @click.option("--timeout", default=180, show_default=True, type=click.IntRange(min=5), help="Seconds to wait.")
-def start(data_dir, port, timeout):
+@click.pass_context
+def start(ctx, data_dir, port, timeout):
     """Start Label Studio in the background and wait until it answers (idempotent)."""
     from pathlib import Path
 
     from annotate import studio as local
     from annotate.errors import StudioError
+    from annotate.studio_state import stop_command
 
+    data_dir = Path(data_dir)
+    before = local.status(data_dir)
+    if before.running:
+        asked = ctx.get_parameter_source("port") != click.core.ParameterSource.DEFAULT
+        if asked and before.port != port:   # a server cannot move: saying "running" would hide that
+            raise Failure(f"Label Studio already runs on port {before.port}, not {port}: {_described(before)}; "
+                          f"stop it first (`{stop_command(data_dir, DEFAULT_DIR)}`) to restart it on {port}")
+        click.echo(f"Label Studio already running at {_described(before)}")
+        return
     try:
-        state = local.start(Path(data_dir), port=port, timeout=timeout)
+        state = local.start(data_dir, port=port, timeout=timeout, started_by="spamcorpus studio start")
     except StudioError as exc:
-        raise click.ClickException(str(exc)) from None
-    creds = local.load_credentials(Path(data_dir))
+        raise Failure(str(exc)) from None
+    creds = local.load_credentials(data_dir)
     click.echo(f"Label Studio runs at {state.url} (pid {state.pid}, data in {data_dir})")
     click.echo(f"log in: {creds.username}  password: {creds.password}")
-    click.echo(f"API token: in {Path(data_dir) / local.CREDENTIALS} (owner-only); "
+    click.echo(f"API token: in {data_dir / local.CREDENTIALS} (owner-only); "
                "`spamcorpus studio env` prints export lines")
+    click.echo(f"stop it with `{stop_command(data_dir, DEFAULT_DIR)}`")
 
 
-@studio.command()
-@DATA_DIR_OPTION
-def stop(data_dir):
-    """Stop the local Label Studio."""
+def _running_dirs(data_dir) -> list:
+    """The data dirs to act on: the one given, else the recorded running servers', else the default.
+
+    Records whose server no longer runs are dropped, and said so (on stderr: `env` output stays eval-able).
+    """
     from pathlib import Path
 
-    from annotate import studio as local
+    from annotate import studio_state
 
-    click.echo("stopped" if local.stop(Path(data_dir)) else "not running")
+    if data_dir is not None:
+        return [Path(data_dir)]
+    live, stale = studio_state.sweep()
+    for running in stale:
+        click.echo(f"removed a stale record: Label Studio at {running.describe()} no longer runs", err=True)
+    return [Path(r.data_dir) for r in live] or [Path(DEFAULT_DIR)]
+
+
+def _one_dir(data_dir, action: str):
+    dirs = _running_dirs(data_dir)
+    if len(dirs) > 1:
+        raise InputError(f"{len(dirs)} Label Studio servers are running (data in {', '.join(map(str, dirs))}); "
+                         f"choose the one to {action} with --data-dir")
+    return dirs[0]
 
 
 @studio.command()
-@DATA_DIR_OPTION
+@FIND_DIR_OPTION
+def stop(data_dir):
+    """Stop the local Label Studio (the one `studio start` or `demo` started, wherever its data is)."""
+    from annotate import studio as local
+    from annotate.studio_state import forget, state_path
+
+    target = _one_dir(data_dir, "stop")
+    before = local.status(target)
+    if local.stop(target):
+        click.echo(f"stopped Label Studio at {_described(before)}")
+        return
+    forget(target)
+    where = f"data in {target}" if data_dir is not None else \
+        f"none recorded in {state_path()}, none running from {target}"
+    click.echo(f"not running ({where}); nothing to stop")
+
+
+@studio.command()
+@FIND_DIR_OPTION
 def status(data_dir):
     """Whether the local Label Studio runs, and where (exit code 3 when it does not)."""
-    from pathlib import Path
-
     from annotate import studio as local
+    from annotate.studio_state import state_path
 
-    state = local.status(Path(data_dir))
-    if not state.running:
-        click.echo(f"not running (data in {data_dir})")
+    states = [local.status(d) for d in _running_dirs(data_dir)]
+    running = [s for s in states if s.running]
+    if not running:
+        where = f"data in {data_dir}" if data_dir is not None else \
+            f"none recorded in {state_path()}, none running from {states[0].data_dir}"
+        click.echo(f"not running ({where})")
         raise SystemExit(3)
-    health = "healthy" if state.healthy else "not answering /health/"
-    click.echo(f"running at {state.url} (pid {state.pid}, {health}, data in {data_dir})")
+    for state in running:
+        health = "healthy" if state.healthy else "not answering /health/"
+        by = f", started by `{state.started_by}`" if state.started_by else ""
+        click.echo(f"running at {state.url} (pid {state.pid}, {health}, data in {state.data_dir}{by})")
 
 
 @studio.command()
-@DATA_DIR_OPTION
+@FIND_DIR_OPTION
 def env(data_dir):
     """Print `export LABEL_STUDIO_URL=... LABEL_STUDIO_API_KEY=...` lines for the local studio."""
-    from pathlib import Path
-
     from annotate.connection import env_lines
     from annotate.errors import StudioError
 
     try:
-        lines = env_lines(Path(data_dir))
+        lines = env_lines(_one_dir(data_dir, "use"))
     except StudioError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     click.echo("\n".join(lines))

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annotate import studio
+from annotate import studio, studio_state
 from corpus.annotations import read_ledger
 from corpus.campaigns import read_campaigns
 from corpus.store import open_corpus
@@ -25,11 +25,22 @@ def _free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
-def _demo(tmp_path: Path, data_dir: Path, port: int, studio_port: int) -> subprocess.CompletedProcess:
+def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("LABEL_STUDIO")}
+    env[studio_state.STATE_VAR] = str(tmp_path / "state" / "studio.json")   # never the real user's record
+    return env
+
+
+def _demo(tmp_path: Path, data_dir: Path, port: int, studio_port: int) -> subprocess.CompletedProcess:
     args = [str(CLI), "demo", "--port", str(port), "--out", str(tmp_path / "corpus"), "--studio-dir", str(data_dir),
             "--studio-port", str(studio_port), "--annotations", str(tmp_path / "annotations")]
-    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=400)
+    return subprocess.run(args, cwd=REPO, env=_env(tmp_path), capture_output=True, text=True, timeout=400)
+
+
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    # from tmp_path: a bare `studio stop` must find the demo's server through the record, not a datasets/studio
+    return subprocess.run([str(CLI), *args], cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True,
+                          timeout=120)
 
 
 def test_demo_crawls_groups_and_pushes_once(studio_template, tmp_path):
@@ -52,5 +63,16 @@ def test_demo_crawls_groups_and_pushes_once(studio_template, tmp_path):
         assert "0 pushed now" in again.stdout
         assert open_corpus(tmp_path / "corpus").read(columns=["doc_id"]).num_rows == rows
         assert read_ledger(tmp_path / "annotations" / "spamcorpus-demo").num_rows == pushed
+
+        # the printed stop command names the data dir; the bare one finds the server through the record
+        assert f"stop it with `spamcorpus studio stop --data-dir {data_dir}`" in again.stdout
+        pid = studio.status(data_dir).pid
+        stopped = _cli(tmp_path, "studio", "stop")
+        assert stopped.returncode == 0, stopped.stderr
+        assert stopped.stdout.strip() == f"stopped Label Studio at http://127.0.0.1:{studio_port} (pid {pid}, " \
+                                         f"data in {data_dir.resolve()}, started by `spamcorpus demo`)"
+        assert not studio_state.pid_alive(pid) and studio.port_is_free(studio_port)   # (a zombie no longer runs)
+        status = _cli(tmp_path, "studio", "status", "--data-dir", str(data_dir))
+        assert status.returncode == 3 and "not running" in status.stdout
     finally:
         studio.stop(data_dir)

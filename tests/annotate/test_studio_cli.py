@@ -7,7 +7,7 @@ import stat
 
 from click.testing import CliRunner
 
-from annotate import studio
+from annotate import studio, studio_state
 from annotate.client import StudioClient
 from annotate.demo import start_and_push
 from corpus.campaigns import assign_campaigns
@@ -19,7 +19,8 @@ from tests.corpus.test_campaigns_families import family_rows
 pytestmark = STUDIO_MARKS
 
 
-def test_studio_commands_and_demo_push(studio_template, tmp_path):
+def test_studio_commands_and_demo_push(studio_template, tmp_path, monkeypatch):
+    monkeypatch.setenv(studio_state.STATE_VAR, str(tmp_path / "state.json"))   # never the real user's record
     data = studio.copy_data_dir(studio_template, tmp_path / "studio")
     port = studio.free_port()
     runner = CliRunner()
@@ -56,7 +57,7 @@ def test_studio_commands_and_demo_push(studio_template, tmp_path):
         assert (second.pushed, second.already_pushed) == (0, first.pushed)
     finally:
         stopped = runner.invoke(main, ["studio", "stop", "--data-dir", str(data)])
-    assert stopped.output.strip() == "stopped"
+    assert stopped.output.strip().startswith(f"stopped Label Studio at http://127.0.0.1:{port} (pid ")
     status = runner.invoke(main, ["studio", "status", "--data-dir", str(data)])
     assert status.exit_code == 3
     assert studio.port_is_free(port)
