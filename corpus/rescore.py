@@ -12,10 +12,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from corpus.schema import SCHEMA
-from corpus.store import StoreError, open_corpus
+from corpus.store import StoreError, open_corpus, read_shard
 
 # Recomputed on every rescored row: what the detector, the contact extractor and the language detector derive.
 DERIVED = ("lang", "script", "contacts", "spam_score", "spam_signals", "family_guess", "detector_version")
@@ -173,7 +172,7 @@ def rescore(root: str | os.PathLike[str], *, force: bool = False, dry_run: bool 
         for entry in store.manifest():
             report.shards += 1
             # one shard in memory at a time; shards are written by crawl batches, so they stay small
-            table = pq.ParquetFile(root / entry["shard"]).read()
+            table = read_shard(root / entry["shard"])  # a damaged shard: CorruptShard naming it
             if not table.schema.equals(SCHEMA, check_metadata=False):
                 report.kept["schema_differs"] += table.num_rows
                 report.rows += table.num_rows

@@ -19,6 +19,10 @@ old file is deleted. The line is the commit point: before it the old shard is li
 (recovery finishes a cut-short replace by renaming the new shard into place and deleting the old file).
 `manifest()` lists live shards only, so a manifest reader never sees both. The new shard has a new name,
 so `spamcorpus campaigns` sees that the manifest no longer starts with the shards it grouped.
+
+A damaged shard (torn by a disk fault, edited by hand) is never read silently: every read path raises
+`CorruptShard` naming the file, and `spamcorpus verify --quarantine` (corpus/integrity.py) takes it out with a
+`{"quarantine": <shard>}` line, again the commit point, after which the file is moved under `_quarantine/`.
 """
 from __future__ import annotations
 
@@ -49,6 +53,33 @@ JOB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 class StoreError(RuntimeError):
     """The corpus directory cannot be written or read safely."""
+
+
+class CorruptShard(StoreError):
+    """A committed shard is missing, unreadable, of another schema or not the bytes its manifest line names."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, corpus: str | os.PathLike[str] | None = None,
+                 others: int = 0) -> None:
+        self.path, self.reason, self.corpus = Path(path), reason, Path(corpus) if corpus else Path(path).parents[1]
+        more = f" ({others} more damaged shard{'s' if others != 1 else ''})" if others else ""
+        super().__init__(f"corpus shard {self.path} is {reason}{more}: "
+                         f"run `spamcorpus verify --quarantine {self.corpus}`")
+
+
+def read_shard(path: str | os.PathLike[str], columns: list[str] | None = None) -> pa.Table:
+    """One committed shard; a damaged file raises CorruptShard naming it (never a bare Arrow error)."""
+    try:
+        with pq.ParquetFile(path) as fh:  # the file's own schema: no partition columns guessed from its path
+            return fh.read(columns=columns)
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged(path, exc) from exc
+
+
+def damaged(path: str | os.PathLike[str], exc: BaseException) -> CorruptShard:
+    """The CorruptShard for a shard whose read raised `exc` (the file is looked at to say why)."""
+    from corpus.integrity import read_problem
+
+    return CorruptShard(path, read_problem(Path(path), exc))
 
 
 @dataclass
@@ -85,7 +116,8 @@ class CorpusStore:
         self._seq = 0
         self._committed: set[str] = set()
         self._manifest_offset = 0
-        (self.root / MANIFEST).touch(exist_ok=True)
+        if create:  # a reader leaves the corpus untouched (it may sit on a read-only filesystem)
+            (self.root / MANIFEST).touch(exist_ok=True)
 
     # -- locking and recovery -------------------------------------------------------------------
     @contextlib.contextmanager
@@ -105,7 +137,7 @@ class CorpusStore:
         entries = self._entries()
         staging = self.root / STAGING
         staged = {p.name: p for p in staging.glob("*.parquet")} if staging.exists() else {}
-        for entry in entries:
+        for entry in (e for e in entries if "shard" in e):
             final = self.root / entry["shard"]
             name = Path(entry["shard"]).name
             if not final.exists() and name in staged:
@@ -123,6 +155,10 @@ class CorpusStore:
             leftover.unlink(missing_ok=True)
         for tmp in staging.glob("*.tmp") if staging.exists() else []:
             tmp.unlink(missing_ok=True)
+        if any("quarantine" in e for e in entries):
+            from corpus.integrity import finish_quarantines
+
+            finish_quarantines(self.root, quarantines(entries))  # a quarantine cut short after its line
 
     def recover(self) -> None:
         """Finish or discard commits cut short by a crash (also done before every commit)."""
@@ -139,10 +175,15 @@ class CorpusStore:
         return entries
 
     def manifest(self) -> list[dict[str, Any]]:
-        """Live committed shards in commit order (a replaced shard gives way to its replacement's line)."""
+        """Live committed shards in commit order (a replaced shard gives way to its replacement's line, a
+        quarantined one is gone)."""
         entries = self._entries()
-        replaced = {e["replaces"] for e in entries if e.get("replaces")}
-        return [e for e in entries if e["shard"] not in replaced]
+        gone = {e["replaces"] for e in entries if e.get("replaces")} | {e["quarantine"] for e in quarantines(entries)}
+        return [e for e in entries if "shard" in e and e["shard"] not in gone]
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        """Shards taken out of the corpus by `spamcorpus verify --quarantine` (their manifest lines)."""
+        return quarantines(self._entries())
 
     def shard_paths(self) -> list[Path]:
         return [self.root / e["shard"] for e in self.manifest()]
@@ -154,10 +195,10 @@ class CorpusStore:
         complete = new[: new.rfind(b"\n") + 1]
         self._manifest_offset += len(complete)
         for line in complete.decode("utf-8").splitlines():
-            if line.strip():
-                shard = self.root / json.loads(line)["shard"]
-                if shard.exists():
-                    self._committed.update(pq.read_table(shard, columns=["doc_id"]).column(0).to_pylist())
+            entry = json.loads(line) if line.strip() else {}
+            if "shard" in entry and (self.root / entry["shard"]).exists():
+                shard = self.root / entry["shard"]
+                self._committed.update(read_shard(shard, columns=["doc_id"]).column(0).to_pylist())
 
     def committed_ids(self) -> set[str]:
         """doc_ids of every committed row (cached; refreshed from new manifest lines)."""
@@ -198,7 +239,7 @@ class CorpusStore:
                 raise StoreError(f"{shard} is not a live committed shard (replaced meanwhile?)")
             if expected_sha256 is not None and live[shard]["sha256"] != expected_sha256:
                 raise StoreError(f"{shard} changed since it was read (replaced by another process)")
-            old_ids = pq.read_table(self.root / shard, columns=["doc_id"]).column(0).to_pylist()
+            old_ids = read_shard(self.root / shard, columns=["doc_id"]).column(0).to_pylist()
             if sorted(old_ids) != sorted(table.column("doc_id").to_pylist()):
                 raise StoreError(f"a replacement of {shard} must hold exactly its doc_ids")
             self._refresh_committed()
@@ -258,14 +299,26 @@ class CorpusStore:
         return ds.dataset(paths, schema=SCHEMA, format="parquet")
 
     def read(self, columns: list[str] | None = None, filter: ds.Expression | None = None) -> pa.Table:
+        """The committed rows; a damaged shard raises CorruptShard naming it."""
         for attempt in range(5):
             try:
                 return self.dataset().to_table(columns=columns, filter=filter)
-            except FileNotFoundError:
+            except (pa.ArrowException, OSError) as exc:
                 # a shard we listed was replaced (and deleted) while we read: the new listing names its successor
-                if attempt == 4:
+                if isinstance(exc, FileNotFoundError) and attempt < 4:
+                    continue
+                from corpus.integrity import first_damaged
+
+                found = first_damaged(self)  # the error path only: looks at every shard to name the bad one
+                if found is None:
                     raise
+                raise found from exc
         raise AssertionError("unreachable")
+
+
+def quarantines(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The manifest's quarantine lines: shards taken out of the corpus by `spamcorpus verify --quarantine`."""
+    return [e for e in entries if "quarantine" in e]
 
 
 def open_corpus(root: str | os.PathLike[str]) -> CorpusStore:

@@ -19,7 +19,7 @@ from corpus.campaigns.grouping import contact_edges, founders, key_edges, link_k
 from corpus.campaigns.keys import key_hash, row_keys, site_of
 from corpus.campaigns.minhash import band_keys, sign_texts
 from corpus.campaigns.segments import KEY_SCHEMA, Segments, assignment_table, merge_records
-from corpus.store import open_corpus
+from corpus.store import damaged, open_corpus
 
 READ_COLUMNS = ["doc_id", "final_url", "title", "text", "contacts", "spam_score"]
 SEQ_ROW_BITS = 32  # seq = manifest line << 32 | row in shard: commit order, the same in every run
@@ -225,11 +225,11 @@ def _run(root: Path, cdir: Path, cfg: CampaignConfig, state: dict[str, Any] | No
 
 
 def _batches(root: Path, shard: str, batch_size: int):
-    """Record batches of a committed shard; an unreadable one is a clear error, not a traceback."""
+    """Record batches of a committed shard; an unreadable one raises CorruptShard naming it, not a traceback."""
     try:
         yield from pq.ParquetFile(root / shard).iter_batches(batch_size, columns=READ_COLUMNS)
     except (OSError, pa.ArrowException) as exc:
-        raise CampaignError(f"cannot read committed shard {shard}: {exc}") from exc
+        raise damaged(root / shard, exc) from exc
 
 
 def _anchor_table(anchors: dict[str, int], all_seq: np.ndarray) -> pa.Table:

@@ -82,7 +82,8 @@ def annotation_examples(annotation_dirs: list[str | Path], corpus_dir: str | Pat
     columns = ["doc_id", "url", "final_url", "status", "content_type", "body", "fetched_at", "campaign_id"]
     dataset = corpus.dataset()
     names = [c for c in columns if c in dataset.schema.names]
-    table = dataset.to_table(columns=names, filter=pc.field("doc_id").isin(sorted(labels)))
+    # through the store: a damaged shard raises CorruptShard naming it, not a bare Arrow error
+    table = corpus.read(columns=names, filter=pc.field("doc_id").isin(sorted(labels)))
     examples = []
     for row in table.to_pylist():
         verdict, family = labels[row["doc_id"]]

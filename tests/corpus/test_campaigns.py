@@ -18,7 +18,7 @@ from corpus.campaigns import (CampaignConfig, CampaignError, assign_campaigns, c
 from corpus.campaigns.grouping import link_keys
 from corpus.cli import main
 from corpus.contacts import is_placeholder
-from corpus.store import CorpusStore
+from corpus.store import CorpusStore, CorruptShard
 from tests.conftest import make_row
 from tests.corpus.test_campaigns_families import family_rows, variant
 
@@ -324,5 +324,5 @@ def test_damaged_state_or_shard_is_a_clear_error_and_full_repairs_state(tmp_path
     store.commit([make_row("http://late.example/", "迟到的页面" * 20, job="families")])
     shard = tmp_path / store.manifest()[-1]["shard"]
     shard.write_bytes(b"PAR1 broken")
-    with pytest.raises(CampaignError, match="cannot read committed shard"):
+    with pytest.raises(CorruptShard, match="is unreadable"):
         assign_campaigns(tmp_path)
