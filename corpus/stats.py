@@ -1,4 +1,4 @@
-"""Corpus statistics: rows, hosts, languages, families, contact kinds, top handles, drops by reason."""
+"""Corpus statistics: rows, hosts, languages, families, contact kinds, top handles, and each crawl run's drops."""
 from __future__ import annotations
 
 import json
@@ -14,16 +14,43 @@ RUNS_DIR = "_runs"
 DROP_PREFIX = "spamcorpus/drops/"
 
 
-def drops_from_runs(root: str | Path) -> tuple[dict[str, int], int]:
-    """Drops by reason summed over every saved run, and the number of runs."""
-    totals: Counter[str] = Counter()
-    runs = sorted(Path(root, RUNS_DIR).glob("*.json"))
-    for path in runs:
-        stats = json.loads(path.read_text(encoding="utf-8")).get("stats", {})
-        for key, value in stats.items():
-            if key.startswith(DROP_PREFIX) and isinstance(value, int):
-                totals[key[len(DROP_PREFIX):]] += value
-    return dict(sorted(totals.items())), len(runs)
+def crawl_runs(root: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each saved run with its own figures, oldest first, and the names of run records that cannot be read.
+
+    A run record holds that run's counters only (crawler/extensions/runstats.py), so runs are shown side by
+    side, never summed: a re-run meets the same offsite links and robots rules again and counts them again."""
+    runs, unreadable = [], []
+    for path in sorted(Path(root, RUNS_DIR).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            stats = record.get("stats") or {}
+        except (OSError, ValueError, AttributeError):
+            unreadable.append(path.name)
+            continue
+        runs.append({
+            "run_id": record.get("run_id") or path.stem,
+            "job": record.get("job") or stats.get("spamcorpus/job"),
+            "started": stats.get("start_time"),
+            "finished": stats.get("finish_time"),
+            "finish_reason": record.get("finish_reason"),  # null: killed, or still running
+            "responses": _int(stats.get("response_received_count")),
+            "pages": _int(stats.get("spamcorpus/pages_extracted")),
+            "rows_committed": _int(stats.get("spamcorpus/rows_committed")),
+            "drops": dict(sorted((k[len(DROP_PREFIX):], v) for k, v in stats.items()
+                                 if k.startswith(DROP_PREFIX) and isinstance(v, int))),
+        })
+    runs.sort(key=lambda r: (str(r["started"] or ""), r["run_id"]))
+    return runs, unreadable
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def drops_side_by_side(runs: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Drops by reason, one figure per run (in the order of `runs`; 0 where a run recorded none)."""
+    reasons = sorted({k for r in runs for k in r["drops"]})
+    return {k: [r["drops"].get(k, 0) for r in runs] for k in reasons}
 
 
 def _counts(table, column: str, top: int) -> list[tuple[str, int]]:
@@ -46,12 +73,14 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
             kinds[c["kind"]] += 1
             handles[(c["kind"], c["value"])] += 1
     spam = int(pc.sum(pc.greater_equal(table.column("spam_score"), 0.5)).as_py() or 0) if table.num_rows else 0
-    drops, runs = drops_from_runs(root)
+    runs, unreadable_runs = crawl_runs(root)
+    by_run = drops_side_by_side(runs)
     result = {
         "corpus": str(root),
         "rows": table.num_rows,
         "shards": len(store.manifest()),
-        "runs": runs,
+        "quarantined_shards": len(store.quarantined()),
+        "runs": len(runs),
         "likely_spam": spam,
         "hosts": _counts(table, "host", top),
         "host_count": len(set(table.column("host").to_pylist())),
@@ -63,7 +92,13 @@ def corpus_stats(root: str | Path, top: int = 10) -> dict[str, Any]:
         "current_detector": _current_detector(),
         "contact_kinds": sorted(kinds.items(), key=lambda p: (-p[1], p[0])),
         "top_handles": [(k, v, n) for (k, v), n in handles.most_common(top)],
-        "drops": drops,
+        # each run's own figures (oldest first), and per reason one figure per run in that order
+        "crawl_runs": runs,
+        "drops_by_run": by_run,
+        # per reason the largest figure a single run recorded: the drops are at least this many; a sum over
+        # runs would count a link that every re-run meets again once per run
+        "drops": {k: max(v) for k, v in by_run.items()},
+        "unreadable_run_records": unreadable_runs,
     }
     result["campaigns"], result["campaigns_note"] = _campaigns(root, top, table.num_rows)
     return result
@@ -94,7 +129,7 @@ def _campaigns(root: str | Path, top: int, rows: int) -> tuple[list[dict[str, An
     ids = assigned.column("campaign_id")
     note = f"campaigns: {len(pc.unique(ids))} over {assigned.num_rows} rows"
     if _grouped_shards_replaced(root):
-        note += (f"; shards were rewritten since (rescore): contacts may have changed "
+        note += (f"; shards were rewritten (rescore) or quarantined since: contacts may have changed "
                  f"(spamcorpus campaigns --full {root})")
     elif assigned.num_rows < rows:
         note += f"; {rows - assigned.num_rows} newer rows not grouped yet (spamcorpus campaigns {root})"
@@ -115,9 +150,34 @@ def _grouped_shards_replaced(root: str | Path) -> bool:
     return live != done
 
 
+def _run_lines(s: dict[str, Any], shown: int = 10) -> list[str]:
+    """Each run on its own line (the latest `shown`), then drops by reason with one figure per run."""
+    runs = s.get("crawl_runs") or []
+    lines = [f"crawl runs: {len(runs)}" + (f" (the last {shown} shown; all with --json)" if len(runs) > shown else "")]
+    for r in runs[-shown:]:
+        when = str(r["started"])[:19].replace("T", " ") + " UTC" if r["started"] else "start unknown"
+        drops = ", ".join(f"{k} {v}" for k, v in r["drops"].items()) or "none"
+        lines.append(f"  run {r['run_id']} ({r['job'] or '?'}) {when} {r['finish_reason'] or 'not finished (killed?)'}: "
+                     f"{r['responses']} responses, {r['pages']} pages, {r['rows_committed']} rows committed; "
+                     f"drops {drops}")
+    if s.get("unreadable_run_records"):
+        lines.append(f"  unreadable run records (left out): {', '.join(s['unreadable_run_records'])}")
+    by_run = {k: v[-shown:] for k, v in (s.get("drops_by_run") or {}).items()}
+    if not by_run:
+        lines.append("drops by reason: none recorded")
+    elif len(runs) == 1:
+        lines.append("drops by reason: " + ", ".join(f"{k} {v[0]}" for k, v in by_run.items()))
+    else:
+        lines.append("drops by reason, run by run (not summed: a re-run counts again what it meets again): "
+                     + ", ".join(f"{k} {' | '.join(map(str, v))}" for k, v in by_run.items()))
+    return lines
+
+
 def format_stats(s: dict[str, Any]) -> str:
+    quarantined = s.get("quarantined_shards")
     lines = [f"corpus {s['corpus']}: {s['rows']} rows in {s['shards']} shards from {s['runs']} runs; "
-             f"{s['likely_spam']} score >= 0.5; {s['host_count']} hosts"]
+             f"{s['likely_spam']} score >= 0.5; {s['host_count']} hosts"
+             + (f"; {quarantined} shards quarantined (spamcorpus verify)" if quarantined else "")]
 
     def section(title: str, pairs) -> None:
         if pairs:
@@ -137,10 +197,7 @@ def format_stats(s: dict[str, Any]) -> str:
     section("contact kinds", s["contact_kinds"])
     if s["top_handles"]:
         lines.append("top handles: " + ", ".join(f"{k}:{v} ({n})" for k, v, n in s["top_handles"]))
-    if s["drops"]:
-        lines.append("drops by reason: " + ", ".join(f"{k} {v}" for k, v in s["drops"].items()))
-    else:
-        lines.append("drops by reason: none recorded")
+    lines.extend(_run_lines(s))
     if s.get("campaigns_note"):
         lines.append(s["campaigns_note"])
     for c in s.get("campaigns") or []:

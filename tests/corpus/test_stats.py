@@ -1,4 +1,4 @@
-"""`spamcorpus stats`: counts from real shards and drops summed from saved run stats."""
+"""`spamcorpus stats`: counts from real shards, and each saved crawl run with its own drops (never summed)."""
 import json
 
 import pyarrow.parquet as pq
@@ -21,9 +21,14 @@ def build(tmp_path):
     ])
     runs = tmp_path / "_runs"
     runs.mkdir()
-    for i, drops in enumerate([{"http_404": 2, "ssrf_link_local": 1}, {"http_404": 1}]):
+    # two runs of one job as crawler/extensions/runstats.py saves them: the second re-met the same links
+    for i, (started, drops, rows) in enumerate([("2026-11-01T10:00:00+00:00", {"http_404": 2, "offsite": 63}, 3),
+                                                ("2026-11-02T10:00:00+00:00", {"offsite": 63}, 0)]):
         stats = {f"spamcorpus/drops/{k}": v for k, v in drops.items()}
-        (runs / f"r{i}.json").write_text(json.dumps({"run_id": f"r{i}", "stats": stats}))
+        stats.update({"start_time": started, "response_received_count": 10 - 5 * i,
+                      "spamcorpus/pages_extracted": rows, "spamcorpus/rows_committed": rows})
+        record = {"run_id": f"r{i}", "job": "test", "finish_reason": "finished" if i == 0 else None, "stats": stats}
+        (runs / f"r{i}.json").write_text(json.dumps(record))
 
 
 def test_corpus_stats_counts(tmp_path):
@@ -33,7 +38,11 @@ def test_corpus_stats_counts(tmp_path):
     assert s["languages"][0] == ("zh", 2)
     assert ("telegram", "esim1088", 2) in s["top_handles"]
     assert dict(s["contact_kinds"]) == {"telegram": 2, "qq": 1}
-    assert s["drops"] == {"http_404": 3, "ssrf_link_local": 1}
+    # each run with its own figures; drops never summed over runs (63 offsite links, not 126)
+    assert [(r["run_id"], r["responses"], r["rows_committed"], r["drops"]) for r in s["crawl_runs"]] == [
+        ("r0", 10, 3, {"http_404": 2, "offsite": 63}), ("r1", 5, 0, {"offsite": 63})]
+    assert s["drops_by_run"] == {"http_404": [2, 0], "offsite": [63, 63]}
+    assert s["drops"] == {"http_404": 2, "offsite": 63}
 
 
 def test_stats_cli_text_json_and_errors(tmp_path):
@@ -41,9 +50,18 @@ def test_stats_cli_text_json_and_errors(tmp_path):
     runner = CliRunner()
     res = runner.invoke(main, ["stats", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert "3 rows" in res.output and "http_404 3" in res.output and "telegram:esim1088 (2)" in res.output
+    assert "3 rows in 1 shards from 2 runs" in res.output and "telegram:esim1088 (2)" in res.output
+    assert "  run r0 (test) 2026-11-01 10:00:00 UTC finished: 10 responses, 3 pages, 3 rows committed; " \
+           "drops http_404 2, offsite 63" in res.output
+    assert "  run r1 (test) 2026-11-02 10:00:00 UTC not finished (killed?): 5 responses" in res.output
+    assert "run by run (not summed: a re-run counts again what it meets again): http_404 2 | 0, offsite 63 | 63" \
+        in res.output
+    assert "offsite 126" not in res.output
+    (tmp_path / "_runs" / "torn.json").write_text("{ torn")
     res = runner.invoke(main, ["stats", str(tmp_path), "--json"])
-    assert json.loads(res.output)["rows"] == 3
+    data = json.loads(res.output)
+    assert data["rows"] == 3 and data["runs"] == 2 and data["unreadable_run_records"] == ["torn.json"]
+    assert data["drops_by_run"]["offsite"] == [63, 63]
     res = runner.invoke(main, ["stats", str(tmp_path / "nothing")])
     assert res.exit_code != 0 and "not a spamcorpus corpus" in res.output and "Traceback" not in res.output
 
@@ -84,4 +102,4 @@ def test_stats_show_the_detector_version_mix_and_stale_campaigns(tmp_path):
     assert "rewritten" not in corpus_stats(tmp_path)["campaigns_note"]
     entry = store.manifest()[0]  # a rescore rewrites a shard the campaigns were built from
     store.replace_shard(entry["shard"], pq.ParquetFile(tmp_path / entry["shard"]).read())
-    assert "shards were rewritten since (rescore)" in corpus_stats(tmp_path)["campaigns_note"]
+    assert "shards were rewritten (rescore) or quarantined since" in corpus_stats(tmp_path)["campaigns_note"]
