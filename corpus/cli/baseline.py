@@ -6,10 +6,13 @@ from pathlib import Path
 
 import click
 
+from corpus.cli.errors import Failure
+
+# kept in step with corpus.release.baseline.TEST_MINIMUM (importing it here would load the release package for --help)
+_MINIMUM = "at least 20 spam or benign test rows, 5 of them spam and 5 benign"
+
 
 def _format(result: dict) -> str:
-    if result.get("skipped"):
-        return f"baseline not run: {result['skipped']}"
     sp = result["spam"]
     lines = [f"model: {result['model']}",
              f"train {result['train_rows']} rows, test {result['test_rows']} rows; accuracy {result['accuracy']}",
@@ -25,15 +28,16 @@ def _format(result: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(help=f"""Character n-gram logistic regression: precision, recall and F1 on test per family and language.
+
+Compares the result with the figures recorded in the release (baseline.json, shown in its card).
+Reports no figures, and exits 1, when the test split is too small to mean anything: it needs
+{_MINIMUM}.
+""")
 @click.argument("release_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--seed", default=None, type=int, help="Model seed (default: the release's split seed).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def baseline(release_dir, seed, as_json):
-    """Character n-gram logistic regression: precision, recall and F1 on test per family and language.
-
-    Compares the result with the figures recorded in the release (baseline.json, shown in its card).
-    """
     from corpus.release.baseline import baseline_for_release
 
     root = Path(release_dir)
@@ -51,6 +55,9 @@ def baseline(release_dir, seed, as_json):
         result = baseline_for_release(root, seed=seed)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {root}: {exc}") from None
+    if result.get("skipped"):
+        # a figure on one test row reads like a result: say why there is none, and fail
+        raise Failure(f"baseline not run on {root}: {result['skipped']}")
     click.echo(json.dumps(result, indent=1, sort_keys=True) if as_json else _format(result))
     if recorded is not None and not as_json:
         same = recorded == json.loads(json.dumps(result))
