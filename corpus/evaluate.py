@@ -109,8 +109,12 @@ def _records(path: Path) -> Iterable[tuple[str, int, dict]]:
         for i, row in enumerate(table.to_pylist(), 1):
             yield f"{path} row {i}", i, row
         return
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:  # decoded line by line, so that a bad byte is reported with its line
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise EvaluationError(f"{path} line {lineno}: not UTF-8 text ({exc.reason})") from None
             if not line.strip():
                 continue
             try:
@@ -133,8 +137,8 @@ def trained_on(paths: Iterable[str | Path]) -> list[str]:
 
 
 def load_labelled(paths: Iterable[str | Path]) -> tuple[list[LabelledDoc], int]:
-    """Documents of one or more labelled files (JSONL or Parquet; a directory means its *.jsonl and *.parquet),
-    and how many were skipped as borderline."""
+    """Documents of one or more labelled files (JSONL or Parquet; a directory stands for its one *.jsonl or
+    *.parquet file), and how many were skipped as borderline. Files named together are scored as one set."""
     docs, skipped = [], 0
     for raw in paths:
         path = Path(raw)
@@ -142,6 +146,13 @@ def load_labelled(paths: Iterable[str | Path]) -> tuple[list[LabelledDoc], int]:
             files = sorted([*path.glob("*.jsonl"), *path.glob("*.parquet")])
             if not files:
                 raise EvaluationError(f"{path}: no *.jsonl or *.parquet files")
+            if len(files) > 1:
+                # a folder may hold sets that must never be pooled (development and held-out): make the caller
+                # say which files form the set rather than mix them into one figure
+                names = ", ".join(f.name for f in files)
+                raise EvaluationError(
+                    f"{path} holds {len(files)} evaluation files ({names}): name the file(s) to score as one set, "
+                    f"e.g. `spamcorpus evaluate {files[0]}`; files named together are pooled into one figure")
         elif path.is_file():
             files = [path]
         else:

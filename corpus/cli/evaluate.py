@@ -5,24 +5,27 @@ import json
 
 import click
 
+from corpus.cli.errors import InputError
+
 
 @click.command()
-@click.argument("labels", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("labels", nargs=-1, required=True, type=click.Path(path_type=str))  # files, or a folder of one
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (the whole report).")
 @click.option("--errors", "max_errors", default=15, show_default=True, type=click.IntRange(min=0),
               help="How many misclassified documents to list.")
 def evaluate(labels, as_json, max_errors):
-    """Precision, recall and F1 of the spam detector on LABELS (JSONL or Parquet files, or directories of them;
-    columns text and label, optional title, lang, family, hard_negative, contacts, links, id), overall, per
-    language and per family, and contact-extraction precision and recall per kind."""
+    """Precision, recall and F1 of the spam detector on LABELS (JSONL or Parquet files, or a directory holding
+    one such file; columns text and label, optional title, lang, family, hard_negative, contacts, links, id),
+    overall, per language and per family, and contact-extraction precision and recall per kind.
+
+    Files named together are scored as one set. A directory with several files is refused: name the files,
+    so that development and held-out sets are never mixed into one figure."""
     from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled, trained_on
 
     try:
         docs, skipped = load_labelled(labels)
-    except EvaluationError as exc:
-        raise click.ClickException(str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"not UTF-8 text: {exc.reason}") from None
+    except EvaluationError as exc:  # a missing, ambiguous or malformed labelled set: the input as given
+        raise InputError(str(exc)) from None
     if not docs:
         raise click.ClickException("no labelled documents (only borderline ones?)")
     report = run_evaluation(docs, skipped)

@@ -1,7 +1,9 @@
 """`spamcorpus evaluate`: metrics on hand-computed cases, loading JSONL and Parquet, clean errors, the CLI."""
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -141,3 +143,47 @@ def test_cli_errors_are_clean(tmp_path, content, message):
     result = CliRunner().invoke(main, ["evaluate", str(path)])
     assert result.exit_code != 0
     assert message in result.output and "Traceback" not in result.output
+
+
+DEVSET = Path(__file__).resolve().parents[2] / "bench" / "devset"
+
+
+def tree_sha256(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_directory_of_several_sets_is_refused_not_pooled(tmp_path):
+    write_jsonl(tmp_path / "dev.jsonl", [SPAM, BENIGN])
+    write_jsonl(tmp_path / "heldout.jsonl", [{**SPAM, "id": "h1"}])
+    with pytest.raises(EvaluationError, match=r"holds 2 evaluation files \(dev.jsonl, heldout.jsonl\)"):
+        load_labelled([tmp_path])
+    docs, _ = load_labelled([tmp_path / "dev.jsonl", tmp_path / "heldout.jsonl"])  # named together: one set
+    assert [d.id for d in docs] == ["s1", "b1", "h1"]
+
+
+def test_cli_on_the_devset_folder_names_its_files_and_gives_no_figure():
+    before = tree_sha256(DEVSET)
+    result = CliRunner().invoke(main, ["evaluate", str(DEVSET) + "/"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line and "F1" not in line
+    files = sorted(p.name for p in [*DEVSET.glob("*.jsonl"), *DEVSET.glob("*.parquet")])
+    assert len(files) > 1 and "heldout.jsonl" in files and "en.jsonl" in files
+    assert f"holds {len(files)} evaluation files ({', '.join(files)}): name the file(s) to score as one set" in line
+    assert tree_sha256(DEVSET) == before
+
+
+def test_cli_on_a_folder_of_one_file_evaluates_it(tmp_path):
+    write_jsonl(tmp_path / "set.jsonl", [SPAM, BENIGN])
+    result = CliRunner().invoke(main, ["evaluate", "--json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["documents"] == 2
+
+
+def test_cli_names_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_bytes(json.dumps(SPAM).encode() + b"\n\xff\xfe{}\n")
+    result = CliRunner().invoke(main, ["evaluate", str(path)])
+    assert result.exit_code == 2 and f"{path} line 2: not UTF-8 text" in result.output
+    assert "Traceback" not in result.output
