@@ -18,6 +18,7 @@ from corpus.integrity import QUARANTINE, verify
 from corpus.schema import SCHEMA
 from corpus.store import MANIFEST, CorpusStore, CorruptShard, open_corpus
 from tests.conftest import make_row
+from tests.studio_servers import STUDIO_MARKS
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / ".venv" / "bin" / "spamcorpus"
@@ -191,3 +192,26 @@ def test_a_quarantine_cut_short_after_its_manifest_line_is_finished_by_recovery(
     assert (corpus / QUARANTINE / "t" / shards[0]).exists() and not (corpus / shards[0]).exists()
     assert json.loads((corpus / QUARANTINE / "t" / "quarantine.json").read_text())[0]["quarantine"] == shards[0]
     assert verify(corpus).bad == [] and verify(corpus).orphans == []
+
+
+def _studio(test):
+    for mark in STUDIO_MARKS:  # a real Label Studio server, like tests/annotate
+        test = mark(test)
+    return test
+
+
+@_studio
+def test_push_names_the_damaged_shard_and_creates_no_task(shared_server, tmp_path, monkeypatch):
+    corpus, shards = build(tmp_path)
+    truncate(corpus / shards[0])
+    before = snapshot(corpus)
+    monkeypatch.setenv("LABEL_STUDIO_URL", shared_server.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", shared_server.token)
+    res = CliRunner().invoke(main, ["push", "--project", "damaged", "--corpus", str(corpus),
+                                    "--out", str(tmp_path / "ann")])
+    assert res.exit_code == 1, res.output
+    assert res.stderr == (f"Error: corpus shard {corpus / shards[0]} is unreadable (truncated?): "
+                          f"run `spamcorpus verify --quarantine {corpus}`\n")
+    assert "Traceback" not in res.output and snapshot(corpus) == before
+    project = shared_server.client().find_project("damaged")
+    assert project is None or shared_server.client().task_count(project["id"]) == 0
