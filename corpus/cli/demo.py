@@ -27,6 +27,13 @@ def demo(ctx, out, port, max_pages, studio, studio_dir, studio_port, annotations
     from crawler.run import run_crawl
     from crawler.sample_web import SampleWebError, serve_sample_web
 
+    from corpus.integrity import ensure_readable
+    from corpus.store import CorruptShard
+
+    try:
+        ensure_readable(out)  # the crawl resumes from the corpus: name a damaged shard before fetching anything
+    except CorruptShard as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         server = serve_sample_web(port=port)
     except SampleWebError as exc:

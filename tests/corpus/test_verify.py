@@ -92,6 +92,7 @@ READERS = {
                              str(t / "annotations"), "--out", str(t / "releases"), "--include-silver"],
     "crawl (resume)": lambda c, t: ["crawl", "--seeds-file", str(t / "seeds.txt"), "--out", str(c),
                                     "--allow-private-addresses"],
+    "demo": lambda c, t: ["demo", "--no-studio", "--out", str(c)],
     "train --corpus": lambda c, t: ["train", "--annotations", str(t / "annotations" / "p"), "--corpus", str(c),
                                     "--out", str(t / "model.bin")],
 }
