@@ -168,8 +168,8 @@ def _run_lines(s: dict[str, Any], shown: int = 10) -> list[str]:
     elif len(runs) == 1:
         lines.append("drops by reason: " + ", ".join(f"{k} {v[0]}" for k, v in by_run.items()))
     else:
-        lines.append("drops by reason, run by run (not summed: a re-run counts again what it meets again): "
-                     + ", ".join(f"{k} {' | '.join(map(str, v))}" for k, v in by_run.items()))
+        lines.append("drops by reason: " + ", ".join(f"{k} {' | '.join(map(str, v))}" for k, v in by_run.items())
+                     + " (one figure per run, oldest first; not summed: a re-run counts again what it meets again)")
     return lines
 
 

@@ -54,7 +54,7 @@ def test_stats_cli_text_json_and_errors(tmp_path):
     assert "  run r0 (test) 2026-11-01 10:00:00 UTC finished: 10 responses, 3 pages, 3 rows committed; " \
            "drops http_404 2, offsite 63" in res.output
     assert "  run r1 (test) 2026-11-02 10:00:00 UTC not finished (killed?): 5 responses" in res.output
-    assert "run by run (not summed: a re-run counts again what it meets again): http_404 2 | 0, offsite 63 | 63" \
+    assert "drops by reason: http_404 2 | 0, offsite 63 | 63 (one figure per run, oldest first; not summed" \
         in res.output
     assert "offsite 126" not in res.output
     (tmp_path / "_runs" / "torn.json").write_text("{ torn")
