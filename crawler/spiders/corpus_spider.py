@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.version import __version__
+from crawler.extract import link_form
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.page_workers import PageFailed, PageWorkers
 from crawler.pages import PageInput, PageRejected
@@ -137,8 +138,12 @@ class CorpusSpider(scrapy.Spider):
             self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
             return None
         meta = {DEPTH: depth, "spamcorpus_referrer": referrer}
+        try:  # ask for the query as written (a server may tell `?x` from `?x=`); dedup keys stay canonical
+            target = link_form(url)
+        except ValueError:
+            target = canonical
         # shallow pages first: a page first met through a long path would otherwise take its depth from it
-        return scrapy.Request(canonical, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
+        return scrapy.Request(target, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
 
     def _committed(self, url: str) -> bool:
         try:

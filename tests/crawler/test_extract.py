@@ -242,3 +242,71 @@ def test_real_links_beside_hostile_fragments_are_kept():
     for fmt, want in (("markdown", ["https://ok0.example/p?x", "https://ok1.example/a", "https://ok2.example/h"]),
                       ("html", ["https://ok2.example/h"])):  # HTML has no Markdown links
         assert extract(doc, base_url="https://site.example/", doc_format=fmt).links == want
+
+
+# -- a real crawl: what a hostile raw Markdown page makes the crawler request at depth 1 -----------------------------
+HOSTILE_README = """# Seller README
+
+Order at [the shop](/real/shop?x) or <{origin}/real/auto>.
+
+<script>
+var next = "{origin}/hidden/script-block";
+</script>
+
+Inline <script>location = "{origin}/hidden/script-inline"</script> and
+<a href="javascript:location='{origin}/hidden/js-anchor'" onclick="location='{origin}/hidden/onclick'">x</a>
+[run](javascript:location='{origin}/hidden/js-md') <span onmouseover="open('{origin}/hidden/onmouseover')">y</span>
+"""
+
+
+@pytest.mark.slow
+def test_a_crawl_follows_only_the_real_links_of_a_markdown_page(tmp_path):
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.crawler.conftest import CLI, REPO, child_env
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            seen.append(self.path)
+            origin = f"http://127.0.0.1:{self.server.server_port}"
+            body = (HOSTILE_README.format(origin=origin) if self.path == "/README.md"
+                    else f"# Page {self.path}\n\nPlain words on a linked page.\n").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")  # as raw-file hosts serve Markdown
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_port
+        job = tmp_path / "md.toml"
+        job.write_text(f"""name = "md-links"
+[seeds]
+urls = ["http://127.0.0.1:{port}/README.md"]
+[follow]
+depth = 1
+allowed_hosts = ["127.0.0.1"]
+mode = "all"
+[politeness]
+obey_robots = false
+autothrottle = false
+[safety]
+allow_private_addresses = true
+""", encoding="utf-8")
+        proc = subprocess.run([str(CLI), "crawl", str(job), "--out", str(tmp_path / "corpus")], cwd=REPO,
+                              env=child_env(), capture_output=True, text=True, timeout=180)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [p for p in seen if p.startswith("/hidden")] == []
+    assert sorted(seen) == ["/README.md", "/real/auto", "/real/shop?x"]  # the query as written, not `?x=`
