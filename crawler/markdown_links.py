@@ -17,6 +17,9 @@ HOSTILE_SCHEME = re.compile(r"(?:java|vb)script\s*:|data\s*:", re.I)
 _OPAQUE = ("script", "style", "template", "noscript", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])", re.S)
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
+# markdown-it-py renders ~200-300 KB of ordinary Markdown per second (adversarial bracket soup ~25 KB/s): links
+# are read from the first MAX_CHARS only, so that a huge README costs seconds, not the whole page to the page timeout
+MAX_CHARS = 1_000_000
 BARE_ATTR = "data-spamcorpus-bare"  # marks bare URLs and <autolinks>: their text is the URL, not an anchor
 
 
@@ -104,6 +107,9 @@ def _parser() -> MarkdownIt:
 
 
 def markdown_html(markdown: str) -> str:
-    """The Markdown rendered to HTML: its links, autolinks, reference links, bare URLs and inline <a href>
-    become <a href> elements; <script>/<style> blocks stay raw text for the HTML parser."""
+    """The Markdown (its first MAX_CHARS) rendered to HTML: its links, autolinks, reference links, bare URLs and
+    inline <a href> become <a href> elements; <script>/<style> blocks stay raw text for the HTML parser."""
+    if len(markdown) > MAX_CHARS:
+        cut = markdown.rfind("\n", 0, MAX_CHARS)
+        markdown = markdown[:cut if cut > 0 else MAX_CHARS]
     return _parser().render(markdown)

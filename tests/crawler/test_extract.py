@@ -194,6 +194,14 @@ def test_link_form_keeps_the_query_and_normalises_the_rest(url, stored):
     assert link_form(url) == stored
 
 
+def test_huge_markdown_reads_links_from_its_first_part_only():
+    from crawler.markdown_links import MAX_CHARS
+    line = "[shop](https://a.example/{})\n"
+    early, late = line.format("early"), line.format("late")
+    doc = early + "words " * (MAX_CHARS // 6) + "\n" + late
+    assert extract(doc, base_url="https://a.example/", doc_format="markdown").links == ["https://a.example/early"]
+
+
 def test_html_hostile_page():
     got = link_view("html_hostile")
     assert got["links"] == ["https://shop.example-esim.io/cn/order?x", "https://shop.example-esim.io/docs?b=2&a=1",
