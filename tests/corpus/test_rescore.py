@@ -34,7 +34,7 @@ KEPT = [c for c in COLUMNS if c not in DERIVED]
 
 
 def fresh_rows() -> dict[str, dict]:
-    """Real rows of the 16 page fixtures (GBK, Big5, BOM, Markdown, wrong charset, ...), by doc_id."""
+    """Real rows of the page fixtures (N = len(CASES)) (GBK, Big5, BOM, Markdown, wrong charset, ...), by doc_id."""
     rows = {}
     for i, case in enumerate(CASES):
         page = dataclasses.replace(load_input(case), crawl_job=f"job{i % 2}", depth=i % 3, run_id=f"crawl-{i % 4}",
@@ -110,7 +110,8 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
                 "lang_changed", "shards_rewritten"):
         assert getattr(dry, key) == getattr(real, key), key
     text = format_report(dry)
-    assert "would rescore 16" in text and "nothing written" in text and f"{OLD} 16" in text
+    n = len(CASES)
+    assert f"would rescore {n}" in text and "nothing written" in text and f"{OLD} {n}" in text
 
 
 def test_force_on_a_current_corpus_reproduces_every_row(tmp_path):
@@ -131,15 +132,16 @@ def test_a_version_bump_rescores_and_stats_show_the_mix(tmp_path, monkeypatch):
     build(tmp_path, rows[:10] + [stale(r) for r in rows[10:]])
     current = current_version()
     s = corpus_stats(tmp_path)
-    assert s["detector_versions"] == [(current, 10), (OLD, 6)] and s["current_detector"] == current
+    old = len(rows) - 10
+    assert s["detector_versions"] == [(current, 10), (OLD, old)] and s["current_detector"] == current
     text = format_stats(s)
-    assert f"detector versions: {current} 10 (current), {OLD} 6; `spamcorpus rescore" in text
+    assert f"detector versions: {current} 10 (current), {OLD} {old}; `spamcorpus rescore" in text
     # a new model: patch the name build_row reads, whether pages.py imported it or reads the detector's
     monkeypatch.setattr(crawler.pages, "DETECTOR_VERSION", "signals-next", raising=False)
     monkeypatch.setattr(corpus.signals, "DETECTOR_VERSION", "signals-next")
     report = rescore(tmp_path)
-    assert report.rescored == 16 and dict(report.versions) == {current: 10, OLD: 6}
-    assert corpus_stats(tmp_path)["detector_versions"] == [("signals-next", 16)]
+    assert report.rescored == len(rows) and dict(report.versions) == {current: 10, OLD: old}
+    assert corpus_stats(tmp_path)["detector_versions"] == [("signals-next", len(rows))]
 
 
 def test_rows_whose_body_no_longer_extracts_keep_their_values_and_are_counted(tmp_path):
@@ -183,7 +185,7 @@ def test_rescore_makes_campaigns_ask_for_a_full_run(tmp_path):
     assert f"run `spamcorpus campaigns --full {tmp_path}`" in format_report(report)
     with pytest.raises(CampaignError, match="--full"):  # the shards it grouped are no longer the corpus's
         assign_campaigns(tmp_path)
-    assert assign_campaigns(tmp_path, full=True).rows == 16
+    assert assign_campaigns(tmp_path, full=True).rows == len(CASES)
 
 
 def test_replace_shard_guards(tmp_path):
@@ -280,10 +282,10 @@ def test_cli_reports_and_user_errors(tmp_path, monkeypatch):
     runner = CliRunner()
     res = runner.invoke(main, ["rescore", str(tmp_path / "c"), "--dry-run"])
     assert res.exit_code == 0, res.output
-    assert "would rescore 16" in res.output and "nothing written" in res.output
+    assert f"would rescore {len(CASES)}" in res.output and "nothing written" in res.output
     res = runner.invoke(main, ["rescore", str(tmp_path / "c")])
     assert res.exit_code == 0, res.output
-    assert "rescored 16" in res.output and "shards rewritten" in res.output
+    assert f"rescored {len(CASES)}" in res.output and "shards rewritten" in res.output
     for args in (["rescore", str(tmp_path / "nothing")], ["rescore"]):  # no such dir; the default, absent here
         monkeypatch.chdir(tmp_path)
         res = runner.invoke(main, args)
@@ -306,7 +308,7 @@ READER_RACE = textwrap.dedent("""
 def test_store_readers_during_a_rescore_see_every_row_once(tmp_path):
     expected = fresh_rows()
     corpus = tmp_path / "c"
-    build(corpus, [stale(r) for r in expected.values()], per_shard=1)  # 16 replaces to race with
+    build(corpus, [stale(r) for r in expected.values()], per_shard=1)  # one replace per row to race with
     script = tmp_path / "race.py"
     script.write_text(READER_RACE.format(root=str(ROOT)))
     proc = subprocess.Popen([sys.executable, str(script), str(corpus)], stdout=subprocess.PIPE, text=True)
@@ -316,5 +318,5 @@ def test_store_readers_during_a_rescore_see_every_row_once(tmp_path):
         assert sorted(t.column("doc_id").to_pylist()) == sorted(expected)
         mixed |= len(set(t.column("detector_version").to_pylist())) > 1
         reads += 1
-    assert proc.returncode == 0 and proc.stdout.read().strip() == "16"
+    assert proc.returncode == 0 and proc.stdout.read().strip() == str(len(CASES))
     assert mixed, f"none of {reads} reads fell between two replaces; the test proved nothing"
