@@ -134,3 +134,81 @@ def env(data_dir):
     except StudioError as exc:
         raise Failure(str(exc)) from None
     click.echo("\n".join(lines))
+
+
+@studio.group()
+def user():
+    """Annotator accounts on the local Label Studio (so a team can label the same project).
+
+    Label Studio community edition has no roles: every user may annotate, review and manage. The --role given
+    to `user add` is kept as spamcorpus's own note (DATA_DIR/user_roles.json) and shown by `user list`."""
+
+
+def _admin(data_dir):
+    """(data dir, url, admin token) of the running local studio, or a Failure saying how to start it."""
+    from annotate import studio as local
+
+    target = _one_dir(data_dir, "use")
+    state, creds = local.status(target), local.load_credentials(target)
+    if not state.running or creds is None:
+        raise Failure(f"no local Label Studio runs with data in {target}: run `spamcorpus studio start` first")
+    return target, state.url, creds
+
+
+@user.command("add")
+@click.argument("email")
+@FIND_DIR_OPTION
+@click.option("--role", default="annotator", show_default=True, type=click.Choice(["annotator", "reviewer", "manager"]),
+              help="Our note of the user's job (community edition has no roles: it grants nothing).")
+@click.option("--password-file", type=click.File("r"),
+              help="Read the password from this file's first line ('-' for stdin) [default: generate one and "
+                   "print it once].")
+@click.option("--show-token", is_flag=True, help="Also print the new user's API token.")
+def user_add(email, data_dir, role, password_file, show_token):
+    """Create EMAIL's account on the local Label Studio, able to log in and annotate every project."""
+    from annotate import studio_users as users
+    from annotate.errors import StudioError
+
+    try:
+        email = users.check_email(email)
+    except users.BadUserInput as exc:
+        raise InputError(f"EMAIL: {exc}") from None
+    generated = password_file is None
+    password = users.generate_password() if generated else password_file.readline().rstrip("\r\n")
+    try:
+        users.check_password(password, email)
+    except users.BadUserInput as exc:
+        raise InputError(f"--password-file {password_file.name}: {exc}") from None
+    target, url, creds = _admin(data_dir)
+    try:
+        made = users.add_user(url, creds.token, email, password)
+    except StudioError as exc:
+        raise Failure(str(exc)) from None
+    users.note_role(target, made.email, role)
+    click.echo(f"added {made.email} (id {made.id}, role {role}: our note) to Label Studio at {url}")
+    if generated:   # shown this once, stored nowhere
+        click.echo(f"password: {password}")
+    if show_token:
+        click.echo(f"API token: {made.token}")
+    click.echo(f"they log in at {url}/user/login/")
+
+
+@user.command("list")
+@FIND_DIR_OPTION
+def user_list(data_dir):
+    """Users of the local Label Studio: e-mail, id, role (our note; community edition has none), last activity."""
+    from annotate import studio_users as users
+    from annotate.errors import StudioError
+
+    target, url, creds = _admin(data_dir)
+    try:
+        found = users.list_users(url, creds.token)
+    except StudioError as exc:
+        raise Failure(str(exc)) from None
+    roles = users.read_roles(target)
+    width = max([len("email")] + [len(u["email"]) for u in found])
+    click.echo(f"{'email':<{width}}  {'id':>4}  {'role':<10}  last activity")
+    for u in found:
+        role = "owner" if u["email"].lower() == creds.username.lower() else \
+            roles.get(u["email"].lower(), {}).get("role", "-")
+        click.echo(f"{u['email']:<{width}}  {u['id']:>4}  {role:<10}  {u['last_activity'] or 'never'}")
