@@ -1,4 +1,4 @@
-"""Contact kinds: the Contact record, each kind's syntax and normal form, and placeholder values."""
+"""Contact kinds: the Contact record, each kind's syntax and plain-text normal form, and placeholder values."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,6 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from corpus.contacts.domains import PLACEHOLDER_SITES, domain_normal
-from corpus.contacts.normalise import normalize_text
 from corpus.contacts.phones import is_fictional_phone, phone_e164, repetitive
 from corpus.ids import canonicalize_url
 
@@ -40,36 +39,20 @@ QQ_RE = re.compile(r"[1-9][0-9]{4,10}")
 LINE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,19}")
 EMAIL_RE = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}")
 FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "ico", "bmp", "avif"})
-LINK_LIKE = re.compile(r"(?:https?://|tel:|sms:|whatsapp:|tg:|(?:www\.)?(?:wa\.me|t\.me|qm\.qq\.com)/)", re.IGNORECASE)
-TG_URL = re.compile(r"https?://|tg:|(?:www\.)?(?:t\.me|telegram\.me|telegram\.dog)/|[a-z0-9_]+\.t\.me(?![a-z0-9.-])", re.IGNORECASE)
-
-
-def normalize_value(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> str | None:
-    """Normal form of a raw contact of `kind` (as written or as linked), or None if it is not valid syntax.
-
-    `region` reads a phone number written without its country code: one country (`"CN"`), or candidates
-    (`("BR", "PT")`) of which exactly one must make it valid.
-    """
-    return normal(kind, normalize_text(raw).strip(), region)
 
 
 @lru_cache(maxsize=1 << 15)  # pure; the same handles and numbers recur across a campaign's pages
-def normal(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> str | None:
-    """normalize_value for text that is already normalised."""
+def plain_normal(kind: str, raw: str, region: str | tuple[str, ...] | None = None) -> str | None:
+    """Normal form of a value written as text (a handle, a number, an address), or None if it is not valid syntax.
+
+    Values written as links (`t.me/x`, `wa.me/…`, `tel:…`) are read by corpus.contacts.values.normal, which sends
+    them through the link rules first; `tel:`/`sms:` prefixes are plain text here.
+    """
     if kind == "telegram":
-        if TG_URL.match(raw):  # a link: the same rules as links on the page
-            from corpus.contacts.links import classify_url
-            got = classify_url(raw)
-            return got[1] if got and got[0] == "telegram" else None
         value = raw.removeprefix("@").lower()
         return value if TELEGRAM_RE.fullmatch(value) and "__" not in value else None
-    if kind in ("phone", "whatsapp", "qq") and LINK_LIKE.match(raw):  # `wa.me/…`, `tel:…`, a QQ share link
-        if raw[:4].lower() in ("tel:", "sms:"):
-            raw = raw[4:].split("?")[0].split(";")[0]
-        else:
-            from corpus.contacts.links import classify_url
-            got = classify_url(raw)
-            return got[1] if got and got[0] == kind else None
+    if kind in ("phone", "whatsapp", "qq") and raw[:4].lower() in ("tel:", "sms:"):
+        raw = raw[4:].split("?")[0].split(";")[0]
     if kind in ("phone", "whatsapp"):
         number = phone_e164(raw, region)
         if number is None and kind == "whatsapp" and len(digits := re.sub(r"[^0-9]", "", raw)) >= 11 and (

@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.contacts.cues import CTA_CUE
 from corpus.contacts.domains import REDIRECTORS
-from corpus.contacts.kinds import Contact, canonical_url, is_placeholder, normal
+from corpus.contacts.kinds import Contact, canonical_url, is_placeholder
+from corpus.contacts.kinds import plain_normal as normal
 from corpus.contacts.promote import link_sites
 
 SHORTENERS = frozenset({

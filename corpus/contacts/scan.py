@@ -10,7 +10,8 @@ from corpus.contacts.cues import (
     ASTRAL_CUES, ASTRAL_TRIGGER, CTA_CUE, CUE_KIND, CUE_REGIONS, CUE_TAIL, CUE_TRIGGER, CUE_TRIGGERS, MORE,
     OFFER_BEFORE, PHONE_VALUE, cue_word,
 )
-from corpus.contacts.kinds import Contact, is_placeholder, normal
+from corpus.contacts.kinds import Contact, is_placeholder
+from corpus.contacts.values import normal
 from corpus.contacts.links import classify_url
 from corpus.contacts.normalise import Norm
 from corpus.contacts.phones import number_regions, phone_candidates, regions_for
