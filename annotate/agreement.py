@@ -152,3 +152,17 @@ def agreement_report(annotations: pa.Table, predictions: pa.Table | None = None,
     if predictions is not None:
         report["detector"] = prediction_agreement(rows, predictions.to_pylist(), model_version)
     return report
+
+
+def disagreements(rows: list[dict]) -> list[dict]:
+    """Tasks whose annotators' verdicts differ (latest non-skipped annotation of each, verdict chosen).
+
+    One entry per task: task_id, doc_id and each annotator's verdict (pseudonym -> verdict), by task id.
+    """
+    out = []
+    for task_id, per_annotator in sorted(_latest(rows).items()):
+        verdicts = {a: r["verdict"] for a, r in sorted(per_annotator.items()) if r["verdict"] is not None}
+        if len(set(verdicts.values())) > 1:
+            doc_id = next(iter(per_annotator.values()))["doc_id"]
+            out.append({"task_id": task_id, "doc_id": doc_id, "verdicts": verdicts})
+    return out

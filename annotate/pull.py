@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from annotate.agreement import disagreements
 from annotate.client import StudioClient, dm_datetime, dm_filter
 from annotate.errors import StudioError
 from annotate.files import annotator_salt, project_dir, project_lock, read_json, write_json, write_table
@@ -27,6 +28,8 @@ from corpus.annotations import ANNOTATION_SCHEMA, ANNOTATIONS_FILE, SPAN_TYPE, r
 
 STATE = "pull_state.json"
 PREDICTIONS_FILE = "predictions.parquet"
+# tasks whose annotators' verdicts differ, rewritten with every pull: what `push --review` sends for adjudication
+DISAGREEMENTS_FILE = "disagreements.json"
 # re-read tasks updated shortly before the last snapshot began: an annotation stamped just before it may
 # have been committed just after the snapshot read its data
 OVERLAP = timedelta(seconds=10)
@@ -55,6 +58,7 @@ class PullReport:
     removed: int = 0
     rewritten: bool = False
     skipped: Counter = field(default_factory=Counter)   # reason -> count (tasks or label values)
+    disagreements: list[dict] = field(default_factory=list)   # task_id, doc_id, verdicts by annotator
     seconds: float = 0.0
 
 
@@ -119,6 +123,11 @@ def _diff(old: pa.Table, new_rows: list[dict], touched: set[int]) -> tuple[int, 
     return len(after.keys() - before.keys()), updated, len(before.keys() - after.keys())
 
 
+def read_disagreements(pdir: Path) -> list[dict]:
+    """The disagreeing tasks the last pull marked (empty before any pull)."""
+    return (read_json(Path(pdir) / DISAGREEMENTS_FILE) or {}).get("tasks", [])
+
+
 def read_predictions(pdir: Path) -> pa.Table:
     path = Path(pdir) / PREDICTIONS_FILE
     return pq.read_table(path, schema=PREDICTION_SCHEMA) if path.exists() else PREDICTION_SCHEMA.empty_table()
@@ -155,6 +164,10 @@ def pull(client: StudioClient, project: str, out_root: Path, *, full: bool = Fal
             old_preds = read_predictions(pdir) if incremental else PREDICTION_SCHEMA.empty_table()
             write_table(pdir / PREDICTIONS_FILE, _merge(old_preds, preds, touched, PREDICTION_SCHEMA))
             report.rewritten = True
+        report.disagreements = disagreements(table.to_pylist())
+        marked = {"project": project, "project_id": info["id"], "tasks": report.disagreements}
+        if report.rewritten or read_json(pdir / DISAGREEMENTS_FILE) != marked:
+            write_json(pdir / DISAGREEMENTS_FILE, marked)
         write_json(pdir / STATE, {"project_id": info["id"], "watermark": started.isoformat(),
                                   "pulled_at": datetime.now(timezone.utc).isoformat()})
     report.seconds = time.monotonic() - t0

@@ -1,6 +1,8 @@
 """`spamcorpus pull`: annotations of a Label Studio project into Parquet (incremental)."""
 from __future__ import annotations
 
+import shlex
+
 import click
 
 
@@ -32,3 +34,18 @@ def pull(project, out, full, studio_dir):
                                                  if report.rewritten else "nothing changed, files untouched"))
     if report.skipped:
         click.echo("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())))
+    click.echo(format_disagreements(report.disagreements, project))
+
+
+SHOWN_IDS = 20
+
+
+def format_disagreements(found: list[dict], project: str) -> str:
+    """The summary line of the disagreeing tasks (all of them are in disagreements.json)."""
+    if not found:
+        return "disagreements: none (no task where annotators chose different verdicts)"
+    ids = [str(d["task_id"]) for d in found]
+    shown = ", ".join(ids[:SHOWN_IDS]) + (f", ... ({len(ids) - SHOWN_IDS} more)" if len(ids) > SHOWN_IDS else "")
+    return (f"disagreements: {len(found)} task{'s' if len(found) != 1 else ''} where annotators chose different "
+            f"verdicts (task ids {shown}; listed in disagreements.json); "
+            f"`spamcorpus push --review --project {shlex.quote(project)}` sends them to a third annotator")

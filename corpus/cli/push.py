@@ -30,8 +30,10 @@ from corpus.labels import FAMILIES
 @click.option("--overlap-annotators", default=2, show_default=True, type=click.IntRange(2, 20))
 @click.option("--studio-dir", default="datasets/studio", show_default=True, type=click.Path(file_okay=False),
               help="Local studio data (used unless LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY are set).")
+@click.option("--review", is_flag=True, help="Instead: send the tasks whose annotators disagreed (as of the last "
+              "pull) to the project 'PROJECT (review)' for a third annotator; selection options do not apply.")
 def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts, per_campaign, sample, stratify,
-         seed, batch_size, overlap, overlap_annotators, studio_dir):
+         seed, batch_size, overlap, overlap_annotators, studio_dir, review):
     """Create or find PROJECT and add the selected rows not yet in it (re-running adds nothing)."""
     import sys
     from pathlib import Path
@@ -47,6 +49,16 @@ def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts,
         check_title(project)
     except BadProjectTitle as exc:
         raise InputError(f"--project: {exc}") from None
+    if review:   # annotate/review.py
+        from annotate.review import format_review, push_review, review_title
+        try:
+            review_title(project)
+            click.echo(format_review(push_review(connect(Path(studio_dir)), project, Path(corpus_dir), Path(out))))
+        except BadProjectTitle as exc:
+            raise InputError(f"--project: {exc}") from None
+        except (StudioError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from None
+        return
     try:
         selection = Selection(min_score=min_score, max_score=max_score, families=tuple(families),
                               langs=tuple(langs), hosts=tuple(hosts), per_campaign=per_campaign, sample=sample,

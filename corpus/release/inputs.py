@@ -68,6 +68,9 @@ def _project_dirs(annotations_dir: Path | None) -> list[Path]:
                   and ((p / ANNOTATIONS_FILE).exists() or (p / PROPAGATED_FILE).exists()))
 
 
+REVIEW_FILE = "review.json"   # written by annotate/review.py: this folder's annotations are adjudications
+
+
 def read_inputs(corpus_dir: str | Path, annotations_dir: str | Path | None, policy: LabelPolicy,
                 include_html: bool = False) -> Inputs:
     """Everything a release is built from, with a fingerprint of the exact input files. `annotations_dir` None:
@@ -95,7 +98,8 @@ def read_inputs(corpus_dir: str | Path, annotations_dir: str | Path | None, poli
             raise ReleaseError(f"cannot read annotations in {folder}: {exc}") from None
         annotations.append(a)
         propagated.append(p)
-        if folder.name in policy.adjudication_projects:  # the folder name stands for its project
+        # the folder name stands for its project; `push --review` marks its review projects' folders
+        if folder.name in policy.adjudication_projects or (folder / REVIEW_FILE).exists():
             adjudication_projects.update(a.column("project").to_pylist())
         projects[folder.name] = {
             "annotations": a.num_rows, "propagated": p.num_rows,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from annotate.agreement import (agreement_report, cohen_kappa, field_agreement, krippendorff_alpha_nominal,
-                                prediction_agreement, span_agreement)
+from annotate.agreement import (agreement_report, cohen_kappa, disagreements, field_agreement,
+                                krippendorff_alpha_nominal, prediction_agreement, span_agreement)
 from corpus.annotations import ANNOTATION_SCHEMA
 
 
@@ -115,3 +115,18 @@ def test_report_from_table():
     table = pa.Table.from_pylist([ann(1, "A", "spam"), ann(1, "B", "spam")], schema=ANNOTATION_SCHEMA)
     report = agreement_report(table)
     assert report["annotators"] == 2 and [f["field"] for f in report["fields"]] == ["verdict", "family", "spans"]
+
+
+def test_disagreements_are_tasks_whose_latest_verdicts_differ():
+    later = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    rows = [ann(1, "A", "spam", "loans"), ann(1, "B", "benign"),                  # split
+            ann(2, "A", "spam", "loans"), ann(2, "B", "spam", "gambling"),        # same verdict: not a split
+            ann(3, "A", "spam"), ann(3, "B", None, cancelled=True),               # a skip is no verdict
+            ann(4, "A", "benign"), dict(ann(4, "A", "spam"), updated_at=later), ann(4, "B", "spam"),  # A changed
+            ann(5, "A", "benign"), ann(5, "B", "spam"), dict(ann(5, "B", "benign"), updated_at=later),  # B did
+            ann(6, "A", "spam"), ann(6, "B", None),                               # no verdict chosen
+            ann(7, "C", "borderline"), ann(7, "A", "spam"), ann(7, "B", "spam")]  # one of three
+    assert disagreements(rows) == [
+        {"task_id": 1, "doc_id": "d1", "verdicts": {"A": "spam", "B": "benign"}},
+        {"task_id": 7, "doc_id": "d7", "verdicts": {"A": "spam", "B": "spam", "C": "borderline"}}]
+    assert disagreements([]) == []
