@@ -86,11 +86,11 @@ def test_crawl_cli_errors_are_clean(tmp_path):
     result = runner.invoke(main, ["crawl"])
     assert result.exit_code == 2 and "give either JOB_FILE or --seeds-file" in result.output
     result = runner.invoke(main, ["crawl", str(tmp_path / "missing.toml")])
-    assert result.exit_code == 1 and "cannot read job file" in result.output
+    assert result.exit_code == 2 and "cannot read job file" in result.output
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x y"\n[seeds]\nurls = ["http://127.0.0.2/"]\n')
     result = runner.invoke(main, ["crawl", str(bad)])
-    assert result.exit_code == 1 and "must match" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "must match" in result.output and "Traceback" not in result.output
     good = tmp_path / "good.toml"
     good.write_text('name = "x"\n[seeds]\nurls = ["http://127.0.0.2/"]\n')
     result = runner.invoke(main, ["crawl", str(good), "--set", "NOEQUALS"])
