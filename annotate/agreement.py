@@ -148,7 +148,8 @@ def agreement_report(annotations: pa.Table, predictions: pa.Table | None = None,
     rows = annotations.to_pylist()
     report = {"annotations": len(rows), "annotators": len({r["annotator"] for r in rows}),
               "tasks": len({r["task_id"] for r in rows}),
-              "fields": [field_agreement(rows, "verdict"), field_agreement(rows, "family"), span_agreement(rows)]}
+              "fields": [field_agreement(rows, "verdict"), field_agreement(rows, "family"), span_agreement(rows)],
+              "disagreeing_tasks": [d["task_id"] for d in disagreements(rows)]}
     if predictions is not None:
         report["detector"] = prediction_agreement(rows, predictions.to_pylist(), model_version)
     return report

@@ -1,4 +1,4 @@
-"""`push --review`: tasks whose annotators split go to a review project "<P> (review)", each side shown, for a third annotator.
+"""`push --review`: tasks whose annotators split go to a review project "<P> (review)" for a third annotator.
 
 The review project is an ordinary project with one annotation per task. Its tasks are the corpus rows of the
 disagreeing tasks (same `data.doc_id`), and instead of the detector's guess they carry one prediction per
@@ -144,6 +144,16 @@ def push_review(client: StudioClient, project: str, corpus_dir: Path, out_root: 
             write_json(rdir / PENDING, {"batches": []})
     report.seconds = time.monotonic() - t0
     return report
+
+
+def adjudicated(out_root: Path, project: str, splits: list[dict]) -> int:
+    """How many of the disagreeing tasks the pulled review project already settles (a non-skipped verdict)."""
+    try:
+        rdir = project_dir(out_root, review_title(project))
+    except BadProjectTitle:
+        return 0
+    settled = {r["doc_id"] for r in read_annotations(rdir).to_pylist() if r["verdict"] and not r["was_cancelled"]}
+    return sum(1 for s in splits if s["doc_id"] in settled)
 
 
 def format_review(report: ReviewReport) -> str:

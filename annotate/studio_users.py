@@ -1,4 +1,4 @@
-"""Annotator accounts on the local Label Studio: sign-up through the server's own invite link, roles kept as our note."""
+"""Annotator accounts on the local Label Studio: sign-up through its own invite link, roles kept as our note."""
 from __future__ import annotations
 
 import json

@@ -42,6 +42,9 @@ def format_agreement(report: dict) -> str:
         lines.append(f"{f['field']:<9} {f['items_rated']:>6} {f['items_multiply_rated']:>6} {f['annotators']:>6} "
                      f"{f['pairs']:>6} {_num(f['observed_agreement']):>7} {_num(f['cohen_kappa']):>7} "
                      f"{_num(f['krippendorff_alpha']):>7}")
+    split = report.get("disagreeing_tasks") or []
+    lines += ["", f"tasks where annotators chose different verdicts: {len(split)}"
+              + (" (`spamcorpus push --review` sends them to a third annotator)" if split else "")]
     det = report.get("detector")
     if det:
         lines += ["", f"detector vs annotators ({det['annotations']} annotations, "

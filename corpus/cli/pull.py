@@ -35,6 +35,11 @@ def pull(project, out, full, studio_dir):
     if report.skipped:
         click.echo("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())))
     click.echo(format_disagreements(report.disagreements, project))
+    if report.disagreements:
+        from annotate.review import adjudicated
+        settled = adjudicated(Path(out), project, report.disagreements)
+        if settled:
+            click.echo(f"adjudicated in the pulled review project: {settled} of {len(report.disagreements)}")
 
 
 SHOWN_IDS = 20

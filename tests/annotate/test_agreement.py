@@ -115,6 +115,9 @@ def test_report_from_table():
     table = pa.Table.from_pylist([ann(1, "A", "spam"), ann(1, "B", "spam")], schema=ANNOTATION_SCHEMA)
     report = agreement_report(table)
     assert report["annotators"] == 2 and [f["field"] for f in report["fields"]] == ["verdict", "family", "spans"]
+    assert report["disagreeing_tasks"] == []
+    split = pa.Table.from_pylist([ann(3, "A", "spam"), ann(3, "B", "benign")], schema=ANNOTATION_SCHEMA)
+    assert agreement_report(split)["disagreeing_tasks"] == [3]
 
 
 def test_disagreements_are_tasks_whose_latest_verdicts_differ():

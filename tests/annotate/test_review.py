@@ -125,6 +125,11 @@ def test_split_review_adjudicate_release(shared_server, tmp_path, monkeypatch):
     assert adjudicated.exit_code == 0, adjudicated.output
     assert "disagreements: none" in adjudicated.output
 
+    again = run("pull", "--project", project, "--out", out)
+    assert "adjudicated in the pulled review project: 2 of 2" in again.output
+    shown = run("agreement", "--project", project, "--out", out)
+    assert "tasks where annotators chose different verdicts: 2 (`spamcorpus push --review`" in shown.output
+
     def resolved():
         inputs = read_inputs(corpus, out, LabelPolicy())
         labels = resolve_labels(inputs.corpus, inputs.annotations, inputs.propagated, inputs.policy).labels
