@@ -1,7 +1,7 @@
 """The label vocabulary shared by the detector, Label Studio, annotations and releases."""
 from __future__ import annotations
 
-# Spam families (DESIGN.md): the Label Studio choices, `family_guess` and the release's `family`.
+# Spam families: the Label Studio choices, `family_guess` and the release's `family`.
 FAMILIES: tuple[str, ...] = (
     "telecom_sim",     # SIM/eSIM/data cards, foreign numbers for account registration
     "gambling",

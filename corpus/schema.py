@@ -35,7 +35,7 @@ _FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("links", pa.list_(pa.string()), False, "absolute http(s) links on the page, in order, deduplicated"),
     ("spam_score", pa.float32(), False, "detector score 0..1; 0.5 is the decision point"),
     ("spam_signals", pa.list_(pa.string()), False, "names of detector signals that fired"),
-    ("family_guess", pa.string(), False, "detector's spam family guess (DESIGN.md families) or other"),
+    ("family_guess", pa.string(), False, "detector's spam family guess (a family of corpus/labels.py) or other"),
     ("detector_version", pa.string(), False, "version of the detector that scored this row"),
     ("text_sha256", pa.string(), False, "hex sha256 of text (UTF-8)"),
     ("crawl_job", pa.string(), False, "name of the crawl job that fetched the page"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-# Normal forms follow DESIGN.md: telegram handle lowercase without @, whatsapp/phone E.164,
+# Normal forms follow corpus/contacts (kinds.plain_normal): telegram handle lowercase without @, whatsapp/phone E.164,
 # email lowercase, qq digits; wechat and line ids are generated lowercase so their normal form is plain.
 KINDS = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email")
 
