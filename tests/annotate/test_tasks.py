@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings, strategies as st
 
 from annotate.results import parse_result
-from annotate.tasks import contact_spans, label_config, predicted_verdict, row_to_task
+from annotate.tasks import contact_spans, label_config, predicted_verdict, row_to_task, shown_text, signals_line
 from corpus.labels import FAMILIES, SPAN_LABELS, VERDICTS
 from tests.conftest import make_row
 
@@ -28,10 +28,57 @@ def test_labeling_config_shows_crawled_fields_as_plain_text_only():
     tags = {e.tag for e in root.iter()}
     assert not tags & {"HyperText", "HyperTextLabels", "Html", "Iframe", "Image"}
     shown = {e.get("value") for e in root.iter("Text")}
-    assert shown == {"$title", "$url", "$lang", "$text"}
+    assert shown == {"$title", "$url", "$lang", "$text", "$score", "$family_guess", "$signals"}
+    # headers are our own words: no task field reaches the page through them
+    assert not [e.get("value") for e in root.iter("Header") if "$" in e.get("value")]
     # the family question is only shown once the verdict is spam
     family_view = next(v for v in root.iter("View") if any(c.get("name") == "family" for c in v))
     assert (family_view.get("visibleWhen"), family_view.get("whenChoiceValue")) == ("choice-selected", "spam")
+
+
+def test_first_screen_order_and_hotkeys_kept():
+    root = ET.fromstring(label_config())
+    order = [e.get("name") for e in root.iter() if e.get("name")]
+    # title, the explanation, the verdict, the family and the note come before the long text
+    assert order.index("text") == len(order) - 1
+    assert order[:4] == ["title", "score", "family_guess", "signals"]
+    assert order.index("verdict") < order.index("family") < order.index("note") < order.index("text")
+    keys = {c.get("value"): c.get("hotkey") for c in root.iter() if c.tag in ("Choice", "Label")}
+    assert (keys["spam"], keys["benign"], keys["borderline"]) == ("1", "2", "3")
+    assert (keys["contact"], keys["brand"], keys["call_to_action"]) == ("d", "f", "g")
+    # one key each, unique, and the ones Label Studio had assigned by position before they were made explicit
+    assert [keys[f] for f in FAMILIES] == list("4567890qwetas")
+    assert None not in keys.values() and len(set(keys.values())) == len(keys)
+
+
+def test_task_explains_the_detector_in_plain_text_fields():
+    row = make_row("http://shop.example/p/1", SPAM_TEXT, score=0.9134, family="telecom_sim",
+                   spam_signals=["telegram_handle", "sim_terms", "<b>x</b>", "d", "e", "f", "g"])
+    data = row_to_task(row)["data"]
+    assert (data["score"], data["family_guess"]) == ("0.91 (spam)", "telecom_sim")
+    assert data["signals"] == "telegram_handle, sim_terms, <b>x</b>, d, e (+2 more)"   # text, shown as text
+    assert data["spam_score"] == 0.9134
+    benign = row_to_task(make_row("http://blog.example/a", "bread", score=0.12))["data"]
+    assert (benign["score"], benign["signals"]) == ("0.12 (benign)", "none fired")
+    assert signals_line(["a", "b"], top=1) == "a (+1 more)"
+
+
+def test_task_text_drops_a_first_line_that_repeats_the_title():
+    body = "联系 Telegram：@esim1088 当天发货"
+    for stored in (f"# 香港 eSIM\n\n{body}", f"香港  eSIM\n{body}", f"香港 eSIM\n=======\n{body}",
+                   f"\n## 香港 eSIM ##\n{body}"):
+        row = make_row("http://shop.example/p/1", stored, title="香港 eSIM", score=0.9, family="telecom_sim")
+        task = row_to_task(row)
+        data = task["data"]
+        assert data["text"] == body and stored[data["text_offset"]:] == body, stored
+        assert row["text"] == stored   # the stored row keeps its text
+        (span,) = parse_result(task["predictions"][0]["result"]).spans   # offsets into the text shown
+        assert body[span["start"]:span["end"]] == span["text"] == "@esim1088"
+        assert stored[span["start"] + data["text_offset"]:span["end"] + data["text_offset"]] == "@esim1088"
+    # a first line that only starts like the title, or a title found later, stays
+    for stored in (f"香港 eSIM 卡\n{body}", f"{body}\n# 香港 eSIM"):
+        assert shown_text("香港 eSIM", stored) == (stored, 0)
+    assert shown_text("", body) == (body, 0)
 
 
 def test_task_carries_doc_id_and_fields_the_config_shows():
