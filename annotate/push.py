@@ -26,6 +26,7 @@ from annotate.client import StudioClient, dm_filter
 from annotate.errors import ImportUncertain, StudioError, StudioUnreachable
 from annotate.files import project_dir, project_lock, read_json, write_json, write_table
 from annotate.selection import Selection, select
+from annotate.strategies import choose
 from annotate.tasks import ROW_COLUMNS, label_config, row_to_task
 from corpus.annotations import LEDGER_FILE, LEDGER_SCHEMA, read_ledger
 
@@ -75,9 +76,13 @@ class PushOptions:
     batch_size: int = MAX_BATCH
     overlap_fraction: float | None = None   # share of tasks given to several annotators; None: keep the project's
     overlap_annotators: int = 2
+    strategy: str | None = None             # annotate/strategies.py: pick `limit` new rows instead of selecting
+    limit: int | None = None
 
     def __post_init__(self) -> None:
         check_title(self.project)
+        if (self.strategy is None) != (self.limit is None):
+            raise ValueError("a strategy and a limit go together")
 
 
 @dataclass
@@ -96,6 +101,8 @@ class PushReport:
     server_seconds: float = 0.0       # import time as the server reports it (the rest is ours and the network)
     dropped: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    strategy: str | None = None
+    seed: int = 0
 
 
 def campaign_map(corpus_dir: Path) -> dict[str, str] | None:
@@ -156,13 +163,18 @@ class _Ledger:
         self.reset = table.num_rows - len(self.rows)   # rows of a deleted and recreated project
         self.project, self.project_id = project, project_id
         self.doc_ids = {r["doc_id"] for r in self.rows}
+        self.how: tuple[str, int] | None = None   # (strategy, seed) of this push, for the rows it imports
+        self.versions: dict[str, str] = {}        # doc_id -> detector version of the score it was chosen by
 
-    def add(self, pairs: list[tuple[str, int]]) -> int:
+    def add(self, pairs: list[tuple[str, int]], ours: bool = False) -> int:
+        """Record imported tasks; `ours`: imported by this push (else found on the server, origin unknown)."""
         now = datetime.now(timezone.utc)
         fresh = [(d, t) for d, t in pairs if d not in self.doc_ids]
+        strategy, seed = self.how if ours and self.how else (None, None)
         for doc_id, task_id in fresh:
             self.rows.append({"doc_id": doc_id, "task_id": task_id, "project": self.project,
-                              "project_id": self.project_id, "pushed_at": now})
+                              "project_id": self.project_id, "pushed_at": now, "strategy": strategy, "seed": seed,
+                              "detector_version": self.versions.get(doc_id) if ours else None})
             self.doc_ids.add(doc_id)
         if fresh or self.reset:
             write_table(self.path, _ledger_table(self.rows))
@@ -205,13 +217,18 @@ def push(client: StudioClient, options: PushOptions,
         project, created = ensure_project(client, options, model_version)
         ledger = _Ledger(pdir, options.project, project["id"])
         recovered = recover(client, pdir, ledger)
-        chosen = select(rows, campaigns, options.selection, ledger.doc_ids)
+        if options.strategy:   # pushed rows are never picked again, so every such push adds `limit` new rows
+            chosen = choose(rows, campaigns, options.selection, options.strategy, options.limit, ledger.doc_ids)
+        else:
+            chosen = select(rows, campaigns, options.selection, ledger.doc_ids)
+        ledger.how = (options.strategy or "select", options.selection.seed)
+        ledger.versions = {r["doc_id"]: r["detector_version"] for r in chosen.rows}
         todo_ids = [r["doc_id"] for r in chosen.rows if r["doc_id"] not in ledger.doc_ids]
         full = {r["doc_id"]: r for r in read_rows(options.corpus_dir, ROW_COLUMNS, todo_ids)} if todo_ids else {}
         todo = [full[d] for d in todo_ids]   # in the selection's (seeded, mixed) order
         report = PushReport(project["id"], created, model_version, len(rows), len(chosen.rows), chosen.campaigns,
                             campaigns is not None, len(chosen.rows) - len(todo), recovered=recovered,
-                            dropped=chosen.dropped)
+                            dropped=chosen.dropped, strategy=options.strategy, seed=options.selection.seed)
         run = uuid.uuid4().hex[:12]
         batches = [todo[i:i + options.batch_size] for i in range(0, len(todo), options.batch_size)]
         if progress:
@@ -269,7 +286,7 @@ def _import_batch(client: StudioClient, pdir: Path, ledger: _Ledger, batch: list
         except StudioError:
             write_json(pdir / PENDING, {"batches": []})   # refused or never sent: nothing was stored
             raise
-        added = ledger.add([(r["doc_id"], t) for r, t in zip(batch, task_ids)])
+        added = ledger.add([(r["doc_id"], t) for r, t in zip(batch, task_ids)], ours=True)
         write_json(pdir / PENDING, {"batches": []})
         return added
     raise AssertionError("unreachable")

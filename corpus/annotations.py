@@ -58,6 +58,11 @@ LEDGER_SCHEMA = pa.schema([
     pa.field("project", pa.string(), nullable=False),
     pa.field("project_id", pa.int64(), nullable=False),
     pa.field("pushed_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    # how the row was chosen: strategy (uncertain | diverse | random, or "select" for filters/sampling), its seed,
+    # and the detector version whose score it was chosen by; null for rows recovered from the server
+    pa.field("strategy", pa.string()),
+    pa.field("seed", pa.int64()),
+    pa.field("detector_version", pa.string()),
 ])
 
 

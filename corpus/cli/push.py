@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from annotate.selection import STRATA  # stdlib only: keeps --help fast
+from annotate.strategies import STRATEGIES
 from corpus.labels import FAMILIES
 
 
@@ -22,6 +23,10 @@ from corpus.labels import FAMILIES
 @click.option("--sample", type=click.IntRange(min=1), help="Select N rows in all (stratified, seeded).")
 @click.option("--stratify", default="family_guess", show_default=True,
               help=f"Comma list of strata for --sample: {', '.join(STRATA)}.")
+@click.option("--strategy", type=click.Choice(STRATEGIES),
+              help="Pick --limit new rows: uncertain (nearest the detector's decision point), diverse (one row per "
+                   "campaign, largest first) or random; filters apply first, --per-campaign caps uncertain (1).")
+@click.option("--limit", type=click.IntRange(min=1), help="Rows a --strategy push adds (default 50).")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--overlap", type=click.FloatRange(0, 1),
@@ -33,7 +38,7 @@ from corpus.labels import FAMILIES
 @click.option("--review", is_flag=True, help="Instead: send the tasks whose annotators disagreed (as of the last "
               "pull) to the project 'PROJECT (review)' for a third annotator; selection options do not apply.")
 def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts, per_campaign, sample, stratify,
-         seed, batch_size, overlap, overlap_annotators, studio_dir, review):
+         strategy, limit, seed, batch_size, overlap, overlap_annotators, studio_dir, review):
     """Create or find PROJECT and add the selected rows not yet in it (re-running adds nothing)."""
     import sys
     from pathlib import Path
@@ -59,12 +64,19 @@ def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts,
         except (StudioError, StoreError) as exc:
             raise click.ClickException(str(exc)) from None
         return
+    if limit is not None and strategy is None:
+        raise InputError(f"--limit {limit} needs --strategy ({'|'.join(STRATEGIES)}); to sample without one, "
+                         "use --sample N")
+    if strategy and sample is not None:
+        raise InputError(f"--sample and --strategy {strategy} both choose how many rows: keep one "
+                         "(--limit N sets a strategy's batch)")
     try:
         selection = Selection(min_score=min_score, max_score=max_score, families=tuple(families),
                               langs=tuple(langs), hosts=tuple(hosts), per_campaign=per_campaign, sample=sample,
                               stratify=tuple(s.strip() for s in stratify.split(",") if s.strip()), seed=seed)
         options = PushOptions(project=project, corpus_dir=Path(corpus_dir), out_root=Path(out), selection=selection,
-                              batch_size=batch_size, overlap_fraction=overlap, overlap_annotators=overlap_annotators)
+                              batch_size=batch_size, overlap_fraction=overlap, strategy=strategy,
+                              limit=(limit or 50) if strategy else None, overlap_annotators=overlap_annotators)
         client = connect(Path(studio_dir))
         bar = None
 
@@ -90,6 +102,9 @@ def format_push(report, project: str) -> str:
     lines = [f"project {project!r}: id {report.project_id} ({state}), model version {report.model_version}"]
     grouping = f"{report.campaigns} campaigns" if report.campaigns_assigned else \
         "no campaign assignment: each row is its own campaign"
+    if report.strategy:
+        lines.append(f"strategy {report.strategy} (seed {report.seed}): picked {report.selected} rows not pushed "
+                     "before")
     lines.append(f"corpus rows {report.corpus_rows}; selected {report.selected} ({grouping}); "
                  f"already in the project {report.already_pushed}")
     rate = f", {report.pushed / report.seconds:.0f} tasks/s" if report.pushed and report.seconds else ""

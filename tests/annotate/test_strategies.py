@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from annotate.selection import Selection
 from annotate.strategies import STRATEGIES, StrategyError, choose, pick, round_robin
+from tests.annotate.conftest import STUDIO_MARKS
 
 
 def row(i, score=0.5, campaign=None, family="gambling", lang="zh", host=None, text=None):
@@ -118,3 +119,85 @@ def test_bad_strategy_options():
         pick([row(0)], "random", 0)
     with pytest.raises(StrategyError, match="--sample"):
         choose([row(0)], None, Selection(sample=3), "random", 1)
+
+
+WORDS = ("river stone garden window orange violin candle harbor meadow pepper silver thunder lantern copper "
+         "maple falcon velvet glacier saddle walnut").split()
+TEMPLATES = [("香港eSIM卡第{i}批 大量现货 当天发货 支持接码 联系 Telegram @esimshop 全国包邮", "telecom_sim", "zh", "esimshop"),
+             ("Instant payday loans approved in minutes, no credit check, message WhatsApp +1555010{i:02d} today",
+              "loans", "en", "loanfast"),
+             ("Лучшее онлайн казино бонус {i} фриспинов за регистрацию пишите в Телеграм @casino_ru_bonus",
+              "gambling", "ru", "casino_ru_bonus")]
+
+
+def studio(test):
+    for mark in STUDIO_MARKS:
+        test = mark(test)
+    return test
+
+
+@studio
+def test_push_strategy_end_to_end(shared_server, tmp_path, monkeypatch):
+    """`spamcorpus push --strategy uncertain --limit 50` on a corpus with campaigns, twice, against a real server."""
+    from click.testing import CliRunner
+
+    from annotate.files import project_dir
+    from annotate.push import campaign_map
+    from corpus.annotations import read_ledger
+    from corpus.campaigns.run import assign_campaigns
+    from corpus.cli import main
+    from corpus.store import CorpusStore
+    from tests.conftest import make_row
+
+    rows = []
+    for t, (text, family, lang, handle) in enumerate(TEMPLATES):
+        for i in range(6):
+            rows.append(make_row(f"http://t{t}-{i}.example/p", text.format(i=i), score=0.4 + 0.03 * i + 0.05 * t,
+                                 family=family, lang=lang, contacts=[{"kind": "telegram", "value": handle,
+                                                                      "where": "text"}]))
+    for i in range(10):   # singletons: each its own campaign
+        words = " ".join(WORDS[(i * 7 + k * 3) % len(WORDS)] + str(i * k) for k in range(12))
+        rows.append(make_row(f"http://b{i}.example/p", f"{words} notes {i}", score=0.05 + 0.09 * i))
+    CorpusStore(tmp_path / "corpus").commit(rows)
+    assign_campaigns(tmp_path / "corpus")
+    campaigns = campaign_map(tmp_path / "corpus")
+    n_campaigns = len(set(campaigns.values()))
+    assert 4 <= n_campaigns < len(rows)   # some campaigns hold several rows
+
+    monkeypatch.setenv("LABEL_STUDIO_URL", shared_server.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", shared_server.token)
+    args = ["push", "--project", "strategy-e2e", "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "ann"),
+            "--strategy", "uncertain", "--limit", "50", "--seed", "3"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert f"strategy uncertain (seed 3): picked {n_campaigns} rows" in first.output
+    ledger = read_ledger(project_dir(tmp_path / "ann", "strategy-e2e")).to_pylist()
+    assert len(ledger) == n_campaigns   # one row per campaign, though 50 were allowed
+    assert len({campaigns[r["doc_id"]] for r in ledger}) == n_campaigns
+    assert {(r["strategy"], r["seed"], r["detector_version"]) for r in ledger} == {("uncertain", 3, "test")}
+    # the campaign representative is its row nearest the boundary
+    by_id = {r["doc_id"]: r for r in rows}
+    for r in ledger:
+        members = [m for d, m in by_id.items() if campaigns[d] == campaigns[r["doc_id"]]]
+        assert abs(by_id[r["doc_id"]]["spam_score"] - 0.5) == min(abs(m["spam_score"] - 0.5) for m in members)
+
+    second = CliRunner().invoke(main, args)   # the next batch: never a row already pushed
+    assert second.exit_code == 0, second.output
+    again = read_ledger(project_dir(tmp_path / "ann", "strategy-e2e")).to_pylist()
+    multi = sum(1 for c in set(campaigns.values()) if list(campaigns.values()).count(c) > 1)
+    assert len(again) == n_campaigns + multi and len({r["doc_id"] for r in again}) == len(again)
+    tasks = shared_server.client().find_tasks(again[0]["project_id"])
+    assert sorted(data["doc_id"] for _t, data in tasks) == sorted(r["doc_id"] for r in again)
+
+
+def test_push_strategy_options_are_checked_before_any_request(tmp_path):
+    from click.testing import CliRunner
+
+    from corpus.cli import main
+    base = ["push", "--project", "abc", "--corpus", str(tmp_path), "--studio-dir", str(tmp_path / "none")]
+    for extra, message in ((["--limit", "5"], "--limit 5 needs --strategy (uncertain|diverse|random)"),
+                           (["--strategy", "random", "--sample", "4"], "--sample and --strategy random")):
+        result = CliRunner().invoke(main, base + extra)
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, base + ["--strategy", "smart"])
+    assert result.exit_code == 2 and "'smart' is not one of 'uncertain', 'diverse', 'random'" in result.output
