@@ -1,0 +1,120 @@
+"""Browser-test plumbing: a loopback site that counts its hits, a real crawl of it, a real push to Label Studio."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from annotate import studio
+from annotate.files import project_dir
+from annotate.push import PushOptions, push
+from corpus.annotations import read_ledger
+from corpus.store import CorpusStore
+from tests.browser import Browser, login_cookie
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).with_name("spamcorpus")
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+class Site:
+    """An HTTP server on 127.0.0.1 serving `pages` ({path: (content type, body)}) and recording every request."""
+
+    def __init__(self, pages: dict[str, tuple[str, bytes]] | None = None):
+        self.pages = dict(pages or {})
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                site.hits.append(self.path)
+                ctype, body = site.pages.get(self.path.split("?")[0], ("text/plain", b"not here"))
+                self.send_response(200 if self.path.split("?")[0] in site.pages else 404)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Access-Control-Allow-Origin", "*")   # a page on another port may fetch
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Site":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS}
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def crawl(urls: list[str], corpus: Path, job: str = "browser-test") -> list[dict]:
+    """`spamcorpus crawl` of exactly these URLs (no links followed) into `corpus`; returns the committed rows."""
+    seeds = corpus.parent / f"{job}-seeds.txt"
+    seeds.write_text("".join(u + "\n" for u in urls), encoding="utf-8")
+    proc = subprocess.run([str(CLI), "crawl", "--seeds-file", str(seeds), "--out", str(corpus), "--job", job,
+                           "--follow", "none", "--depth", "0", "--allow-private-addresses"],
+                          cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return CorpusStore(corpus, run_id="test-reader", create=False).read().to_pylist()
+
+
+def push_corpus(server, corpus: Path, out: Path, project: str) -> tuple[int, dict[str, int]]:
+    """A real `push` of the whole corpus; returns the project id and each doc_id's task id."""
+    report = push(server.client(), PushOptions(project=project, corpus_dir=corpus, out_root=out))
+    ledger = read_ledger(project_dir(out, project))
+    return report.project_id, dict(zip(ledger.column("doc_id").to_pylist(), ledger.column("task_id").to_pylist()))
+
+
+def task_url(server, project_id: int, task_id: int) -> str:
+    """The labelling page of one task, as an annotator opens it from the project's data manager."""
+    return f"{server.url}/projects/{project_id}/data?task={task_id}"
+
+
+# What the annotation area shows, and where, measured in the page itself (rectangles in CSS pixels).
+MEASURE = """(() => {
+  const main = document.querySelector('.lsf-main-view__annotation');
+  if (!main) return null;
+  const box = el => { if (!el) return null; const r = el.getBoundingClientRect();
+                      return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const choice = v => [...main.querySelectorAll('.lsf-choice')].find(c => c.innerText.trim().startsWith(v));
+  const radio = v => { const c = choice(v); const i = c && c.querySelector('input'); return i ? i.checked : null; };
+  return {text: main.innerText, verdict: Object.fromEntries(['spam', 'benign', 'borderline'].map(v =>
+            [v, {box: box(choice(v)), hotkey: (choice(v) || {innerText: ''}).innerText.replace(v, '').trim(),
+                 checked: radio(v)}])),
+          note: box(main.querySelector('.lsf-text-area textarea')),
+          header: box([...main.querySelectorAll('*')].find(e => e.children.length === 0 &&
+                                                                e.innerText === 'Detector · spam score')),
+          width: innerWidth, height: innerHeight};
+})()"""
+
+
+def open_task(browser: Browser, server, project_id: int, task_id: int, expect: str) -> dict:
+    creds = studio.load_credentials(server.data_dir)
+    browser.set_cookie(server.url, "sessionid", login_cookie(server.url, creds.username, creds.password))
+    browser.navigate(task_url(server, project_id, task_id), timeout=60)
+    browser.wait_for(f"(document.querySelector('.lsf-main-view__annotation') || {{innerText: ''}})"
+                     f".innerText.includes({json.dumps(expect)})", timeout=60)
+    browser.pause(0.5)   # let the layout settle (fonts, the side panels)
+    return browser.evaluate(MEASURE)
+
+
+def inside(box: dict | None, width: int, height: int) -> bool:
+    return box is not None and box["top"] >= 0 and box["left"] >= 0 and box["bottom"] <= height and \
+        box["right"] <= width
