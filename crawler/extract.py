@@ -151,17 +151,25 @@ def extract_html(html: str, base_url: str) -> Extraction:
                       links.anchors)
 
 
-def _html_links(dom: LexborHTMLParser, base: str) -> _Links:
+def _html_links(dom: LexborHTMLParser, base: str, image_alts: bool = False) -> _Links:
     # only elements' href: text inside <script>/<style> is raw text to the parser (never an element), event
     # handlers (on*=) are never read, and _canonical refuses javascript:, vbscript: and data: targets
     links = _Links(base)
     for a in dom.css("a[href], area[href]"):
         if a.tag == "area":
             anchor = a.attributes.get("alt") or ""
+        elif BARE_ATTR in a.attributes:
+            anchor = ""
         else:
-            anchor = "" if BARE_ATTR in a.attributes else a.text()
+            anchor = _anchor_with_alts(a) if image_alts else a.text()
         links.add(a.attributes.get("href"), anchor)
     return links
+
+
+def _anchor_with_alts(a) -> str:
+    # a Markdown badge [![Telegram](badge.svg)](https://t.me/x) says what it links in the image's alt text
+    return "".join(n.text_content or "" if n.tag == "-text" else n.attributes.get("alt") or "" if n.tag == "img"
+                   else "" for n in a.traverse(include_text=True))
 
 
 # Markdown: images before links, labels may hold one level of brackets: [[TG @x](https://t.me/x)]
@@ -202,7 +210,7 @@ def _markdown_title(lines: list[str]) -> str:
 
 def extract_markdown(markdown: str, base_url: str) -> Extraction:
     # links from a Markdown parser's rendering, read like any HTML page's: real links only (see markdown_links)
-    links = _html_links(LexborHTMLParser(markdown_html(markdown)), base_url)
+    links = _html_links(LexborHTMLParser(markdown_html(markdown)), base_url, image_alts=True)
     text = reduce_markdown(markdown).strip()
     title = _markdown_title(text.splitlines()) or _first_line(text)
     return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)

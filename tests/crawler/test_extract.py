@@ -213,7 +213,9 @@ def test_html_hostile_page():
 HOSTILE = [
     '<script>var u = "http://evil{i}.example/"; document.write(\'<a href="http://evil{i}.example/w">x</a>\');'
     ' // [x](http://evil{i}.example/md) <https://evil{i}.example/auto> www.evil{i}.example/bare</script>',
-    "<script>\n\nlocation = http://evil{i}.example/blank\n\n[x](https://evil{i}.example/md)\n</script>",
+    # blank lines inside a script block: it must open at a line start (indented it would be code, and the lines
+    # after a blank line real, visible Markdown)
+    "\n\n<script>\n\nlocation = http://evil{i}.example/blank\n\n[x](https://evil{i}.example/md)\n</script>",
     "<style>a{{background:url(http://evil{i}.example/bg.png)}} /* [x](https://evil{i}.example/) */</style>",
     "<a href=\"javascript:location='http://evil{i}.example/'\">j</a>",
     "<a onclick=\"location.href='http://evil{i}.example/'\">o</a>",
