@@ -29,7 +29,12 @@ $(STUDIO_STAMP):
 demo: $(STAMP) $(STUDIO_STAMP)
 	$(BIN)/spamcorpus demo
 
+# the browser tests open Label Studio in Debian's headless chromium (CJK fonts for the Chinese pages); without it
+# they skip and say why
 test: $(STAMP) $(STUDIO_STAMP)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+		echo "chromium is not installed: the browser tests will skip"
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # the crawl benchmark's site is best served by nginx (so the server is never the bottleneck); without it the

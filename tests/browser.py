@@ -57,6 +57,7 @@ class Browser:
         os.close(to_browser)
         os.close(from_browser)
         self._buffer, self._next_id, self.events = b"", 0, []
+        self.logged_in: str | None = None   # the server whose session cookie the browser holds
         try:
             page = next(t for t in self._send("Target.getTargets", {})["targetInfos"] if t["type"] == "page")
             self.session = self._send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})[

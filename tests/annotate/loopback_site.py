@@ -64,15 +64,23 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def crawl(urls: list[str], corpus: Path, job: str = "browser-test") -> list[dict]:
-    """`spamcorpus crawl` of exactly these URLs (no links followed) into `corpus`; returns the committed rows."""
-    seeds = corpus.parent / f"{job}-seeds.txt"
-    seeds.write_text("".join(u + "\n" for u in urls), encoding="utf-8")
-    proc = subprocess.run([str(CLI), "crawl", "--seeds-file", str(seeds), "--out", str(corpus), "--job", job,
-                           "--follow", "none", "--depth", "0", "--allow-private-addresses"],
-                          cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return CorpusStore(corpus, run_id="test-reader", create=False).read().to_pylist()
+class Crawl:
+    """`spamcorpus crawl` of exactly these URLs (no links followed) into `corpus`, running in a subprocess while
+    the caller starts Label Studio (the two take ~10 s each); `rows()` waits for it and returns the committed rows."""
+
+    def __init__(self, urls: list[str], corpus: Path, job: str = "browser-test"):
+        self.corpus, self.urls = corpus, urls
+        seeds = corpus.parent / f"{job}-seeds.txt"
+        seeds.write_text("".join(u + "\n" for u in urls), encoding="utf-8")
+        self.proc = subprocess.Popen([str(CLI), "crawl", "--seeds-file", str(seeds), "--out", str(corpus), "--job",
+                                      job, "--follow", "none", "--depth", "0", "--allow-private-addresses"],
+                                     cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+
+    def rows(self, timeout: float = 180) -> list[dict]:
+        _out, err = self.proc.communicate(timeout=timeout)
+        assert self.proc.returncode == 0, err[-3000:]
+        return CorpusStore(self.corpus, run_id="test-reader", create=False).read().to_pylist()
 
 
 def push_corpus(server, corpus: Path, out: Path, project: str) -> tuple[int, dict[str, int]]:
@@ -105,13 +113,27 @@ MEASURE = """(() => {
 })()"""
 
 
-def open_task(browser: Browser, server, project_id: int, task_id: int, expect: str) -> dict:
-    creds = studio.load_credentials(server.data_dir)
-    browser.set_cookie(server.url, "sessionid", login_cookie(server.url, creds.username, creds.password))
-    browser.navigate(task_url(server, project_id, task_id), timeout=60)
+def open_task(browser: Browser, server, project_id: int, task_id: int, expect: str, settle: float = 0.5,
+              row_text: str | None = None) -> dict:
+    """Open a task's labelling page logged in as the server's admin (by clicking its row, the one showing
+    `row_text`, when the project's data manager is already open); wait until its annotation area shows `expect`,
+    then `settle` seconds (fonts, side panels); returns what MEASURE reads."""
+    if browser.logged_in != server.url:   # one login per browser and server (~1 s each)
+        creds = studio.load_credentials(server.data_dir)
+        browser.set_cookie(server.url, "sessionid", login_cookie(server.url, creds.username, creds.password))
+        browser.logged_in = server.url
+    if row_text and browser.evaluate("location.pathname") == f"/projects/{project_id}/data":
+        # already in the project's data manager: click the task's row, as an annotator does (no page reload)
+        clicked = browser.evaluate("(() => { const r = [...document.querySelectorAll('.lsf-table-row')]"
+                                   f".find(r => r.innerText.includes({json.dumps(row_text)})); "
+                                   "if (r) r.click(); return !!r; })()")
+        assert clicked, f"no task row shows {row_text!r}"
+        browser.wait_for(f"new URLSearchParams(location.search).get('task') === '{task_id}'", timeout=30)
+    else:
+        browser.navigate(task_url(server, project_id, task_id), timeout=60)
     browser.wait_for(f"(document.querySelector('.lsf-main-view__annotation') || {{innerText: ''}})"
                      f".innerText.includes({json.dumps(expect)})", timeout=60)
-    browser.pause(0.5)   # let the layout settle (fonts, the side panels)
+    browser.pause(settle)
     return browser.evaluate(MEASURE)
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.annotate.conftest import STUDIO_MARKS
-from tests.annotate.loopback_site import Site, crawl, open_task, push_corpus
+from tests.annotate.loopback_site import Crawl, Site, open_task, push_corpus
 from tests.browser import Browser, needs_chromium
 
 pytestmark = [*STUDIO_MARKS, needs_chromium]
@@ -75,24 +75,22 @@ def hostile_corpus(canary, tmp_path_factory):
     # a raw text file keeps every tag as written: the strongest case for the view
     pages["/raw/notes.txt"] = ("text/plain; charset=utf-8",
                                ("Contact Telegram @esim1088\n" + "\n".join(payloads(canary.url).values())).encode())
-    corpus = tmp_path_factory.mktemp("hostile") / "corpus"
     with Site(pages) as site:
-        rows = crawl([site.url + path for path in pages], corpus, job="hostile")
-    assert len(rows) == len(pages)
+        yield Crawl([site.url + path for path in pages], tmp_path_factory.mktemp("hostile") / "corpus", "hostile")
+
+
+def test_hostile_pages_stay_inert_in_the_labelling_view(hostile_corpus, shared_server, canary, browser, tmp_path):
+    rows = hostile_corpus.rows()
+    assert len(rows) == len(hostile_corpus.urls)
     assert canary.hits == [], "the crawl itself ran a payload"
-    return corpus, rows
-
-
-def test_hostile_pages_stay_inert_in_the_labelling_view(shared_server, hostile_corpus, canary, browser, tmp_path):
-    corpus, rows = hostile_corpus
-    project_id, tasks = push_corpus(shared_server, corpus, tmp_path / "ann", "hostile")
+    project_id, tasks = push_corpus(shared_server, hostile_corpus.corpus, tmp_path / "ann", "hostile")
     for row in rows:
         # the payload did reach the task as characters (HTML and text pages: the tags too; the Markdown reader
         # drops tags, not the script's words): the view is what keeps it inert
         shown_text = row["title"] + row["text"]
         assert canary.url + "/hit/" in shown_text and ("<" in shown_text or row["url"].endswith(".md")), row["url"]
         shown = open_task(browser, shared_server, project_id, tasks[row["doc_id"]], "Cheap eSIM"
-                          if row["url"].endswith(".html") else "Contact Telegram")
+                          if row["url"].endswith(".html") else "Contact Telegram", settle=0, row_text=row["url"])
         title = browser.evaluate("document.title")
         browser.pause(WAIT)
         assert canary.hits == [], (row["url"], canary.hits)

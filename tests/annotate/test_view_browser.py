@@ -10,7 +10,7 @@ import pytest
 
 from corpus.realworld import load_realworld
 from tests.annotate.conftest import STUDIO_MARKS
-from tests.annotate.loopback_site import Site, crawl, inside, open_task, push_corpus
+from tests.annotate.loopback_site import Crawl, Site, inside, open_task, push_corpus
 from tests.browser import VIEWPORT, Browser, needs_chromium
 
 pytestmark = [*STUDIO_MARKS, needs_chromium]
@@ -21,12 +21,10 @@ DOC_ID = "zt-001"   # a real spam page of the development set: long Chinese Mark
 
 @pytest.fixture(scope="module")
 def spam_page(tmp_path_factory):
-    """The real spam page, served on 127.0.0.1, crawled by `spamcorpus crawl`: its committed row."""
+    """The real spam page, served on 127.0.0.1, being crawled by `spamcorpus crawl` (`.rows()` waits for it)."""
     doc = next(d for d in load_realworld() if d.id == DOC_ID)
     with Site({"/tianxiex/pay/README.md": (doc.content_type, doc.text.encode())}) as site:
-        corpus = tmp_path_factory.mktemp("view") / "corpus"
-        (row,) = crawl([site.url + "/tianxiex/pay/README.md"], corpus)
-    return corpus, row
+        yield Crawl([site.url + "/tianxiex/pay/README.md"], tmp_path_factory.mktemp("view") / "corpus")
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +33,9 @@ def browser(tmp_path_factory):
         yield b
 
 
-def test_labelling_view_explains_the_guess_on_the_first_screen(shared_server, spam_page, browser, tmp_path):
-    corpus, row = spam_page
+def test_labelling_view_explains_the_guess_on_the_first_screen(spam_page, shared_server, browser, tmp_path):
+    (row,) = spam_page.rows()
+    corpus = spam_page.corpus
     assert row["spam_score"] >= 0.5 and row["spam_signals"] and row["family_guess"] != "other", row
     project_id, tasks = push_corpus(shared_server, corpus, tmp_path / "ann", "labelling-view")
     shown = open_task(browser, shared_server, project_id, tasks[row["doc_id"]], row["title"])
