@@ -101,7 +101,7 @@ NOT_PROMOTED = frozenset({
     "youtube.com", "youtu.be", "facebook.com", "facebook.net", "fb.com", "instagram.com", "twitter.com", "x.com",
     "tiktok.com", "linkedin.com", "reddit.com", "medium.com", "pinterest.com", "tumblr.com", "weibo.com",
     "zhihu.com", "bilibili.com", "douyin.com", "vk.com", "ok.ru", "discord.com", "discord.gg", "twitch.tv",
-    "openai.com", "chatgpt.com", "anthropic.com", "claude.ai", "android.com", "openstreetmap.org",
+    "openai.com", "chatgpt.com", "anthropic.com", "claude.ai", "deepseek.com", "android.com", "openstreetmap.org",
     # messengers: their links are contacts of their own kinds (telegram, whatsapp, qq, line, wechat)
     "t.me", "telegram.me", "telegram.dog", "telegram.org", "wa.me", "whatsapp.com", "whatsapp.net", "qq.com",
     "line.me", "lin.ee", "line.biz", "wechat.com", "weixin.qq.com", "signal.me", "signal.org", "skype.com",
