@@ -66,6 +66,12 @@ class CorpusSpider(scrapy.Spider):
                 raise JobError("give -a job=JOB.toml or -a seeds_file=FILE")
         except JobError as exc:
             raise ValueError(str(exc)) from None
+        # `scrapy crawl -s TELNETCONSOLE_ENABLED=True` bypasses `spamcorpus crawl`'s --set checks; the extensions
+        # are built after this method, so refusing here means the console never opens
+        for name in ("TELNETCONSOLE_ENABLED", "REMOTE_CONTROL_ENABLED"):
+            if crawler.settings.getbool(name):
+                raise ValueError(f"{name} is refused: a console that runs Python must not run in a crawler of "
+                                 "hostile pages")
         # from_crawler runs before the settings freeze: the job's settings apply at spider priority
         crawler.settings.setdict(job.scrapy_settings(), priority="spider")
         # the User-Agent names who crawls and where to learn more, whether run by spamcorpus or scrapy crawl

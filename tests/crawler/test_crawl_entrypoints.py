@@ -95,3 +95,18 @@ def test_crawl_cli_errors_are_clean(tmp_path):
     good.write_text('name = "x"\n[seeds]\nurls = ["http://127.0.0.2/"]\n')
     result = runner.invoke(main, ["crawl", str(good), "--set", "NOEQUALS"])
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
+
+
+def test_scrapy_crawl_refuses_a_python_console(sample_server, sample_job, tmp_path):
+    # `spamcorpus crawl --set` refuses it; `scrapy crawl -s` goes round that check, so the spider refuses it too
+    corpus = tmp_path / "corpus"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = crawl_cli(sample_server, ["crawl", "corpus", "-a", f"job={sample_job}", "-a", f"out={corpus}",
+                                    "-s", "TELNETCONSOLE_ENABLED=True", "-s", f"TELNETCONSOLE_PORT=[{port},{port}]",
+                                    "-s", "LOG_LEVEL=WARNING"], corpus, program=SCRAPY)
+    assert run.returncode != 0
+    assert "TELNETCONSOLE_ENABLED is refused" in run.stderr
+    assert "telnet" not in run.stderr.lower().replace("telnetconsole_enabled", "")  # no console, no password
+    assert not run.requests and not corpus.exists() or not read_rows(corpus, ["doc_id"])
