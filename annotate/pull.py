@@ -24,6 +24,7 @@ from annotate.client import StudioClient, dm_datetime, dm_filter
 from annotate.errors import StudioError
 from annotate.files import annotator_salt, project_dir, project_lock, read_json, write_json, write_table
 from annotate.results import accepted_unchanged, parse_result
+from annotate.tasks import shift_spans
 from corpus.annotations import ANNOTATION_SCHEMA, ANNOTATIONS_FILE, SPAN_TYPE, read_annotations
 
 STATE = "pull_state.json"
@@ -85,6 +86,9 @@ def rows_from_export(tasks: list[dict], project: str, model_version: str | None,
             skipped["task_without_doc_id"] += 1
             continue
         preds = task.get("predictions") or []
+        # spans are offsets into the task's text, which may leave out a first line repeating the title: stored
+        # shifted into the row's text (annotate/tasks.py: shown_text)
+        offset = int((task.get("data") or {}).get("text_offset") or 0)
         for pred in preds:
             if not isinstance(pred, dict):
                 continue
@@ -92,14 +96,15 @@ def rows_from_export(tasks: list[dict], project: str, model_version: str | None,
             predictions.append({"project": project, "task_id": task["id"], "doc_id": doc_id,
                                 "prediction_id": pred["id"], "model_version": pred.get("model_version"),
                                 "score": pred.get("score"), "verdict": labels.verdict, "family": labels.family,
-                                "spans": labels.spans})
+                                "spans": shift_spans(labels.spans, offset)})
         for ann in task.get("annotations") or []:
             labels = parse_result(ann.get("result"))
             skipped.update(f"bad_value:{p}" for p in labels.problems)
             annotations.append({
                 "project": project, "task_id": task["id"], "doc_id": doc_id, "annotation_id": ann["id"],
                 "annotator": pseudonym(ann.get("completed_by"), salt),
-                "verdict": labels.verdict, "family": labels.family, "spans": labels.spans, "note": labels.note,
+                "verdict": labels.verdict, "family": labels.family, "spans": shift_spans(labels.spans, offset),
+                "note": labels.note,
                 "created_at": _time(ann["created_at"]), "updated_at": _time(ann.get("updated_at") or ann["created_at"]),
                 "lead_time": ann.get("lead_time"),
                 "accepted_prediction": accepted_unchanged(ann, [p for p in preds if isinstance(p, dict)],

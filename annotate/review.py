@@ -20,7 +20,7 @@ from annotate.errors import ImportUncertain, StudioError
 from annotate.files import project_dir, project_lock, write_json
 from annotate.push import MAX_BATCH, PENDING, BadProjectTitle, _Ledger, check_title, read_rows, recover
 from annotate.results import FAMILY, VERDICT, choice_item, note_item, span_item
-from annotate.tasks import ROW_COLUMNS, label_config, row_to_task
+from annotate.tasks import ROW_COLUMNS, label_config, row_to_task, shift_spans
 from corpus.annotations import read_annotations
 
 SUFFIX = " (review)"
@@ -46,12 +46,13 @@ def review_title(project: str) -> str:
             from None
 
 
-def annotation_result(row: dict) -> list[dict]:
-    """A pulled annotation row back as Label Studio result items (verdict, family, spans, note)."""
+def annotation_result(row: dict, text_offset: int = 0) -> list[dict]:
+    """A pulled annotation row back as Label Studio result items (verdict, family, spans, note); spans, stored as
+    offsets into the row's text, move back into the task's (which leaves out `text_offset` code points)."""
     result = [choice_item(VERDICT, row["verdict"])] if row["verdict"] else []
     if row["verdict"] == "spam" and row["family"]:
         result.append(choice_item(FAMILY, row["family"]))
-    for i, span in enumerate(row["spans"] or []):
+    for i, span in enumerate(shift_spans(row["spans"], -text_offset)):
         result.append(span_item(span["start"], span["end"], span["label"], span["text"], f"span{i}"))
     return result
 
@@ -68,7 +69,7 @@ def review_task(row: dict, split: dict, by_annotator: dict[str, dict], project: 
         family = f" ({ann['family']})" if ann["verdict"] == "spam" and ann["family"] else ""
         note = f"{annotator} chose {ann['verdict']}{family}" + (f"; their note: {ann['note']}" if ann["note"] else "")
         predictions.append({"model_version": f"annotator {annotator}",
-                            "result": annotation_result(ann) + [note_item(note)]})
+                            "result": annotation_result(ann, task["data"]["text_offset"]) + [note_item(note)]})
     task["predictions"] = predictions
     return task
 

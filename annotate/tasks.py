@@ -51,6 +51,11 @@ def shown_text(title: str, text: str) -> tuple[str, int]:
     return kept, len(text) - len(kept)
 
 
+def shift_spans(spans: Iterable[dict], by: int) -> list[dict]:
+    """Spans moved `by` code points: `+text_offset` from the task's text to the row's, `-text_offset` back."""
+    return [dict(s, start=s["start"] + by, end=s["end"] + by) for s in spans or ()]
+
+
 def signals_line(signals: Iterable[str] | None, top: int = TOP_SIGNALS) -> str:
     """The detector's strongest signals as one plain-text line, e.g. `telegram_handle, sim_terms (+2 more)`."""
     names = [str(s) for s in signals or ()]

@@ -117,7 +117,7 @@ def open_task(browser: Browser, server, project_id: int, task_id: int, expect: s
               row_text: str | None = None) -> dict:
     """Open a task's labelling page logged in as the server's admin (by clicking its row, the one showing
     `row_text`, when the project's data manager is already open); wait until its annotation area shows `expect`,
-    then `settle` seconds (fonts, side panels); returns what MEASURE reads."""
+    and again after `settle` seconds (fonts, side panels); returns what MEASURE reads."""
     if browser.logged_in != server.url:   # one login per browser and server (~1 s each)
         creds = studio.load_credentials(server.data_dir)
         browser.set_cookie(server.url, "sessionid", login_cookie(server.url, creds.username, creds.password))
@@ -131,10 +131,19 @@ def open_task(browser: Browser, server, project_id: int, task_id: int, expect: s
         browser.wait_for(f"new URLSearchParams(location.search).get('task') === '{task_id}'", timeout=30)
     else:
         browser.navigate(task_url(server, project_id, task_id), timeout=60)
-    browser.wait_for(f"(document.querySelector('.lsf-main-view__annotation') || {{innerText: ''}})"
-                     f".innerText.includes({json.dumps(expect)})", timeout=60)
-    browser.pause(settle)
-    return browser.evaluate(MEASURE)
+    # `expect` must be this task's own text: after a row click the previous task stays on screen for a moment
+    probe = f"(() => {{ const m = {MEASURE}; return m && m.text.includes({json.dumps(expect)}) ? m : null; }})()"
+    shown = browser.wait_for(probe, timeout=60)
+    if settle:
+        browser.pause(settle)
+        shown = browser.wait_for(probe, timeout=10)
+    return shown
+
+
+def requested_hosts(browser: Browser) -> set[str]:
+    """host:port of every http(s) request the page made since it was navigated to."""
+    return {e["params"]["request"]["url"].split("/")[2] for e in browser.events
+            if e["method"] == "Network.requestWillBeSent" and e["params"]["request"]["url"].startswith("http")}
 
 
 def inside(box: dict | None, width: int, height: int) -> bool:

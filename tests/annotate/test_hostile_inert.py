@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.annotate.conftest import STUDIO_MARKS
-from tests.annotate.loopback_site import Crawl, Site, open_task, push_corpus
+from tests.annotate.loopback_site import Crawl, Site, open_task, push_corpus, requested_hosts
 from tests.browser import Browser, needs_chromium
 
 pytestmark = [*STUDIO_MARKS, needs_chromium]
@@ -55,6 +55,14 @@ def markdown_page(canary: str) -> bytes:
             f"![logo]({canary}/hit/md-image)\n\nContact Telegram @esim1088 for the key.\n").encode()
 
 
+def own_words(row: dict) -> str:
+    """Words only this page's task shows (how the test knows the task on screen is the one it opened)."""
+    path = row["url"].rsplit("/", 1)[1]
+    if path.endswith(".html"):
+        return f"Cheap eSIM {path.removesuffix('.html')}"
+    return "for the key" if path.endswith(".md") else "Notes: contact Telegram"
+
+
 @pytest.fixture(scope="module")
 def canary():
     with Site() as site:
@@ -74,7 +82,7 @@ def hostile_corpus(canary, tmp_path_factory):
     pages["/raw/README.md"] = ("text/plain; charset=utf-8", markdown_page(canary.url))
     # a raw text file keeps every tag as written: the strongest case for the view
     pages["/raw/notes.txt"] = ("text/plain; charset=utf-8",
-                               ("Contact Telegram @esim1088\n" + "\n".join(payloads(canary.url).values())).encode())
+                               ("Notes: contact Telegram @esim1088\n" + "\n".join(payloads(canary.url).values())).encode())
     with Site(pages) as site:
         yield Crawl([site.url + path for path in pages], tmp_path_factory.mktemp("hostile") / "corpus", "hostile")
 
@@ -89,11 +97,12 @@ def test_hostile_pages_stay_inert_in_the_labelling_view(hostile_corpus, shared_s
         # drops tags, not the script's words): the view is what keeps it inert
         shown_text = row["title"] + row["text"]
         assert canary.url + "/hit/" in shown_text and ("<" in shown_text or row["url"].endswith(".md")), row["url"]
-        shown = open_task(browser, shared_server, project_id, tasks[row["doc_id"]], "Cheap eSIM"
-                          if row["url"].endswith(".html") else "Contact Telegram", settle=0, row_text=row["url"])
+        shown = open_task(browser, shared_server, project_id, tasks[row["doc_id"]], own_words(row), settle=0,
+                          row_text=row["url"])
         title = browser.evaluate("document.title")
         browser.pause(WAIT)
         assert canary.hits == [], (row["url"], canary.hits)
+        assert requested_hosts(browser) == {shared_server.url.split("/")[2]}, row["url"]
         assert browser.evaluate("document.title") == title and "pwned" not in title, row["url"]
         assert canary.url + "/hit/" in shown["text"]   # shown, as text
         assert browser.evaluate("document.querySelectorAll('.lsf-main-view__annotation iframe').length") == 0

@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings, strategies as st
 
-from annotate.results import parse_result
+from annotate.results import parse_result, span_item
 from annotate.tasks import contact_spans, label_config, predicted_verdict, row_to_task, shown_text, signals_line
 from corpus.labels import FAMILIES, SPAN_LABELS, VERDICTS
 from tests.conftest import make_row
@@ -129,3 +129,23 @@ def test_contact_spans_point_at_their_text_and_never_overlap(parts, tail):
         assert text[span["start"]:span["end"]] == span["text"]
         assert span["start"] >= last and span["label"] == "contact"
         last = span["end"]
+
+
+def test_pulled_spans_point_into_the_row_text_and_go_back_for_review():
+    from annotate.pull import rows_from_export
+    from annotate.review import annotation_result
+
+    stored = "# 香港 eSIM\n\n联系 Telegram：@esim1088 当天发货"
+    row = make_row("http://shop.example/p/1", stored, title="香港 eSIM", score=0.9, family="telecom_sim")
+    task = row_to_task(row)
+    shown = task["data"]["text"]
+    start = shown.index("@esim1088")
+    exported = {"id": 7, "data": task["data"], "predictions": [dict(task["predictions"][0], id=1)],
+                "annotations": [{"id": 3, "completed_by": 1, "created_at": "2026-11-01T00:00:00+00:00",
+                                 "result": [span_item(start, start + 9, "contact", "@esim1088", "s1")]}]}
+    (ann,), (pred,), _ = rows_from_export([exported], "p", None, b"s" * 32)
+    for span in [*ann["spans"], *pred["spans"]]:   # stored as offsets into the row's text, as before the view
+        assert stored[span["start"]:span["end"]] == span["text"] == "@esim1088"
+    # a review task shows the task's text again: the spans move back
+    (back,) = parse_result(annotation_result(ann, task["data"]["text_offset"])).spans
+    assert shown[back["start"]:back["end"]] == "@esim1088"

@@ -10,7 +10,7 @@ import pytest
 
 from corpus.realworld import load_realworld
 from tests.annotate.conftest import STUDIO_MARKS
-from tests.annotate.loopback_site import Crawl, Site, inside, open_task, push_corpus
+from tests.annotate.loopback_site import Crawl, Site, inside, open_task, push_corpus, requested_hosts
 from tests.browser import VIEWPORT, Browser, needs_chromium
 
 pytestmark = [*STUDIO_MARKS, needs_chromium]
@@ -45,6 +45,7 @@ def test_labelling_view_explains_the_guess_on_the_first_screen(spam_page, shared
         shutil.copyfile(shot, README_SHOT)   # the README's copy: refreshed on request only, so runs leave git clean
 
     assert (shown["width"], shown["height"]) == VIEWPORT
+    assert requested_hosts(browser) == {shared_server.url.split("/")[2]}   # the page asked nothing of anyone else
     text = shown["text"]
     # the detector's explanation: score with its verdict, family guess, strongest signals (by name, in order)
     assert f"{row['spam_score']:.2f} (spam)" in text
