@@ -27,7 +27,8 @@ _FLAGS = [
     # nothing leaves 127.0.0.1: no background fetches, and any host name but 127.0.0.1 fails to resolve
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
     "--disable-domain-reliability", "--disable-breakpad", "--metrics-recording-only", "--no-pings",
-    "--disable-features=OptimizationHints,MediaRouter,Translate,InterestFeedContentSuggestions,AutofillServerCommunication",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,InterestFeedContentSuggestions,"
+    "AutofillServerCommunication",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", "--hide-scrollbars", "--lang=en-US",
 ]

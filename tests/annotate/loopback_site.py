@@ -103,7 +103,11 @@ MEASURE = """(() => {
                       return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
   const choice = v => [...main.querySelectorAll('.lsf-choice')].find(c => c.innerText.trim().startsWith(v));
   const radio = v => { const c = choice(v); const i = c && c.querySelector('input'); return i ? i.checked : null; };
-  return {text: main.innerText, verdict: Object.fromEntries(['spam', 'benign', 'borderline'].map(v =>
+  // what frames inside the annotation area show counts as shown too (an HTML view would render into one)
+  const framed = [...main.querySelectorAll('iframe')].map(f => { try { return f.contentDocument.body.innerText; }
+                                                                  catch (e) { return ''; } }).join(' ');
+  return {text: main.innerText + framed, frames: main.querySelectorAll('iframe').length,
+          verdict: Object.fromEntries(['spam', 'benign', 'borderline'].map(v =>
             [v, {box: box(choice(v)), hotkey: (choice(v) || {innerText: ''}).innerText.replace(v, '').trim(),
                  checked: radio(v)}])),
           note: box(main.querySelector('.lsf-text-area textarea')),

@@ -81,8 +81,8 @@ def hostile_corpus(canary, tmp_path_factory):
              for kind, markup in payloads(canary.url).items()}
     pages["/raw/README.md"] = ("text/plain; charset=utf-8", markdown_page(canary.url))
     # a raw text file keeps every tag as written: the strongest case for the view
-    pages["/raw/notes.txt"] = ("text/plain; charset=utf-8",
-                               ("Notes: contact Telegram @esim1088\n" + "\n".join(payloads(canary.url).values())).encode())
+    notes = "Notes: contact Telegram @esim1088\n" + "\n".join(payloads(canary.url).values())
+    pages["/raw/notes.txt"] = ("text/plain; charset=utf-8", notes.encode())
     with Site(pages) as site:
         yield Crawl([site.url + path for path in pages], tmp_path_factory.mktemp("hostile") / "corpus", "hostile")
 
@@ -105,7 +105,7 @@ def test_hostile_pages_stay_inert_in_the_labelling_view(hostile_corpus, shared_s
         assert requested_hosts(browser) == {shared_server.url.split("/")[2]}, row["url"]
         assert browser.evaluate("document.title") == title and "pwned" not in title, row["url"]
         assert canary.url + "/hit/" in shown["text"]   # shown, as text
-        assert browser.evaluate("document.querySelectorAll('.lsf-main-view__annotation iframe').length") == 0
+        assert shown["frames"] == 0, row["url"]   # shown as text, not as a page in a frame
 
 
 def test_the_same_payload_does_fire_in_a_plain_page(canary, browser):
