@@ -19,6 +19,7 @@ ARTIFACTS = Path(__file__).with_name("artifacts")
 README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "labelling-view.png"
 DOC_ID = "zt-001"   # a real spam page of the development set: long Chinese Markdown, a Telegram contact
 
+
 @pytest.fixture(scope="module")
 def spam_page(tmp_path_factory):
     """The real spam page, served on 127.0.0.1, being crawled by `spamcorpus crawl` (`.rows()` waits for it)."""
@@ -35,9 +36,8 @@ def browser(tmp_path_factory):
 
 def test_labelling_view_explains_the_guess_on_the_first_screen(spam_page, shared_server, browser, tmp_path):
     (row,) = spam_page.rows()
-    corpus = spam_page.corpus
     assert row["spam_score"] >= 0.5 and row["spam_signals"] and row["family_guess"] != "other", row
-    project_id, tasks = push_corpus(shared_server, corpus, tmp_path / "ann", "labelling-view")
+    project_id, tasks = push_corpus(shared_server, spam_page.corpus, tmp_path / "ann", "labelling-view")
     shown = open_task(browser, shared_server, project_id, tasks[row["doc_id"]], row["title"])
     shot = browser.screenshot(ARTIFACTS / "labelling-view.png")
     if not README_SHOT.exists() or os.environ.get("SPAMCORPUS_UPDATE_SCREENSHOTS"):
