@@ -43,7 +43,8 @@ def server_tasks(server, project_id):
     while True:
         got = httpx.get(f"{server.url}/api/tasks", params={"project": project_id, "page": page, "page_size": 500,
                                                            "fields": "all"},
-                        headers={"Authorization": f"Token {server.token}"})
+                        headers={"Authorization": f"Token {server.token}"},
+                        timeout=120)  # a page of 500 tasks with predictions; slow on a loaded 2-core machine
         if got.status_code == 404:
             return out
         got.raise_for_status()
