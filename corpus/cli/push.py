@@ -55,6 +55,12 @@ def push(project, corpus_dir, out, min_score, max_score, families, langs, hosts,
     except BadProjectTitle as exc:
         raise InputError(f"--project: {exc}") from None
     if review:   # annotate/review.py
+        chosen = [name for name, value in (("--strategy", strategy), ("--limit", limit), ("--sample", sample),
+                                           ("--per-campaign", per_campaign), ("--min-score", min_score),
+                                           ("--max-score", max_score), ("--family", families), ("--lang", langs),
+                                           ("--host", hosts)) if value not in (None, ())]
+        if chosen:  # a review batch is every disagreement: silently ignoring a selection would mislead
+            raise InputError(f"--review sends every disagreeing task; it takes no selection ({', '.join(chosen)})")
         from annotate.review import format_review, push_review, review_title
         try:
             review_title(project)

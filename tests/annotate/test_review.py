@@ -49,6 +49,11 @@ def test_review_errors_before_any_request(tmp_path):
     assert result.exit_code == 2 and "is a review project already" in result.output
     result = run("push", "--review", "--project", "y" * 45, "--out", tmp_path)
     assert result.exit_code == 2 and "would be titled" in result.output
+    # a selection would be silently ignored: refused, before any request (no server listens here)
+    result = run("push", "--review", "--project", "batch", "--strategy", "uncertain", "--lang", "zh",
+                 "--studio-dir", tmp_path / "none", "--out", tmp_path)
+    assert result.exit_code == 2 and "takes no selection (--strategy, --lang)" in result.output
+    assert not list(tmp_path.iterdir())
 
 
 def user(server, email: str) -> StudioClient:
