@@ -8,48 +8,7 @@ from typing import Any, Hashable, Iterable, Sequence
 
 import pyarrow as pa
 
-NAN = float("nan")
-
-
-def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float:
-    """Cohen's kappa of two raters over items both rated; nan when chance agreement is 1 (one category only)."""
-    n = len(pairs)
-    if n == 0:
-        return NAN
-    observed = sum(a == b for a, b in pairs) / n
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    expected = sum(first[c] * second[c] for c in first) / (n * n)
-    if math.isclose(expected, 1.0):
-        return NAN
-    return (observed - expected) / (1 - expected)
-
-
-def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float:
-    """Krippendorff's alpha for nominal data; each unit lists the values its raters gave (missing left out).
-
-    Units with fewer than two values are not pairable and do not count. nan when only one value occurs.
-    """
-    coincidences: Counter = Counter()
-    for values in units:
-        m = len(values)
-        if m < 2:
-            continue
-        counts = Counter(values)
-        for c in counts:
-            for k in counts:
-                pairs = counts[c] * (counts[k] - (c == k))
-                if pairs:
-                    coincidences[(c, k)] += pairs / (m - 1)
-    totals: Counter = Counter()
-    for (c, _k), value in coincidences.items():
-        totals[c] += value
-    n = sum(totals.values())
-    disagreement = sum(v for (c, k), v in coincidences.items() if c != k)
-    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k)
-    if n <= 1 or expected == 0:
-        return NAN
-    return 1.0 - (n - 1) * disagreement / expected
-
+from corpus.agreement import cohen_kappa, krippendorff_alpha_nominal
 
 def _latest(rows: list[dict]) -> dict[int, dict[str, dict]]:
     """task_id -> annotator -> that annotator's latest non-skipped annotation."""

@@ -11,7 +11,7 @@ PACKAGES = ("corpus", "crawler", "annotate")
 # rooms below it. Ranks are the data flow read as imports: everything above may use what is below.
 ROOMS: list[tuple[str, list[str]]] = [
     ("foundations", ["corpus", "corpus.ids", "corpus.version", "corpus.netguard", "corpus.labels", "corpus.durable",
-                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang"]),
+                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement"]),
     ("text", ["corpus.contacts", "corpus.signals", "corpus.detector", "crawler.encoding", "crawler.extract",
               "crawler.markdown_links"]),
     ("row", ["crawler.pages", "corpus.realworld"]),

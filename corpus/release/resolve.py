@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 from corpus.labels import FAMILIES, VERDICTS
-from corpus.release.agreement import krippendorff_alpha_nominal, pairwise_agreement
+from corpus.agreement import krippendorff_alpha_nominal, pairwise_agreement
 
 TIE_POLICIES = ("borderline", "queue")
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.annotations import ANNOTATION_SCHEMA, PROPAGATED_SCHEMA
-from corpus.release.agreement import krippendorff_alpha_nominal, pairwise_agreement
+from corpus.agreement import krippendorff_alpha_nominal, pairwise_agreement
 from corpus.release.resolve import LabelPolicy, resolve_labels
 from tests.corpus.test_release_fixtures import annotation, propagated
 
