@@ -35,7 +35,7 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
     job, option or setting, 130 on Ctrl-C and 143 on SIGTERM (both commit what was fetched; run again to resume).
     """
     from crawler.job import JobError, adhoc_job, load_job
-    from crawler.job_schema import parse_setting_overrides
+    from crawler.setting_overrides import parse_setting_overrides
     from crawler.run import check_corpus_dir
 
     if bool(job_file) == bool(seeds_file):

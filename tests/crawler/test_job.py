@@ -340,3 +340,16 @@ def test_junk_files_never_raise_anything_but_job_error(tmp_path_factory, raw):
         load_job(path)
     except JobError:
         pass
+
+
+def test_one_source_for_job_defaults():
+    # CrawlJob (the dataclass code builds) and the job file's tables must agree on every default
+    import dataclasses
+
+    from crawler.job import CrawlJob
+    from crawler.job_schema import JobValues
+    for f in dataclasses.fields(CrawlJob):
+        if f.name == "name":
+            continue
+        ours = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        assert ours == JobValues.model_fields[f.name].get_default(call_default_factory=True), f.name
