@@ -130,7 +130,7 @@ class PageWorkers:
         settings = crawler.settings
         workers = settings.get("SPAMCORPUS_PAGE_WORKERS")
         workers = default_workers() if workers in (None, "", "auto") else int(workers)
-        return cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT", 30.0), crawler)
+        return cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT"), crawler)
 
     # -- pool lifecycle ---------------------------------------------------------------------------------------
     def _new_pool(self) -> ProcessPoolExecutor:

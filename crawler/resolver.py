@@ -101,7 +101,7 @@ class GuardedResolver:
         # Scrapy passes the CrawlerProcess here: only its settings are available
         settings = crawler.settings
         cache = settings.getint("DNSCACHE_SIZE", 10000) if settings.getbool("DNSCACHE_ENABLED", True) else 0
-        return cls(reactor, allow_loopback=settings.getbool("SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES", False),
+        return cls(reactor, allow_loopback=settings.getbool("SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES"),
                    cache_size=cache, timeout=settings.getfloat("DNS_TIMEOUT", 60.0))
 
     def install_on_reactor(self) -> None:

@@ -71,8 +71,6 @@ SETTING_CHOICES: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"),
     "SPAMCORPUS_ROBOTS_UNAVAILABLE": ROBOTS_UNAVAILABLE,
 }
-# spamcorpus settings read by the crawl but not listed in crawler/settings.py, with their default's type
-EXTRA_SPAMCORPUS_SETTINGS: dict[str, Any] = {"SPAMCORPUS_GC_FREEZE": True, "SPAMCORPUS_MAX_PAGES": 0}
 _SPECIAL = {"SPAMCORPUS_PAGE_WORKERS"}  # "auto" or an integer >= 0
 
 
@@ -97,7 +95,6 @@ def known_settings() -> dict[str, Any]:
             for name in dir(module):
                 if name.isupper() and not name.startswith("_"):
                     known[name] = getattr(module, name)
-    known.update(EXTRA_SPAMCORPUS_SETTINGS)
     return known
 
 

@@ -19,6 +19,10 @@ SPAMCORPUS_PROGRESS = True
 SPAMCORPUS_PROGRESS_INTERVAL = 2.0
 SPAMCORPUS_RUNSTATS_INTERVAL = 10.0  # _runs/<run>.json is rewritten this often, so a killed run keeps its counts
 SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
+SPAMCORPUS_MAX_PAGES = 0  # documents (rows) per run, 0 = no limit; a job's limits.pages sets it
+SPAMCORPUS_GC_FREEZE = True  # freeze the start-up heap out of the garbage collector's scans
+# schemes the SSRF guard lets out; anything else (file:, ftp:, data:) is refused
+SPAMCORPUS_ALLOWED_SCHEMES = ["http", "https"]
 
 # --- politeness ----------------------------------------------------------------------------------
 USER_AGENT = f"spamcorpus/{__version__} (+{SPAMCORPUS_CONTACT_URL})"

@@ -13,7 +13,7 @@ class GcFreeze:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("SPAMCORPUS_GC_FREEZE", True):
+        if not crawler.settings.getbool("SPAMCORPUS_GC_FREEZE"):
             raise NotConfigured
         ext = cls()
         crawler.signals.connect(ext.engine_started, signal=signals.engine_started)

@@ -37,7 +37,7 @@ class ProgressLine:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("SPAMCORPUS_PROGRESS"):
             raise NotConfigured
-        ext = cls(crawler, crawler.settings.getfloat("SPAMCORPUS_PROGRESS_INTERVAL", 2.0), sys.stderr)
+        ext = cls(crawler, crawler.settings.getfloat("SPAMCORPUS_PROGRESS_INTERVAL"), sys.stderr)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

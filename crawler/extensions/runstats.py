@@ -42,7 +42,7 @@ class RunStats:
     def from_crawler(cls, crawler):
         if not crawler.settings.get("SPAMCORPUS_CORPUS_DIR"):
             raise NotConfigured
-        ext = cls(crawler, crawler.settings.getfloat("SPAMCORPUS_RUNSTATS_INTERVAL", 10.0))
+        ext = cls(crawler, crawler.settings.getfloat("SPAMCORPUS_RUNSTATS_INTERVAL"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

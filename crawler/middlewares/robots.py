@@ -23,7 +23,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        policy = crawler.settings.get("SPAMCORPUS_ROBOTS_UNAVAILABLE", "disallow")
+        policy = crawler.settings.get("SPAMCORPUS_ROBOTS_UNAVAILABLE")
         if policy not in ("disallow", "allow"):
             raise NotConfigured(f"SPAMCORPUS_ROBOTS_UNAVAILABLE must be 'disallow' or 'allow', not {policy!r}")
         self._disallow_unavailable = policy == "disallow"

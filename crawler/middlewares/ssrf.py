@@ -10,7 +10,7 @@ from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 
-from corpus.netguard import DNS, MALFORMED, SCHEME, WEB_SCHEMES, host_refusal, url_host
+from corpus.netguard import DNS, MALFORMED, SCHEME, host_refusal, url_host
 from crawler.resolver import GuardedResolver, host_key, register_crawler_policy, unregister_crawler_policy
 
 logger = logging.getLogger(__name__)
@@ -43,8 +43,8 @@ class SSRFGuardMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.allow_loopback = settings.getbool("SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES", False)
-        self.schemes = frozenset(s.lower() for s in settings.getlist("SPAMCORPUS_ALLOWED_SCHEMES", sorted(WEB_SCHEMES)))
+        self.allow_loopback = settings.getbool("SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES")
+        self.schemes = frozenset(s.lower() for s in settings.getlist("SPAMCORPUS_ALLOWED_SCHEMES"))
         self._check_handlers(settings)
         register_crawler_policy(crawler, allow_loopback=self.allow_loopback)
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)

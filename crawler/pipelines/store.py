@@ -22,9 +22,9 @@ class ParquetStorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = CorpusStore(corpus_dir, run_id=settings.get("SPAMCORPUS_RUN_ID"),
-                                 zstd_level=settings.getint("SPAMCORPUS_ZSTD_LEVEL", 3))
-        self.shard_rows = settings.getint("SPAMCORPUS_SHARD_ROWS", 500)
-        self.commit_seconds = settings.getfloat("SPAMCORPUS_COMMIT_SECONDS", 30.0)
+                                 zstd_level=settings.getint("SPAMCORPUS_ZSTD_LEVEL"))
+        self.shard_rows = settings.getint("SPAMCORPUS_SHARD_ROWS")
+        self.commit_seconds = settings.getfloat("SPAMCORPUS_COMMIT_SECONDS")
         self.buffer: list[dict] = []
         self.buffer_bytes = 0
         self.last_commit = time.monotonic()

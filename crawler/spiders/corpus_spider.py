@@ -95,7 +95,7 @@ class CorpusSpider(scrapy.Spider):
         self.allowed = {h.lower() for h in job.allowed_hosts} or {
             host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
         }
-        self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE", 500)
+        self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE")
         self.offsite_seen: set[str] = set()
         self.pages_seen = 0  # document responses handed to parse, for the job's page limit
         self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
