@@ -21,6 +21,13 @@ STUDIO_MARKS = [pytest.mark.studio, pytest.mark.slow, pytest.mark.xdist_group("s
                 pytest.mark.filterwarnings("ignore:The `parse_obj` method is deprecated")]
 
 
+def studio_test(test):
+    """Mark a test as one that drives a real Label Studio server (slow, one xdist group)."""
+    for mark in STUDIO_MARKS:
+        test = mark(test)
+    return test
+
+
 @dataclass
 class Server:
     data_dir: Path

@@ -17,7 +17,7 @@ from corpus.cli import main
 from corpus.release.inputs import read_inputs
 from corpus.release.resolve import LabelPolicy, resolve_labels
 from corpus.store import CorpusStore
-from tests.annotate.conftest import STUDIO_MARKS
+from tests.studio_servers import studio_test
 from tests.conftest import make_row
 
 
@@ -61,11 +61,6 @@ def user(server, email: str) -> StudioClient:
     assert added.exit_code == 0, added.output
     return StudioClient.connect(server.url, re.search(r"^API token: (\S+)$", added.output, re.M).group(1))
 
-
-def studio_test(test):
-    for mark in STUDIO_MARKS:
-        test = mark(test)
-    return test
 
 
 @studio_test

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from annotate.selection import Selection
 from annotate.strategies import STRATEGIES, StrategyError, choose, pick, round_robin
-from tests.annotate.conftest import STUDIO_MARKS
+from tests.studio_servers import studio_test
 
 
 def row(i, score=0.5, campaign=None, family="gambling", lang="zh", host=None, text=None):
@@ -130,13 +130,8 @@ TEMPLATES = [("香港eSIM卡第{i}批 大量现货 当天发货 支持接码 联
               "gambling", "ru", "casino_ru_bonus")]
 
 
-def studio(test):
-    for mark in STUDIO_MARKS:
-        test = mark(test)
-    return test
 
-
-@studio
+@studio_test
 def test_push_strategy_end_to_end(shared_server, tmp_path, monkeypatch):
     """`spamcorpus push --strategy uncertain --limit 50` on a corpus with campaigns, twice, against a real server."""
     from click.testing import CliRunner

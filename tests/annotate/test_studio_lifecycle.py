@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from annotate import studio, studio_state
 from corpus.cli import main
 from corpus.store import CorpusStore
-from tests.annotate.conftest import STUDIO_MARKS
+from tests.studio_servers import studio_test
 from tests.conftest import make_row
 
 
@@ -111,13 +111,8 @@ def test_bad_project_titles_are_input_errors_before_any_request(isolated, tmp_pa
     assert not (tmp_path / "ann").exists() and _tree_digest(corpus) == before
 
 
-def with_server(test):
-    for mark in STUDIO_MARKS:
-        test = mark(test)
-    return test
 
-
-@with_server
+@studio_test
 def test_recorded_server_found_moves_refused_titles_checked(studio_template, isolated, tmp_path):
     data = studio.copy_data_dir(studio_template, tmp_path / "elsewhere")   # not the default datasets/studio
     port, other = studio.free_port(), studio.free_port()

@@ -18,7 +18,7 @@ from corpus.integrity import QUARANTINE, verify
 from corpus.schema import SCHEMA
 from corpus.store import MANIFEST, CorpusStore, CorruptShard, open_corpus
 from tests.conftest import make_row
-from tests.studio_servers import STUDIO_MARKS
+from tests.studio_servers import studio_test
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / ".venv" / "bin" / "spamcorpus"
@@ -195,13 +195,8 @@ def test_a_quarantine_cut_short_after_its_manifest_line_is_finished_by_recovery(
     assert verify(corpus).bad == [] and verify(corpus).orphans == []
 
 
-def _studio(test):
-    for mark in STUDIO_MARKS:  # a real Label Studio server, like tests/annotate
-        test = mark(test)
-    return test
 
-
-@_studio
+@studio_test
 def test_push_names_the_damaged_shard_and_creates_no_task(shared_server, tmp_path, monkeypatch):
     corpus, shards = build(tmp_path)
     truncate(corpus / shards[0])
