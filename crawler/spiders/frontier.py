@@ -7,6 +7,7 @@ import pyarrow.dataset as ds
 
 from corpus.ids import InvalidURL, canonicalize_url
 from corpus.store import CorpusStore
+from crawler.extract import link_form
 from crawler.job import CrawlJob
 
 
@@ -19,7 +20,8 @@ def follows(job: CrawlJob, spam_score: float) -> bool:
 class ResumeState:
     committed_rows: int = 0
     done: set[str] = field(default_factory=set)  # canonical url and final_url of every committed row
-    frontier: list[tuple[str, int, str]] = field(default_factory=list)  # (url, depth, referrer), shallowest first
+    # (url as the page wrote it, depth, referrer), shallowest first: a resumed crawl asks for `?x`, not `?x=`
+    frontier: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def committed_frontier(store: CorpusStore, job: CrawlJob, max_links: int) -> ResumeState:
@@ -33,16 +35,18 @@ def committed_frontier(store: CorpusStore, job: CrawlJob, max_links: int) -> Res
                        filter=ds.field("crawl_job") == job.name)
     rows = table.to_pylist()
     done = {r["url"] for r in rows} | {r["final_url"] for r in rows}
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[int, str, str]] = {}  # canonical key -> (depth, referrer, link as written)
     for r in rows:
         if r["depth"] >= job.depth or not follows(job, r["spam_score"]):
             continue
         for link in r["links"][:max_links]:
             try:
                 key = canonicalize_url(link)
+                written = link_form(link)
             except InvalidURL:
                 continue
             if key not in done and (key not in best or r["depth"] + 1 < best[key][0]):
-                best[key] = (r["depth"] + 1, r["final_url"])
-    frontier = sorted(((url, d, ref) for url, (d, ref) in best.items()), key=lambda f: (f[1], f[0]))
+                best[key] = (r["depth"] + 1, r["final_url"], written)
+    order = sorted(best, key=lambda k: (best[k][0], k))  # by depth, then canonical key (stable across runs)
+    frontier = [(best[k][2], best[k][0], best[k][1]) for k in order]
     return ResumeState(len(rows), done, frontier)

@@ -72,3 +72,12 @@ def test_links_per_page_limit(store):
 def test_empty_corpus(tmp_path):
     state = committed_frontier(CorpusStore(tmp_path / "fresh", run_id="t"), job(), max_links=500)
     assert state.committed_rows == 0 and state.frontier == [] and state.done == set()
+
+
+def test_a_resumed_crawl_asks_for_the_query_as_written(tmp_path):
+    # `?x` and `?x=` may be different pages to a server: the frontier keeps the page's spelling, dedup stays canonical
+    store = CorpusStore(tmp_path / "corpus", run_id="frontier-test")
+    store.commit([make_row(f"{B}/", job="j", score=0.2, depth=0,
+                           links=[f"{B}/shop?x", f"{B}/shop?x=", f"{B}/list?b=2&a=1&utm_source=feed"])])
+    urls = [u for u, *_ in committed_frontier(store, job(), max_links=500).frontier]
+    assert urls == [f"{B}/list?b=2&a=1", f"{B}/shop?x"]  # one request for the one canonical page; order as written
