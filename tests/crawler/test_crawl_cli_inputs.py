@@ -272,46 +272,31 @@ def _group_gone(pgid: int, timeout: float = 20.0) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.xdist_group(CRAWL_GROUP)
-def test_ctrl_c_exits_130_and_keeps_what_was_committed(sample_server, tmp_path, corpus):
-    """Ctrl-C as a terminal sends it: SIGINT to the whole process group (page workers and their fork server too)."""
+@pytest.mark.parametrize("signame, to_group, code, resume_hint", [
+    # Ctrl-C as a terminal sends it: SIGINT to the whole process group (page workers and their fork server too)
+    ("SIGINT", True, 130, True),
+    ("SIGTERM", False, 128 + signal.SIGTERM, False),
+])
+def test_a_signal_ends_the_crawl_cleanly_and_keeps_what_was_committed(sample_server, tmp_path, corpus, signame,
+                                                                      to_group, code, resume_hint):
     before, manifest = committed(corpus), (corpus / "_manifest.jsonl").read_text(encoding="utf-8")
     proc, err = _start_slow_crawl(sample_server, tmp_path, corpus)
-    os.killpg(proc.pid, signal.SIGINT)
+    sig = getattr(signal, signame)
+    os.killpg(proc.pid, sig) if to_group else os.kill(proc.pid, sig)
     try:
         proc.wait(timeout=90)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     stderr = err.read_text(errors="replace")
-    assert proc.returncode == 130, stderr[-3000:]
-    match = re.search(r"crawl stopped by SIGINT; (\d+) rows committed in this run \(run \S+\); "
-                      r"run the same command again to resume", stderr)
-    assert match, stderr[-3000:]
+    assert proc.returncode == code, stderr[-3000:]
+    pattern = rf"crawl stopped by {signame}; (\d+) rows committed"
+    if resume_hint:
+        pattern += r" in this run \(run \S+\); run the same command again to resume"
+    match = re.search(pattern, stderr)
+    assert match and int(match.group(1)) > 0, stderr[-3000:]
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr[-5000:]
     assert _group_gone(proc.pid), "a page worker or the fork server outlived the crawl"
-    check_store_integrity(corpus)
-    rows = read_rows(corpus, ["crawl_job"])
-    assert sum(r["crawl_job"] == "sample-web" for r in rows) == int(match.group(1))
-    assert_kept(corpus, before, manifest)
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group(CRAWL_GROUP)
-def test_sigterm_ends_the_crawl_cleanly_and_commits(sample_server, tmp_path, corpus):
-    before, manifest = committed(corpus), (corpus / "_manifest.jsonl").read_text(encoding="utf-8")
-    proc, err = _start_slow_crawl(sample_server, tmp_path, corpus)
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=90)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    stderr = err.read_text(errors="replace")
-    assert proc.returncode == 128 + signal.SIGTERM, stderr[-3000:]
-    match = re.search(r"crawl stopped by SIGTERM; (\d+) rows committed", stderr)
-    assert match and int(match.group(1)) > 0, stderr[-3000:]
-    assert "Traceback" not in stderr
-    assert _group_gone(proc.pid)
     check_store_integrity(corpus)
     assert sum(r["crawl_job"] == "sample-web" for r in read_rows(corpus, ["crawl_job"])) == int(match.group(1))
     assert_kept(corpus, before, manifest)
