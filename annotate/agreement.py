@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from itertools import combinations
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Iterable
 
 import pyarrow as pa
 

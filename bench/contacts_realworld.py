@@ -7,7 +7,7 @@ where rule_holdout is False: the rules were written looking at these, so their f
 `holdout` (the rest, looked at once) and `all`. Only the labelled kinds are scored; `url` has no labels.
 
 Timing: CPU time of the contact step alone (find_contacts on title, text and boilerplate, contacts_from_links,
-merge_contacts, as in crawler.pages.extract_page) on every document, best of `--repeat` runs, reported per
+merge_contacts, as in corpus.page.row.extract_page) on every document, best of `--repeat` runs, reported per
 document (median) and scaled to a 6.6 KB page (total time / total size).
 
     .venv/bin/python bench/contacts_realworld.py [--json] [--part dev|holdout|all] [--errors] [--repeat N]
@@ -86,7 +86,7 @@ def score(docs) -> dict:
 
 
 def contact_step(page, url: str) -> None:
-    """The contact part of crawler.pages.extract_page, on an already extracted page."""
+    """The contact part of corpus.page.row.extract_page, on an already extracted page."""
     from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
 
     linked = contacts_from_links(page.links, None, url)

@@ -76,13 +76,13 @@ class Clock:
 # names that do not exist (yet) are skipped
 STAGES = [
     ("crawler.page_workers", "build_row"),  # in-process when SPAMCORPUS_PAGE_WORKERS=0, as the staged run sets
-    ("crawler.pages", "extract_page"),
-    ("crawler.pages", "decode_body"),
-    ("crawler.pages", "extract"),
-    ("crawler.pages", "detect_language"),
-    ("crawler.pages", "find_contacts"),
-    ("crawler.pages", "contacts_from_links"),
-    ("crawler.pages", "score_document"),
+    ("corpus.page.row", "extract_page"),
+    ("corpus.page.row", "decode_body"),
+    ("corpus.page.row", "extract"),
+    ("corpus.page.row", "detect_language"),
+    ("corpus.page.row", "find_contacts"),
+    ("corpus.page.row", "contacts_from_links"),
+    ("corpus.page.row", "score_document"),
     ("crawler.pipelines.validate", "ValidateRowPipeline.process_item"),
     ("crawler.pipelines.dedup", "DedupPipeline.process_item"),
     ("crawler.pipelines.store", "ParquetStorePipeline.process_item"),

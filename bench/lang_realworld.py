@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # Each document goes through the crawler's own extraction (`corpus.realworld.extract_document`, i.e.
-# `crawler.pages.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is
+# `corpus.page.row.extract_page`), and its `lang` is compared with the labelled `language` (ISO 639-1). The set is
 # split by `rule_holdout`: language rules are written looking at the development part only, so its figure is a
 # training figure; the holdout figure is the honest one. Per-document errors are printed for the development part
 # only (`--errors`), the holdout's errors as counts only; `--dev-only` hides the holdout while rules are developed.
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 def evaluate(docs) -> list[dict]:
     """One record per document: truth, prediction, the part it belongs to and the text language was detected on."""
     from corpus.realworld import extract_document, rule_holdout
-    from crawler.pages import PageRejected
+    from corpus.page.row import PageRejected
 
     out = []
     for doc in docs:
@@ -96,7 +96,7 @@ def timing(texts: list[str], repeat: int, baseline: types.ModuleType | None = No
 def site_texts(pages: int) -> list[str]:
     """Main texts of benchmark-site pages (6.6 KB of HTML each), extracted as the crawler does."""
     from bench.site import page_html
-    from crawler.extract import extract
+    from corpus.page.extract import extract
 
     texts = []
     for i in range(pages):

@@ -96,7 +96,7 @@ def load_realworld(path: str | os.PathLike | None = None, *, verify: bool = True
 
 def page_input(doc: RealDoc):
     """The document as the crawler would have fetched it (raw file from a code host)."""
-    from crawler.pages import PageInput  # page extraction still lives in the Scrapy project (issue 11)
+    from corpus.page.row import PageInput
 
     return PageInput(url=doc.url, final_url=doc.url, status=200, headers={"content-type": doc.content_type},
                      body=doc.text.encode("utf-8"), fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
@@ -104,15 +104,15 @@ def page_input(doc: RealDoc):
 
 
 def extract_document(doc: RealDoc):
-    """crawler.pages.extract_page on the document: title, text, boilerplate, language and contacts."""
-    from crawler.pages import extract_page
+    """corpus.page.row.extract_page on the document: title, text, boilerplate, language and contacts."""
+    from corpus.page.row import extract_page
 
     return extract_page(page_input(doc))
 
 
 def build_document_row(doc: RealDoc) -> dict[str, Any]:
     """The corpus row the crawler would write for this document (extraction, contacts, language, detector)."""
-    from crawler.pages import build_row
+    from corpus.page.row import build_row
 
     return build_row(page_input(doc))
 

@@ -79,7 +79,7 @@ def page_input(row: dict[str, Any]):
     """The crawler's input for a stored row. Only the media type is stored, so a charset that came from the
     header is put back from `encoding` (a header charset the decoder overruled changed nothing, so it is
     not needed); the canonical final URL stands for the fetched one."""
-    from crawler.pages import PageInput
+    from corpus.page.row import PageInput
 
     ctype = row["content_type"] or ""
     if ctype and row["encoding_source"] == "header":
@@ -93,7 +93,7 @@ def page_input(row: dict[str, Any]):
 def current_version() -> str:
     """The detector version `build_row` writes: the page module's own name if it imported one, else the
     detector package's (which may load the shipped model to answer)."""
-    from crawler import pages
+    from corpus.page import row as pages
 
     version = getattr(pages, "DETECTOR_VERSION", None)
     if version is None:
@@ -110,7 +110,7 @@ def _f32(x: float) -> float:
 def rescore_table(table: pa.Table, current: str, report: RescoreReport, *, force: bool = False,
                   reextract: bool = False) -> pa.Table | None:
     """The shard with its derived columns recomputed, or None if no row's values (version included) change."""
-    from crawler import pages
+    from corpus.page import row as pages
 
     columns = DERIVED + EXTRACTED if reextract else DERIVED
     inputs = table.select(list(INPUTS)).to_pylist()

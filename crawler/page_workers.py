@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from typing import Any
 
-from crawler.pages import PageInput, PageRejected, build_row
+from corpus.page.row import PageInput, PageRejected, build_row
 
 logger = logging.getLogger(__name__)
 RETRIES_AFTER_CRASH = 3  # a page in flight when another page crashed its worker is not at fault
@@ -106,7 +106,7 @@ class _Batch:
 
 
 class PageWorkers:
-    """`await workers.build_row(page)`: crawler.pages.build_row in a process pool, or in-process if 0 workers.
+    """`await workers.build_row(page)`: corpus.page.row.build_row in a process pool, or in-process if 0 workers.
 
     Batches run first in, first out, so the oldest `workers` batches in flight are the running ones; a
     watchdog gives each of those `timeout` seconds from when it started running (not from when it queued),

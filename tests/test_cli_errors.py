@@ -8,8 +8,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from corpus import cli
-from corpus.cli.errors import EXIT_INTERRUPTED, Failure, InputError
+from spamcorpus import cli
+from spamcorpus.cli.errors import EXIT_INTERRUPTED, Failure, InputError
 
 
 @click.command()
@@ -68,7 +68,7 @@ def test_a_wrong_command_shape_is_a_usage_error():
 
 def test_the_installed_command_exits_130_on_sigint_of_a_python_child():
     # the real entry point, in a real process: KeyboardInterrupt raised inside a command
-    code = ("import sys; from corpus import cli; import tests.test_cli_errors as t; "
+    code = ("import sys; from spamcorpus import cli; import tests.test_cli_errors as t; "
             "cli.COMMANDS['boom'] = 'tests.test_cli_errors:boom'; sys.argv = ['spamcorpus', 'boom', 'interrupt']; "
             "cli.main()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

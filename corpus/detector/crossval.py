@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from corpus.detector.train import (C, FULL, Example, FeatureSet, _logreg, design_matrix, fit_platt,
+from corpus.detector.train import (C, FULL, Example, FeatureSet, fit_platt,
                                    grouped_folds, out_of_fold)
 from corpus.detector.vector import DENSE_NAMES
 

@@ -13,7 +13,7 @@ class TrainingDataError(ValueError):
 
 
 def view_of(extracted) -> DocumentView:
-    """A crawler.pages.ExtractedPage as the detector sees it."""
+    """A corpus.page.row.ExtractedPage as the detector sees it."""
     return DocumentView(extracted.title, extracted.text, extracted.boilerplate, list(extracted.contacts),
                         list(extracted.links), extracted.lang, extracted.doc_format)
 
@@ -72,7 +72,7 @@ def annotation_examples(annotation_dirs: list[str | Path], corpus_dir: str | Pat
     import pyarrow.compute as pc
 
     from corpus.store import open_corpus
-    from crawler.pages import PageInput, PageRejected, extract_page
+    from corpus.page.row import PageInput, PageRejected, extract_page
 
     drops: Counter = Counter()
     labels = _verdicts([Path(d) for d in annotation_dirs], drops)

@@ -23,10 +23,10 @@ from twisted.python.failure import Failure
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.version import __version__
-from crawler.extract import link_form
+from corpus.page.extract import link_form
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.page_workers import PageFailed, PageWorkers
-from crawler.pages import PageInput, PageRejected
+from corpus.page.row import PageInput, PageRejected
 from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _as_bool(value: Any) -> bool:
 
 
 class CorpusSpider(scrapy.Spider):
-    """Fetches a crawl job's pages; each page is handed to crawler.pages.build_row."""
+    """Fetches a crawl job's pages; each page is handed to corpus.page.row.build_row."""
 
     name = "corpus"
 

@@ -7,7 +7,7 @@ import pyarrow.dataset as ds
 
 from corpus.ids import InvalidURL, canonicalize_url
 from corpus.store import CorpusStore
-from crawler.extract import link_form
+from corpus.page.extract import link_form
 from crawler.job import CrawlJob
 
 

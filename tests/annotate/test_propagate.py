@@ -10,7 +10,7 @@ from annotate.files import project_dir, write_table
 from annotate.propagate import PropagationError, consensus, propagate, propagate_labels
 from corpus.annotations import ANNOTATION_SCHEMA, ANNOTATIONS_FILE, read_annotations, read_propagated
 from corpus.campaigns import assign_campaigns, read_campaigns
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.corpus.test_campaigns_families import family_rows
 

@@ -13,7 +13,7 @@ from annotate.files import project_dir
 from annotate.results import choice_item
 from annotate.review import REVIEW_FILE, annotation_result, review_title
 from annotate.push import BadProjectTitle
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.release.inputs import read_inputs
 from corpus.release.resolve import LabelPolicy, resolve_labels
 from corpus.store import CorpusStore

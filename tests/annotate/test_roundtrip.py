@@ -15,10 +15,10 @@ from annotate.errors import StudioAuthError
 from annotate.files import project_dir, write_json
 from annotate.pull import pull, read_predictions
 from annotate.push import LEDGER_FILE, PENDING, PushOptions, ensure_project, push
-from annotate.results import choice_item, note_item, span_item
+from annotate.results import choice_item, note_item
 from annotate.tasks import label_config, row_to_task
 from corpus.annotations import read_annotations, read_ledger
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.annotate.conftest import STUDIO_MARKS, signup_annotator
 from tests.conftest import make_row

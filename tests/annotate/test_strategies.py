@@ -140,7 +140,7 @@ def test_push_strategy_end_to_end(shared_server, tmp_path, monkeypatch):
     from annotate.push import campaign_map
     from corpus.annotations import read_ledger
     from corpus.campaigns.run import assign_campaigns
-    from corpus.cli import main
+    from spamcorpus.cli import main
     from corpus.store import CorpusStore
     from tests.conftest import make_row
 
@@ -188,7 +188,7 @@ def test_push_strategy_end_to_end(shared_server, tmp_path, monkeypatch):
 def test_push_strategy_options_are_checked_before_any_request(tmp_path):
     from click.testing import CliRunner
 
-    from corpus.cli import main
+    from spamcorpus.cli import main
     base = ["push", "--project", "abc", "--corpus", str(tmp_path), "--studio-dir", str(tmp_path / "none")]
     for extra, message in ((["--limit", "5"], "--limit 5 needs --strategy (uncertain|diverse|random)"),
                            (["--strategy", "random", "--sample", "4"], "--sample and --strategy random")):

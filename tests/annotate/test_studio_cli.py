@@ -11,7 +11,7 @@ from annotate import studio, studio_state
 from annotate.client import StudioClient
 from annotate.demo import start_and_push
 from corpus.campaigns import assign_campaigns
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.annotate.conftest import STUDIO_MARKS
 from tests.corpus.test_campaigns_families import family_rows

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotate import studio, studio_state
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.studio_servers import studio_test
 from tests.conftest import make_row

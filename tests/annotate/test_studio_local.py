@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from annotate import studio
 from annotate.connection import Connection, resolve
 from annotate.errors import PortBusy, StudioNotConfigured
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.conftest import make_row
 

@@ -14,7 +14,7 @@ from annotate.results import choice_item
 from annotate.studio_users import ROLES_FILE, BadUserInput, check_email
 from annotate.files import project_dir
 from corpus.annotations import read_annotations
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.annotate.conftest import STUDIO_MARKS
 from tests.conftest import make_row

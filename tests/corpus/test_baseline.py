@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pytest
 from click.testing import CliRunner
 
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.release.baseline import MIN_TEST_PER_SIDE, MIN_TEST_ROWS, TEST_MINIMUM, run_baseline
 from corpus.release.build import ReleaseConfig, build_release
 from corpus.release.table import read_release_table, write_parquet
@@ -113,7 +113,7 @@ def test_no_figures_under_the_stated_minimum_of_test_rows(spam, benign, reported
 
 
 def test_cli_help_states_the_minimum():
-    import corpus.cli.baseline as cli
+    import spamcorpus.cli.baseline as cli
     assert cli._MINIMUM == TEST_MINIMUM  # the CLI spells it without importing the release package
     out = CliRunner().invoke(main, ["baseline", "--help"])
     assert " ".join(TEST_MINIMUM.split()) in " ".join(out.output.split())

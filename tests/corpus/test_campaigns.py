@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from corpus.campaigns import (CampaignConfig, CampaignError, assign_campaigns, campaign_summary, read_campaigns,
                               read_merges)
 from corpus.campaigns.grouping import link_keys
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.contacts import is_placeholder
 from corpus.store import CorpusStore, CorruptShard
 from tests.conftest import make_row

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.evaluate import (EvaluationError, LabelledDoc, Outcome, contact_metrics, detection_metrics, evaluate,
                              format_report, load_labelled, prf)
 

@@ -55,7 +55,7 @@ def test_rule_holdout_is_a_third_of_the_groups_and_whole_groups():
 def test_evaluate_reads_the_set_and_says_its_figures_are_training_figures():
     from click.testing import CliRunner
 
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     result = CliRunner().invoke(main, ["evaluate", str(realworld_path())])
     assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.campaigns import assign_campaigns, read_campaigns
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.release.build import ReleaseConfig, build_release
 from corpus.release.inputs import ReleaseError
 from corpus.release.manifest import MANIFEST

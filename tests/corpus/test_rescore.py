@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import os
 import signal
 import subprocess
 import sys
@@ -16,17 +15,17 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import crawler.pages
-from corpus.cli import main
+import corpus.page.row
+from spamcorpus.cli import main
 import corpus.signals
 from corpus.rescore import DERIVED, EXTRACTED, LOCK, current_version, format_report, rescore
 from corpus.schema import COLUMNS
 from corpus.stats import corpus_stats, format_stats
 from corpus.store import MANIFEST, STAGING, CorpusStore, StoreError, open_corpus
-from crawler.pages import build_row
+from corpus.page.row import build_row
 from tests.conftest import make_row
 from tests.corpus.test_store import assert_consistent
-from tests.crawler.test_pages import CASES, load_input
+from tests.corpus.page.test_row import CASES, load_input
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "signals-0.9-old"
@@ -137,7 +136,7 @@ def test_a_version_bump_rescores_and_stats_show_the_mix(tmp_path, monkeypatch):
     text = format_stats(s)
     assert f"detector versions: {current} 10 (current), {OLD} {old}; `spamcorpus rescore" in text
     # a new model: patch the name build_row reads, whether pages.py imported it or reads the detector's
-    monkeypatch.setattr(crawler.pages, "DETECTOR_VERSION", "signals-next", raising=False)
+    monkeypatch.setattr(corpus.page.row, "DETECTOR_VERSION", "signals-next", raising=False)
     monkeypatch.setattr(corpus.signals, "DETECTOR_VERSION", "signals-next")
     report = rescore(tmp_path)
     assert report.rescored == len(rows) and dict(report.versions) == {current: 10, OLD: old}
@@ -166,7 +165,7 @@ def test_rows_whose_body_no_longer_extracts_keep_their_values_and_are_counted(tm
     re = rescore(tmp_path, reextract=True)  # the new reading replaces title/text/links too
     assert re.rescored == 1 and re.kept["extraction_changed"] == 0
     row = {r["doc_id"]: r for r in table(tmp_path).to_pylist()}[moved["doc_id"]]
-    want = build_row(crawler.pages.PageInput(url=moved["url"], final_url=moved["final_url"], status=200,
+    want = build_row(corpus.page.row.PageInput(url=moved["url"], final_url=moved["final_url"], status=200,
                                              headers={"content-type": "text/html; charset=utf-8"},
                                              body=moved["body"], fetched_at=moved["fetched_at"],
                                              crawl_job="test", run_id="x"))

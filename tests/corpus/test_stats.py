@@ -4,7 +4,7 @@ import json
 import pyarrow.parquet as pq
 from click.testing import CliRunner
 
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.stats import corpus_stats
 from corpus.store import CorpusStore
 from tests.conftest import make_row

@@ -1,5 +1,4 @@
 """The Parquet store: atomic commits, no duplicates, concurrent writers, kill -9 and full-disk safety."""
-import json
 import os
 import signal
 import subprocess

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.annotations import ANNOTATION_SCHEMA, ANNOTATIONS_FILE
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.durable import sha256_file
 from corpus.integrity import QUARANTINE, verify
 from corpus.schema import SCHEMA

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from corpus.store import CorpusStore
-from crawler.sample_web import RequestRecord, SampleWebServer, serve_sample_web
+from spamcorpus.sample_web import RequestRecord, SampleWebServer, serve_sample_web
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).with_name("spamcorpus")

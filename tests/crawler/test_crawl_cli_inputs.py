@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.store import CorpusStore
 from tests.conftest import make_row
 from tests.crawler.conftest import CLI, CRAWL_GROUP, REPO, check_store_integrity, child_env, crawl_cli, read_rows

@@ -68,7 +68,7 @@ def test_demo_serves_crawls_and_summarises(sample_server, tmp_path):
 
 
 def test_demo_on_a_busy_port_is_a_clean_error(tmp_path):
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.4", 0))
@@ -80,7 +80,7 @@ def test_demo_on_a_busy_port_is_a_clean_error(tmp_path):
 
 
 def test_crawl_cli_errors_are_clean(tmp_path):
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     runner = CliRunner()
     result = runner.invoke(main, ["crawl"])

@@ -105,7 +105,7 @@ def test_drops_are_counted_by_reason_in_the_run_and_in_stats(full_crawl, sample_
     stats = corpus_stats(full_crawl.corpus)
     for reason, count in drops.items():
         assert stats["drops"][reason] >= count
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     out = CliRunner().invoke(main, ["stats", str(full_crawl.corpus)]).output
     assert "drops by reason:" in out and "robots_disallowed 11" in out and "too_large 1" in out

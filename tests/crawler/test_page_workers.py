@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from crawler.page_workers import PageFailed, PageWorkers
-from crawler.pages import PageInput, PageRejected, build_row
+from corpus.page.row import PageInput, PageRejected, build_row
 
 SPAM = ("<html><head><title>流量卡怎么续费？[TG @esim_seller88]</title></head><body><h1>流量卡续费教程</h1>"
         "<p>很多朋友问流量卡到期以后怎么续费，其实步骤很简单。</p><footer>业务咨询 TG：@esim_seller88 "

@@ -48,7 +48,7 @@ def test_pair_scores_count_what_they_say():
 def test_campaigns_of_the_crawl_match_the_truth(full_crawl, sample_server, tmp_path):
     """`spamcorpus campaigns` on the crawl finds the generator's campaigns: campaigns whose sellers share a handle
     count as one (PageTruth.campaign_group), every other campaign stands alone."""
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     corpus = tmp_path / "corpus"
     shutil.copytree(full_crawl.corpus, corpus)  # the shared crawl stays ungrouped for the other tests

@@ -13,7 +13,7 @@ from corpus.release.splits import (HANDLE_KINDS, SHARED_PLATFORMS, SPLIT_NAMES, 
                                    group_keys, read_platforms, site_of)
 from corpus.release.table import read_release_table
 from corpus.release.verify import verify_release
-from crawler.sample_web import PLATFORMS_FILE
+from spamcorpus.sample_web import PLATFORMS_FILE
 from tests.crawler.conftest import CRAWL_GROUP
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(CRAWL_GROUP)]

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.ids import canonicalize_url
-from crawler.sample_web import DEFAULT_SPAM, SampleWebError, export_site, generate, serve_sample_web
-from crawler.sample_web.contact_forms import Contact, fullwidth, math_bold, render
+from crawler.job import load_job
+from spamcorpus.sample_web import DEFAULT_SPAM, JOB_FILE, SampleWebError, export_site, generate, serve_sample_web
+from spamcorpus.sample_web.contact_forms import Contact, fullwidth, math_bold, render
 
 ROW_KINDS = ("article", "index")
 
@@ -86,8 +87,8 @@ def test_each_campaign_writes_its_own_templates():
 
     from corpus.campaigns.config import CampaignConfig
     from corpus.campaigns.minhash import sign_texts
-    from crawler.sample_web.campaigns import CAMPAIGNS, spam_posts
-    from crawler.sample_web.layout import article_markdown
+    from spamcorpus.sample_web.campaigns import CAMPAIGNS, spam_posts
+    from spamcorpus.sample_web.layout import article_markdown
 
     banks = {("en" if c.lang == "en" else "zh", c.bank or c.family) for c in CAMPAIGNS}
     assert len(banks) == len(CAMPAIGNS)
@@ -111,7 +112,7 @@ def test_each_campaign_writes_its_own_templates():
 def test_expected_campaign_merges_follow_shared_handles(web):
     """campaign_group joins exactly the campaigns whose pages share a seller contact: grouping by contacts must
     merge those (and can: they share a Telegram handle) and has no contact to merge any others through."""
-    from crawler.sample_web.campaigns import expected_groups
+    from spamcorpus.sample_web.campaigns import expected_groups
 
     spam = [t for t in web.pages() if t.kind == "article" and t.spam]
     assert all(t.campaign_group == expected_groups()[t.campaign] for t in spam)
@@ -135,7 +136,7 @@ def test_sites_follow_the_platforms_file(web):
     """Every page's truth site is what a release computes with the shipped platforms file: the account on the blog
     and the code host, the thread or paste on the forum and the paste service, the host elsewhere."""
     from corpus.release.splits import read_platforms, site_of
-    from crawler.sample_web import PLATFORMS_FILE
+    from spamcorpus.sample_web import PLATFORMS_FILE
 
     platforms = read_platforms(PLATFORMS_FILE)
     assert {key.split("/")[0] for key in platforms} == set(web.hosts[:4])  # the four platforms, nothing else
@@ -394,7 +395,7 @@ def test_busy_port_is_a_clear_error():
 
 def test_job_targets_the_running_server():
     with serve_sample_web(port=0) as server:
-        job = server.job(max_pages=10)
+        job = load_job(JOB_FILE, **server.job_params(max_pages=10))
         assert job.seeds == server.seed_urls() and job.robots == server.robots_urls()
         assert job.max_pages == 10 and job.allow_private_addresses and "10.0.0.1" in job.allowed_hosts
         assert f":{server.port}/" in server.job_toml() and ":8642/" not in server.job_toml()
@@ -443,7 +444,7 @@ def test_export_writes_pages_and_truth(tmp_path, web):
 
 
 def test_cli_export_and_errors(tmp_path):
-    from corpus.cli import main
+    from spamcorpus.cli import main
 
     result = CliRunner().invoke(main, ["sample-web", "export", str(tmp_path / "out"), "--port", "9000"])
     assert result.exit_code == 0, result.output

@@ -8,10 +8,10 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from corpus.annotations import ANNOTATION_SCHEMA, ANNOTATIONS_FILE
-from corpus.cli import main
+from spamcorpus.cli import main
 from corpus.detector.model import DetectorModel, load_model
 from corpus.store import CorpusStore
-from crawler.pages import PageInput, build_row
+from corpus.page.row import PageInput, build_row
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 SPAM = ("<html><head><title>【官网 lk{i}●vip】 真人娱乐 注册送彩金</title></head><body><p>【官网 lk{i}●vip】 注册即送 88 元"

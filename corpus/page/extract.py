@@ -1,0 +1,238 @@
+"""Decoded page -> title, main text, whole visible text and links, for HTML, Markdown and plain text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
+from selectolax.lexbor import LexborHTMLParser
+
+from corpus.contacts import CONTACT_SCHEMES
+from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
+from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
+
+DocFormat = Literal["html", "markdown", "text"]
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+MAX_TITLE = 500
+MAX_ANCHOR = 200
+# scripts, styles, templates and noscript never reach the text (resiliparse skips them); forms are chrome
+TEXT_OPTIONS = dict(preserve_formatting=True, list_bullets=True, alt_texts=True, links=False, form_fields=False,
+                    noscript=False)
+
+# page chrome that resiliparse's main-content heuristics sometimes keep (a top-level <header> of links)
+CHROME = ["body > header", "body > nav", "body > footer", "body > aside", "[role=banner]", "[role=navigation]",
+          "[role=contentinfo]"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    title: str
+    text: str                 # main text, boilerplate removed
+    full_text: str            # all visible text, navigation and footer included
+    links: list[str]          # absolute http(s) links, document order, deduplicated (link_form: query as written)
+    contact_hrefs: list[str]  # tg:, mailto:, tel:, weixin:, whatsapp: ... targets, deduplicated
+    doc_format: DocFormat
+    anchors: dict[str, str] = field(default_factory=dict)  # link -> first non-empty anchor text
+
+
+_HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S)
+_MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)
+
+
+def detect_format(content_type: str | None, url: str, head: str) -> DocFormat:
+    """How to read a body: by media type, then by URL suffix and shape (raw .md is often text/plain)."""
+    mtype = (content_type or "").split(";", 1)[0].strip().lower()
+    if mtype in ("text/markdown", "text/x-markdown"):
+        return "markdown"
+    if mtype in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if _HTML_HEAD.match(head):
+        return "html"
+    path = urlsplit(url).path.lower() if url else ""
+    if path.endswith(MARKDOWN_SUFFIXES) or len(_MD_SIGNS.findall(head[:4096])) >= 2:
+        return "markdown"
+    if not mtype and "<" in head and re.search(r"</(?:p|div|a|span)>", head, re.I):
+        return "html"
+    return "text"
+
+
+# a browser drops ASCII tab and newline anywhere in a URL ("java\tscript:" is javascript:), and C0 controls and
+# spaces at its ends
+_URL_NOISE = str.maketrans("", "", "\t\n\r")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+# WHATWG's query percent-encode set: controls, space, " # < > and non-ASCII; everything else stays as written
+_QUERY_SAFE = "!$%&'()*+,-./:;=?@[\\]^_`{|}~"
+
+
+def link_form(url: str) -> str:
+    """How a link is stored: canonical scheme, host, port and path, no fragment, no tracking keys, and the rest of
+    the query as written (`?x` stays `?x`, keys keep their order). Dedup keys remain corpus.ids.canonicalize_url."""
+    canonical = canonicalize_url(url)  # validates (http(s), a host) and normalises all but the query
+    query = urlsplit(url.strip()).query
+    kept = [p for p in query.split("&") if p and not _tracking(p.split("=", 1)[0])]
+    path = canonical.split("?", 1)[0]
+    return f"{path}?{quote('&'.join(kept), safe=_QUERY_SAFE)}" if kept else path
+
+
+def _tracking(key: str) -> bool:
+    key = unquote_plus(key).lower()
+    return key in TRACKING_KEYS or key.startswith(TRACKING_PREFIXES)
+
+
+def _canonical(href: str, base: str) -> tuple[str, str] | None:
+    """('link', stored form) or ('contact', href) for one href; None for fragments, javascript:, data: and junk."""
+    href = href.translate(_URL_NOISE).strip(_C0_AND_SPACE)
+    if not href or href.startswith("#"):
+        return None
+    # navigation repeats on every page of a site: key the cache so that such links hit it across pages
+    if href.startswith(("http://", "https://")):
+        return _resolve("", href)
+    if href.startswith("/") and not href.startswith("//"):
+        cut = base.find("/", base.find("//") + 2)
+        return _resolve(base if cut < 0 else base[:cut], href)
+    return _resolve(base, href)
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolve(base: str, href: str) -> tuple[str, str] | None:
+    scheme = href.split(":", 1)[0].lower() if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href) else ""
+    if scheme in CONTACT_SCHEMES:
+        return "contact", href
+    if scheme and scheme not in ("http", "https"):
+        return None
+    try:
+        return "link", link_form(urljoin(base, href) if base else href)
+    except (InvalidURL, ValueError):  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        return None
+
+
+class _Links:
+    def __init__(self, base: str) -> None:
+        self.base, self.links, self.contacts, self.anchors = base, {}, {}, {}
+
+    def add(self, href: str | None, anchor: str = "") -> None:
+        got = _canonical(href or "", self.base)
+        if got is None:
+            return
+        kind, target = got
+        (self.links if kind == "link" else self.contacts).setdefault(target, None)
+        anchor = " ".join(anchor.split())[:MAX_ANCHOR]
+        if anchor and kind == "link":
+            self.anchors.setdefault(target, anchor)
+
+
+def _title(text: str) -> str:
+    return " ".join(text.split())[:MAX_TITLE]
+
+
+def extract_html(html: str, base_url: str) -> Extraction:
+    # resiliparse for the text (main-content heuristics); selectolax for title and links, because building
+    # resiliparse node objects costs ~70 us per node (~3 ms per page) while selectolax takes ~30 us per page
+    tree = HTMLTree.parse(html)
+    text = extract_plain_text(tree, main_content=True, skip_elements=CHROME, **TEXT_OPTIONS)
+    full_text = extract_plain_text(tree, main_content=False, **TEXT_OPTIONS)
+    dom = LexborHTMLParser(html)
+    title_el = dom.css_first("title")
+    title = _title(title_el.text() if title_el is not None else "")
+    if not title:
+        h1 = dom.css_first("h1")
+        title = _title(h1.text()) if h1 is not None else ""
+    base_el = dom.css_first("base[href]")
+    base = base_url
+    if base_el is not None:
+        candidate = _canonical(base_el.attributes.get("href") or "", base_url)
+        base = candidate[1] if candidate and candidate[0] == "link" else base_url
+    links = _html_links(dom, base)
+    return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
+                      links.anchors)
+
+
+def _html_links(dom: LexborHTMLParser, base: str, image_alts: bool = False) -> _Links:
+    # only elements' href: text inside <script>/<style> is raw text to the parser (never an element), event
+    # handlers (on*=) are never read, and _canonical refuses javascript:, vbscript: and data: targets
+    links = _Links(base)
+    for a in dom.css("a[href], area[href]"):
+        if a.tag == "area":
+            anchor = a.attributes.get("alt") or ""
+        elif BARE_ATTR in a.attributes:
+            anchor = ""
+        else:
+            anchor = _anchor_with_alts(a) if image_alts else a.text()
+        links.add(a.attributes.get("href"), anchor)
+    return links
+
+
+def _anchor_with_alts(a) -> str:
+    # a Markdown badge [![Telegram](badge.svg)](https://t.me/x) says what it links in the image's alt text
+    return "".join(n.text_content or "" if n.tag == "-text" else n.attributes.get("alt") or "" if n.tag == "img"
+                   else "" for n in a.traverse(include_text=True))
+
+
+# Markdown: images before links, labels may hold one level of brackets: [[TG @x](https://t.me/x)]
+_MD_LABEL = r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_MD_TARGET = r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+_MD_IMAGE = re.compile(r"!" + _MD_LABEL + _MD_TARGET)
+_MD_LINK = re.compile(_MD_LABEL + _MD_TARGET)
+_MD_REF_LINK = re.compile(_MD_LABEL + r"\[([^\]\n]*)\]")
+_MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto|tg|tel):[^\s<>]+)>", re.I)
+_HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def reduce_markdown(markdown: str) -> str:
+    """The Markdown with image and link syntax reduced to label text (links come from markdown_links)."""
+    text = _MD_REF_DEF.sub("", _HIDDEN_BLOCKS.sub("", markdown))
+    text = _MD_IMAGE.sub(lambda m: m.group(1), text)
+    previous = None
+    while previous != text:  # labels may contain links: reduce from the inside out
+        previous, text = text, _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_REF_LINK.sub(lambda m: m.group(1), text)
+    text = _MD_AUTOLINK.sub(lambda m: m.group(1), text)
+    return _HTML_TAG.sub("", text)
+
+
+def _markdown_title(lines: list[str]) -> str:
+    for i, line in enumerate(lines):
+        m = _ATX.match(line)
+        if m:
+            return _title(m.group(1))
+        if line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1]) and not _SETEXT.match(line):
+            return _title(line)
+    return ""
+
+
+def extract_markdown(markdown: str, base_url: str) -> Extraction:
+    # links from a Markdown parser's rendering, read like any HTML page's: real links only (see markdown_links)
+    links = _html_links(LexborHTMLParser(markdown_html(markdown)), base_url, image_alts=True)
+    text = reduce_markdown(markdown).strip()
+    title = _markdown_title(text.splitlines()) or _first_line(text)
+    return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)
+
+
+def _first_line(text: str) -> str:
+    return next((_title(line) for line in text.splitlines() if line.strip()), "")
+
+
+def extract_text(text: str, base_url: str) -> Extraction:
+    links = _Links(base_url)
+    for m in BARE_URL.finditer(text):
+        links.add(strip_bare(m.group()))
+    text = text.strip()
+    return Extraction(_first_line(text), text, text, list(links.links), list(links.contacts), "text",
+                      links.anchors)
+
+
+def extract(text: str, *, base_url: str, doc_format: DocFormat) -> Extraction:
+    """Extract one decoded document; never executes anything in it."""
+    if doc_format == "html":
+        return extract_html(text, base_url)
+    if doc_format == "markdown":
+        return extract_markdown(text, base_url)
+    return extract_text(text, base_url)

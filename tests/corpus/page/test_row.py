@@ -1,0 +1,105 @@
+"""Page objects on saved fixtures: inputs/ (body + meta.json) -> output.json; rows fit the schema.
+
+Regenerate expectations after a reviewed change with
+    SPAMCORPUS_UPDATE_FIXTURES=1 .venv/bin/python -m pytest tests/crawler/test_pages.py
+and read the diff of every output.json before committing it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from corpus.schema import rows_to_table, validate_row
+from corpus.page.row import PageInput, PageRejected, build_row, extract_page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "inputs" / "meta.json").is_file())
+UPDATE = os.environ.get("SPAMCORPUS_UPDATE_FIXTURES") == "1"
+EXCERPT = 160
+
+
+def load_input(case: str) -> PageInput:
+    inputs = FIXTURES / case / "inputs"
+    meta = json.loads((inputs / "meta.json").read_text(encoding="utf-8"))
+    return PageInput(url=meta["url"], final_url=meta.get("final_url", meta["url"]), status=meta["status"],
+                     headers={k.lower(): v for k, v in meta["headers"].items()},
+                     body=(inputs / meta["body"]).read_bytes(),
+                     fetched_at=datetime(2026, 11, 1, tzinfo=timezone.utc), crawl_job="fixtures", run_id="test")
+
+
+def observed(case: str) -> dict:
+    ex = extract_page(load_input(case))
+    return {
+        "title": ex.title, "doc_format": ex.doc_format, "encoding": ex.encoding,
+        "encoding_source": ex.encoding_source, "lang": ex.lang, "script": ex.script,
+        "contacts": [c.as_row() for c in ex.contacts], "links": ex.links,
+        "text_excerpt": ex.text[:EXCERPT], "text_sha256": hashlib.sha256(ex.text.encode()).hexdigest(),
+        "boilerplate_excerpt": ex.boilerplate[:EXCERPT],
+    }
+
+
+def test_enough_cases():
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture(case):
+    got = observed(case)
+    expected_file = FIXTURES / case / "output.json"
+    if UPDATE:
+        expected_file.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    assert got == expected
+
+
+def test_scripts_styles_templates_do_not_leak():
+    ex = extract_page(load_input("scripts_and_styles"))
+    page = ex.title + ex.text + ex.boilerplate
+    for leak in ("SCRIPT TEXT", "UA-0000", "template_handle", "noscript_handle", "script_only_handle", "888 000"):
+        assert leak not in page
+    assert [c.value for c in ex.contacts] == ["+16463962817"]
+
+
+def test_footer_contact_is_found_outside_the_main_text():
+    ex = extract_page(load_input("footer_only_contact"))
+    assert "growfast_smm" not in ex.text and "growfast_smm" in ex.boilerplate
+    assert {(c.kind, c.value, c.where) for c in ex.contacts} >= {("telegram", "growfast_smm", "boilerplate")}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rows_fit_the_schema(case):
+    row = build_row(load_input(case))
+    validate_row(row)
+    table = rows_to_table([row])
+    assert table.num_rows == 1
+    assert 0.0 <= row["spam_score"] <= 1.0
+    assert row["text_sha256"] == hashlib.sha256(row["text"].encode()).hexdigest()
+
+
+def test_spam_scores_above_benign():
+    spam = build_row(load_input("zh_hans_spam_utf8"))["spam_score"]
+    benign = build_row(load_input("contact_page_qq_email"))["spam_score"]
+    assert spam > benign
+
+
+def page(body: bytes, ctype: str) -> PageInput:
+    return PageInput(url="https://a.example/x", final_url="https://a.example/x", status=200,
+                     headers={"content-type": ctype}, body=body, fetched_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                     crawl_job="t", run_id="r")
+
+
+@pytest.mark.parametrize("body,ctype,reason", [
+    (b"\x89PNG\r\n\x1a\n", "image/png", "unsupported_content_type"),
+    (b"%PDF-1.7", "application/pdf", "unsupported_content_type"),
+    (b"   \n ", "text/html", "empty_body"),
+    (b"<html><head><script>x()</script></head><body>  </body></html>", "text/html", "empty_text"),
+])
+def test_rejections_carry_a_reason(body, ctype, reason):
+    with pytest.raises(PageRejected) as err:
+        extract_page(page(body, ctype))
+    assert err.value.reason == reason
