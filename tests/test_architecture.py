@@ -11,7 +11,8 @@ PACKAGES = ("corpus", "crawler", "annotate", "spamcorpus")
 # rooms below it. Ranks are the data flow read as imports: everything above may use what is below.
 ROOMS: list[tuple[str, list[str]]] = [
     ("foundations", ["corpus", "corpus.ids", "corpus.version", "corpus.netguard", "corpus.labels", "corpus.durable",
-                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement"]),
+                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement",
+                     "corpus.textfold"]),
     # plain functions over text: a page's decoding and extraction, contacts, signals, the detector (no Scrapy, no I/O)
     ("text and page", ["corpus.contacts", "corpus.signals", "corpus.detector", "corpus.page"]),
     ("row", ["corpus.page.row", "corpus.realworld"]),

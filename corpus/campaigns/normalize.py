@@ -7,6 +7,7 @@ import sys
 import unicodedata
 
 from corpus.campaigns.config import CampaignConfig
+from corpus.textfold import char_class, halfwidth_ascii
 
 # Placeholders from the Private Use Area: one character each, so character shingles stay aligned,
 # no masking pattern matches them again (idempotence), and no real text contains them by accident.
@@ -49,18 +50,7 @@ _ASCII_SPACE = str.maketrans({c: " " for c in map(chr, range(128))
                               if not c.isalnum() and not c.isspace()})
 _ASCII_SPACE_BYTES = bytes(32 if c < 128 and not chr(c).isalnum() and not chr(c).isspace() else c
                            for c in range(256))
-_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 _HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _char_class(codepoints: list[int]) -> str:
-    ranges: list[list[int]] = []
-    for cp in codepoints:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,8 +68,8 @@ def _strip_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
             to_delete.append(cp)
         elif cat[0] in "PS" or (cat == "Cc" and not chr(cp).isspace()):
             to_space.append(cp)
-    space = re.compile(f"(?:[{_char_class(to_space)}]|[\U0001F000-\U0001FBFF])+")
-    delete = re.compile(f"[{_char_class(to_delete)}\U000E0000-\U000E007F]+")
+    space = re.compile(f"(?:[{char_class(to_space)}]|[\U0001F000-\U0001FBFF])+")
+    delete = re.compile(f"[{char_class(to_delete)}\U000E0000-\U000E007F]+")
     return space, delete
 
 
@@ -90,18 +80,13 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def _halfwidth(match: re.Match[str]) -> str:
-    ch = match.group()
-    return " " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)
-
-
 def _nfkc_lower(text: str, ascii_only: bool | None = None) -> str:
     if text.isascii() if ascii_only is None else ascii_only:
         return text.lower()
     # Chinese text is full of full-width punctuation, which sends NFKC down its slow path (~190 us for
     # 2.5k characters); mapping the full-width ASCII block first (what NFKC does to it) leaves the quick
     # check to answer "already normalised" for most pages.
-    text = _FULLWIDTH_RE.sub(_halfwidth, text)
+    text = halfwidth_ascii(text)
     for _ in range(3):  # lowercasing can un-normalise a few sequences; settles in one more pass
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)

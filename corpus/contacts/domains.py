@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from corpus.contacts.hosts import SHORTENERS
+
 # A host as written in text or a link: labels of letters (any script, for IDNs), digits and hyphens.
 _LABEL = re.compile(r"(?!-)[0-9a-z\u00a1-\uffff-]{1,63}(?<!-)")
 _ASCII_HOST = re.compile(r"(?!-)[0-9a-z-]{1,63}(?<!-)(?:\.(?!-)[0-9a-z-]{1,63}(?<!-))+")
@@ -68,7 +70,7 @@ def domain_normal(raw: str) -> str | None:
     domain = registrable(host_of(raw))
     if domain and _DATE_LIKE.match(domain):
         return None  # "2026-01-07. By …": a date before a sentence, not a site
-    if domain in REDIRECTORS or domain and domain.startswith("google.") and "/url?" in raw:
+    if domain in SHORTENERS or domain and domain.startswith("google.") and "/url?" in raw:
         return None
     return domain
 
@@ -136,10 +138,6 @@ def promotable(domain: str) -> bool:
 
 
 # Link shorteners and redirectors: the link itself is what a page promotes.
-REDIRECTORS = frozenset({
-    "bit.ly", "bitly.com", "t.co", "tinyurl.com", "goo.gl", "is.gd", "ow.ly", "cutt.ly", "rebrand.ly", "shorturl.at",
-    "s.id", "rb.gy", "tiny.cc", "v.gd", "t.cn", "dwz.cn", "url.cn", "suo.im", "urlink.id", "bltlly.com", "linktr.ee",
-    "shorte.st", "adf.ly", "ouo.io", "za.gl", "shrtco.de", "lnkd.in", "buff.ly", "tiny.one", "u.to", "clck.ru"})
 # Affiliate networks: a link there pays someone for the visit.
 AFFILIATE = frozenset({"pxf.io", "sjv.io", "impactradius-go.com", "awin1.com", "anrdoezrs.net", "dpbolvw.net",
                        "jdoqocy.com", "kqzyfj.com", "tkqlhce.com", "linksynergy.com", "shareasale.com",

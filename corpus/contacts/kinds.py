@@ -154,3 +154,30 @@ def is_placeholder(kind: str, value: str) -> bool:
         host = (urlsplit(v).hostname or "").removeprefix("www.")
         return host in PLACEHOLDER_DOMAINS or host.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS
     return False
+
+
+# Contact-shaped stand-ins a page may write (`@your_channel`, `<your_token>`, `user@example.com`, `555-0142`, `xxxx`):
+# found by shape here, judged by `is_placeholder` (the one rule set), so the detector's signal and the extractor
+# never disagree on what a placeholder is.
+_STAND_IN = re.compile(r"[a-z0-9._%+-]*@[a-z0-9_][\w.-]*|<(?:your|bot)[_ -]?\w*>|your[_-]?(?:bot|channel|handle|"
+                       r"username)\b|555[-. ]?01\d\d\b|xxxx+|123456789\b")
+
+
+def count_placeholders(low: str) -> int:
+    """How many stand-in contacts lowercased text shows (documentation written for readers to fill in)."""
+    n = 0
+    for m in _STAND_IN.finditer(low):
+        token = m.group().strip("<>").rstrip(".")
+        local, at, host = token.partition("@")
+        if at and local and "." in host:
+            kind, value = "email", token
+        elif at:
+            kind, value = "telegram", host
+        elif token[0].isdigit():
+            digits = re.sub(r"\D", "", token)
+            # a NANP number written without its area code: judged as if it had one
+            kind, value = ("phone", "+1201" + digits) if digits.startswith("555") else ("qq", digits)
+        else:
+            kind, value = "telegram", token
+        n += is_placeholder(kind, value)
+    return n

@@ -7,25 +7,15 @@ from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.contacts.cues import CTA_CUE
-from corpus.contacts.domains import REDIRECTORS
+from corpus.contacts.hosts import LINE_HOSTS, MESSAGING_HOSTS, MESSENGER_HOSTS, SHORTENERS, TELEGRAM_HOSTS, bare_host
 from corpus.contacts.kinds import Contact, canonical_url, is_placeholder
 from corpus.contacts.kinds import plain_normal as normal
 from corpus.contacts.promote import link_sites
 
-SHORTENERS = frozenset({
-    "bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "ow.ly", "cutt.ly", "rebrand.ly", "shorturl.at",
-    "s.id", "t.co", "rb.gy", "tiny.cc", "bitly.com", "v.gd", "dwz.cn", "url.cn", "suo.im", "lin.ee", "linktr.ee",
-    *REDIRECTORS})
-MESSENGER_HOSTS = frozenset({
-    "chat.whatsapp.com", "wa.link", "signal.me", "signal.group", "discord.gg", "discord.com", "m.me",
-    "zalo.me", "open.kakao.com", "qm.qq.com", "u.wechat.com", "weixin.qq.com", "viber.me", "invite.viber.com",
-    "join.skype.com", "lin.ee"})
-TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me", "telegram.dog", "www.t.me", "www.telegram.me"})
 # first path segments of t.me that are not user names (share buttons, sticker packs, proxies)
 TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "setlanguage", "proxy", "socks",
                                "iv", "login", "bg", "invoice", "confirmphone", "addlist", "boost", "contact"})
-CONTACT_HOSTS = frozenset({*TELEGRAM_HOSTS, "wa.me", "line.me", "www.line.me", *SHORTENERS, *MESSENGER_HOSTS,
-                           *(f"www.{h}" for h in (*SHORTENERS, *MESSENGER_HOSTS))})
+CONTACT_HOSTS = frozenset({*MESSAGING_HOSTS, *SHORTENERS, *(f"www.{h}" for h in (*MESSAGING_HOSTS, *SHORTENERS))})
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _DOUBLED_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?://)", re.IGNORECASE)
 _HTTP_HOST = re.compile(r"https?://(?:[^/?#@]*@)?([^/?#:\\]+)", re.IGNORECASE)
@@ -51,6 +41,7 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
         return None
     query = parse_qs(parts.query)
     if scheme in ("http", "https"):
+        host = bare_host(host)  # the lists spell hosts without `www.`
         segs = [unquote(p) for p in parts.path.split("/") if p]
         if host in TELEGRAM_HOSTS:
             if segs and segs[0] == "s":
@@ -71,7 +62,7 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
         if host.endswith("qq.com") and (number := (query.get("group_code") or query.get("uin") or [""])[0]):
             qq = normal("qq", number)  # qm.qq.com/cgi-bin/qm/qr?…&group_code=N: a QQ group's number
             return ("qq", qq) if qq else _url_contact(url)
-        if host in ("line.me", "www.line.me"):
+        if host in LINE_HOSTS:
             idx = next((i for i, p in enumerate(segs) if p == "p" and i and segs[i - 1] == "ti"), -1)
             if 0 <= idx < len(segs) - 1:
                 line_id = normal("line", segs[idx + 1])

@@ -2,25 +2,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from corpus.textfold import ENCLOSED_ALNUM, MATH_ALNUM, char_class, compat_table
 
 # Only characters whose NFKC form carries ASCII letters, digits or URL punctuation are rewritten (full-width
 # ＱＱ１２３, mathematical 𝐞𝐬𝐢𝐦, circled Ⓐ, ℡); CJK punctuation stays, so most Chinese text is copied as is.
-ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f"
 # full-width sentence punctuation is everywhere in Chinese text and never part of a contact: leave it alone
 KEEP = frozenset("，！？；：")
-_BLOCKS = ((0x80, 0x2FFF), (0x3000, 0x33FF), (0xFB00, 0xFFEF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
+_BLOCKS = ((0x80, 0x2FFF), (0x3000, 0x33FF), (0xFB00, 0xFFEF), MATH_ALNUM, ENCLOSED_ALNUM)
 
 
 def _build_char_map() -> dict[str, str]:
-    table = {ch: "" for ch in ZERO_WIDTH}
-    for lo, hi in _BLOCKS:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            norm = unicodedata.normalize("NFKC", ch)
-            if norm != ch and norm.isascii() and norm.strip() and norm.isprintable() and ch not in KEEP:
-                table[ch] = norm
+    table = compat_table(_BLOCKS, lambda ch, norm: norm.isascii() and bool(norm.strip()) and norm.isprintable()
+                         and ch not in KEEP)
     table["\u0130"] = "I"  # the one character whose lowercase is two characters: keep lower() length-preserving
     return table
 
@@ -29,14 +24,7 @@ CHAR_MAP = _build_char_map()
 
 
 def _char_class(chars: Iterable[str]) -> str:
-    """A regex class of `chars` as ranges: sre tests a class item by item, so few items keep scans fast."""
-    cps, items = sorted(ord(c) for c in chars), []
-    for cp in cps:
-        if items and items[-1][1] == cp - 1:
-            items[-1][1] = cp
-        else:
-            items.append([cp, cp])
-    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in items) + "]"
+    return "[" + char_class(ord(c) for c in chars) + "]"
 
 
 # One pattern per plane: sre tests a BMP-only class with a bitmap, but a class (or an alternation) with astral

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corpus.textfold import FULLWIDTH_ASCII, FULLWIDTH_OFFSET
+
 # 2**HASH_BITS buckets for the character n-grams of all regions together; 2**18 keeps collisions rare on a
 # corpus of this size while the shipped weights stay small (float16, only buckets seen in training).
 HASH_BITS = 18
@@ -47,9 +49,9 @@ def fold(text: str) -> str:
 
 def _folded(text: str) -> np.ndarray:
     cps = np.frombuffer(text.lower().encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-    wide = (cps >= 0xFF01) & (cps <= 0xFF5E)
+    wide = (cps >= FULLWIDTH_ASCII[0]) & (cps <= FULLWIDTH_ASCII[1])
     if wide.any():
-        cps[wide] -= 0xFEE0
+        cps[wide] -= FULLWIDTH_OFFSET
         cps[wide & (cps >= 65) & (cps <= 90)] += 32  # full-width capitals only become ASCII capitals here
     cps[(cps >= 48) & (cps <= 57)] = 48
     cps[(cps == 9) | (cps == 10) | (cps == 13) | (cps == 0x3000) | (cps == 0xA0)] = 32

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from urllib.parse import urlsplit
 
+from corpus.contacts.hosts import MESSAGING_HOSTS, SHORTENERS
+from corpus.contacts.kinds import count_placeholders
 from corpus.signals.layout import HEAD, MIDDLE, TAIL, Part, edge_size
 from corpus.signals.mentions import Mention, digits_of
 
@@ -21,18 +23,8 @@ KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line
 # Title, head and tail are where spam puts its pitch around a borrowed tutorial; boilerplate (sidebars listing
 # other posts, site-wide footers) says little about what this page is.
 REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 0.2}
-MESSAGING_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "api.whatsapp.com", "chat.whatsapp.com",
-                   "line.me", "lin.ee", "qm.qq.com", "jq.qq.com", "u.wechat.com", "signal.me", "m.me",
-                   "invite.viber.com", "open.kakao.com", "zalo.me", "discord.gg", "t.snapchat.com")
-SHORTENERS = ("bit.ly", "tinyurl.com", "t.cn", "goo.gl", "is.gd", "cutt.ly", "rebrand.ly", "s.id", "ow.ly",
-              "shorturl.at", "rb.gy", "t.ly", "tiny.cc", "v.gd", "bl.ink", "short.io", "dwz.cn", "url.cn",
-              "suo.im", "linktr.ee", "lnk.bio", "reurl.cc", "bit.do", "shorturl.asia", "clck.ru", "u.to")
 # Official accounts and documentation links that every bot README carries.
 _OFFICIAL_PATHS = ("/botfather", "/telegram", "/durov", "/bots", "/tdlib", "/s/telegram", "/contest")
-# matched in the lowercased text; every branch starts with a literal so the scan skips ahead
-_PLACEHOLDER = re.compile(
-    r"@(?:your|my)[_-]?\w*|@(?:username|channel|handle|example)\w*|your[_-]?(?:bot|channel|handle|username)\b|"
-    r"@example\.(?:com|org|net)\b|555[-. ]?01\d\d\b|<(?:your|bot)[_ -]?\w*>|xxxx+|123456789\b")
 _PLACEHOLDER_TEMPLATE = re.compile(
     r"\{[^{}\n]{0,4}(?:变量|變量|关键词|關鍵詞|关键字|標題|标题|品牌|城市|地区|地區|keyword|kw|spin|brand|city)"
     r"[^{}\n]{0,6}\}|\{[\u4e00-\u9fff]{1,6}\d{1,3}\}|%(?:keyword|kw|brand|city|title)\w*%|"
@@ -294,5 +286,5 @@ def bracket_header(doc: Doc) -> float:
 
 def placeholder_contacts(doc: Doc) -> float:
     """Documentation placeholders (@your_channel, 555-01xx, user@example.com): a template for readers, not an offer."""
-    n = sum(len(_PLACEHOLDER.findall(p.norm)) for p in doc.parts.values())
+    n = sum(count_placeholders(p.norm) for p in doc.parts.values())
     return min(1.0, n / 2)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
 from corpus.lexicons import Term, load_terms
+from corpus.textfold import DODGER_BLOCKS, ZERO_WIDTH, compat_table
 
 try:  # Rust Aho-Corasick: ~0.04 ms for 5 KB against ~3,000 terms; the regex fallback is ~50x slower
     import ahocorasick_rs
@@ -15,29 +15,17 @@ except ImportError:  # pragma: no cover - exercised only where the wheel is miss
 
 # Scripts written without spaces (or with attached prefixes): their terms match anywhere.
 _UNSPACED = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f"
-
-
-# full-width and half-width forms, circled and mathematical letters: what filter dodgers use
-_FOLD_BLOCKS = ((0x2460, 0x24FF), (0xFF10, 0xFF9F), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))
 
 
 def _fold_map() -> dict[str, str]:
     """Characters whose NFKC form is one other letter or digit (full-width Ｑ, 𝐞, half-width ｶ); zero-width ones out."""
-    table = dict.fromkeys(_ZERO_WIDTH, "")
-    for lo, hi in _FOLD_BLOCKS:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            norm = unicodedata.normalize("NFKC", ch).lower()
-            if norm != ch and len(norm) == 1 and norm.isalnum() and ch not in table:
-                table[ch] = norm
-    return table
+    return compat_table(DODGER_BLOCKS, lambda ch, norm: len(norm) == 1 and norm.isalnum(), str.lower)
 
 
 _FOLD = _fold_map()
 
 # whole blocks in the class (few ranges keep sre's scan fast); characters without a folding map to themselves
-_FOLD_RE = re.compile("[" + re.escape(_ZERO_WIDTH) + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FOLD_BLOCKS) + "]+")
+_FOLD_RE = re.compile("[" + re.escape(ZERO_WIDTH) + "".join(f"{chr(a)}-{chr(b)}" for a, b in DODGER_BLOCKS) + "]+")
 
 
 # A hit is a plain (term index, start, end) tuple: a dense 5 KB page has hundreds, so no object per hit.

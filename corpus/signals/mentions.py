@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.contacts.kinds import is_placeholder
 from corpus.signals.layout import Part
 
 # Mentions the extractor may not know (a bare @handle after a cue in another language, a local-format number after
@@ -47,10 +48,6 @@ def digits_of(text: str) -> str:
 
 @lru_cache(maxsize=8192)  # phone checks parse the number (~0.1 ms); spam repeats the same handle and number
 def _is_placeholder(kind: str, value: str) -> bool:
-    try:
-        from corpus.contacts import is_placeholder
-    except ImportError:  # pragma: no cover - the extractor ships with the package
-        return value.startswith(("your", "my_", "example"))
     return is_placeholder(kind, value)
 
 
