@@ -127,6 +127,9 @@ def push_review(client: StudioClient, project: str, corpus_dir: Path, out_root: 
             if todo else {}
         report.missing = [s["doc_id"] for s in todo if s["doc_id"] not in corpus]
         todo = [s for s in todo if s["doc_id"] in corpus]
+        # the ledger says why each task is there: a review of a split, scored by the row's detector version
+        ledger.how = ("review", 0)
+        ledger.versions = {d: r["detector_version"] for d, r in corpus.items()}
         run = uuid.uuid4().hex[:12]
         for number, start in enumerate(range(0, len(todo), batch_size)):
             batch, tag = todo[start:start + batch_size], f"review-{run}-{number:05d}a"
@@ -141,7 +144,7 @@ def push_review(client: StudioClient, project: str, corpus_dir: Path, out_root: 
             except StudioError:
                 write_json(rdir / PENDING, {"batches": []})   # refused or never sent: nothing was stored
                 raise
-            report.sent += ledger.add([(s["doc_id"], t) for s, t in zip(batch, task_ids)])
+            report.sent += ledger.add([(s["doc_id"], t) for s, t in zip(batch, task_ids)], ours=True)
             write_json(rdir / PENDING, {"batches": []})
     report.seconds = time.monotonic() - t0
     return report

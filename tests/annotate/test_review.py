@@ -13,6 +13,7 @@ from annotate.files import project_dir
 from annotate.results import choice_item
 from annotate.review import REVIEW_FILE, annotation_result, review_title
 from annotate.push import BadProjectTitle
+from corpus.annotations import read_ledger
 from spamcorpus.cli import main
 from corpus.release.inputs import read_inputs
 from corpus.release.resolve import LabelPolicy, resolve_labels
@@ -103,6 +104,9 @@ def test_split_review_adjudicate_release(shared_server, tmp_path, monkeypatch):
     assert "review project 'review flow (review)'" in sent.output and "sent 2, already in review 0" in sent.output
     again = run("push", "--review", "--project", project, "--corpus", corpus, "--out", out)
     assert again.exit_code == 0 and "sent 0, already in review 2" in again.output   # exactly once
+    ledger = read_ledger(project_dir(out, "review flow (review)")).to_pylist()
+    assert sorted(r["doc_id"] for r in ledger) == sorted(docs[1:])
+    assert {(r["strategy"], r["detector_version"]) for r in ledger} == {("review", rows[1]["detector_version"])}
     review = admin.find_project("review flow (review)")
     assert review["maximum_annotations"] == 1
     review_tasks = {data["doc_id"]: (t, data) for t, data in admin.find_tasks(review["id"])}
