@@ -133,7 +133,8 @@ CUE_TAIL = {kind: re.compile(suffix + (_GAP if kind in ("telegram", "line") else
     ("phone", "(?:号码|號碼|号|號|热线|熱線|电话|電話|專線|专线|[ _]?number|[ _]?no\\.?| ?line)?" + _FILLER),
     ("wechat", "(?:号|號| ?id|公众号|公眾號|搜索|搜尋)?" + _FILLER),
     ("qq", "(?:交流群|群号|群號|群|号|號)?" + _FILLER),
-    ("line", "(?: ?(?:id|帳號|账号|帐号|友だち追加|友達追加|公式アカウント|アカウント))?"),
+    # `LINE友だち追加👉 ID: x`: an "ID" label may follow the call to add
+    ("line", "(?: ?(?:id|帳號|账号|帐号|友だち追加|友達追加|公式アカウント|アカウント))?(?:[^\\w\\n]{0,4}id)?"),
 )}
 # More values of the same kind after the first: `QQ群：312456789（已满）/ 412456789`, `微信：abc123、def456`.
 MORE = {kind: re.compile(r"(?:[（(][^）)\n]{0,12}[）)])?(?:[ \t]*(?:/|、|,|，|\||或者|或)[ \t]*|[ \t]+(?:or|o|ou|и|или)[ \t]+)"

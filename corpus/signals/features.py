@@ -19,7 +19,7 @@ from corpus.signals.mentions import Mention, digits_of
 
 # How much a contact of each kind says "seller": companies publish e-mail and phone, sellers a messenger handle.
 KIND_WEIGHT = {"telegram": 1.0, "wechat": 1.0, "whatsapp": 0.9, "qq": 0.8, "line": 0.8, "phone": 0.4,
-               "email": 0.25, "url": 0.4, "handle": 0.7, "number": 0.5}
+               "email": 0.25, "url": 0.4, "domain": 0.3}
 # Title, head and tail are where spam puts its pitch around a borrowed tutorial; boilerplate (sidebars listing
 # other posts, site-wide footers) says little about what this page is.
 REGION_WEIGHT = {"title": 2.5, HEAD: 1.5, TAIL: 1.5, MIDDLE: 1.0, "boilerplate": 0.2}
@@ -94,7 +94,7 @@ def kind_weight(doc: Doc, m: Mention) -> float:
     """How seller-like a contact is: free-mail addresses are, company ones not; phones are for support scams."""
     if m.kind == "email" and m.value.endswith(_FREEMAIL):
         return 0.4
-    if m.kind in ("phone", "number") and doc.top_family == "support_scam":
+    if m.kind == "phone" and doc.top_family == "support_scam":
         return 0.9
     return KIND_WEIGHT.get(m.kind, 0.3)
 
@@ -128,9 +128,9 @@ def seller_contact(doc: Doc) -> float:
 def handle_repeated(doc: Doc) -> float:
     """The same handle or number over and over (title, intro, footer, every section)."""
     handles = {m.value for m in doc.seller_mentions
-               if m.kind not in ("email", "url", "phone", "whatsapp", "number") and len(m.value) >= 4}
+               if m.kind not in ("email", "url", "phone", "whatsapp") and len(m.value) >= 4}
     counts = [sum(p.norm.count(v) for p in doc.parts.values()) for v in handles]
-    numbers = {digits_of(m.value)[-8:] for m in doc.seller_mentions if m.kind in ("phone", "whatsapp", "number")}
+    numbers = {digits_of(m.value)[-8:] for m in doc.seller_mentions if m.kind in ("phone", "whatsapp")}
     if numbers:
         digits = [digits_of(p.norm) for p in doc.parts.values()]
         counts += [sum(d.count(n) for d in digits) for n in numbers if len(n) == 8]

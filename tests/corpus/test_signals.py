@@ -24,17 +24,21 @@ TUTORIAL = ("手机怎么开通eSIM？打开设置，进入蜂窝网络，选择
             "最后提醒大家，二维码只能使用一次，请不要把它分享给别人，以免号码被他人占用。")
 
 
-def contacts_of(title: str, text: str, links=()) -> list[Contact]:
-    return merge_contacts([find_contacts(title, "title"), find_contacts(text, "text"), contacts_from_links(links)])
+def contacts_of(title: str, text: str, links=(), lang: str | None = None) -> list[Contact]:
+    # as corpus/page/row.py does: the page's language tells which countries a number without its code belongs to
+    lang = None if lang == "und" else lang
+    return merge_contacts([find_contacts(title, "title", lang=lang), find_contacts(text, "text", lang=lang),
+                           contacts_from_links(links)])
 
 
 def signals_of(title: str, text: str, *, links=(), lang="und", boilerplate="") -> dict[str, float]:
-    contacts = merge_contacts([contacts_of(title, text, links), find_contacts(boilerplate, "boilerplate")])
+    # the detector reads the row's contacts only (corpus.contacts finds them once), as a crawled row carries them
+    contacts = merge_contacts([contacts_of(title, text, links, lang), find_contacts(boilerplate, "boilerplate")])
     return explain(title, text, contacts=contacts, links=links, lang=lang, boilerplate=boilerplate)
 
 
 def verdict(title: str, text: str, *, links=(), lang="und", boilerplate="") -> Verdict:
-    contacts = merge_contacts([contacts_of(title, text, links), find_contacts(boilerplate, "boilerplate")])
+    contacts = merge_contacts([contacts_of(title, text, links, lang), find_contacts(boilerplate, "boilerplate")])
     return score_document(title, text, contacts=contacts, links=links, lang=lang, boilerplate=boilerplate)
 
 
@@ -115,7 +119,7 @@ def test_handle_repeated_and_contact_density():
     assert signals_of("t", "TG @esim1088")["contact_density"] == 0
 
 
-def test_fallback_finds_handles_the_extractor_may_not_cue():
+def test_contacts_after_cues_in_many_languages_reach_the_signals():
     values = signals_of("t", "Пиши в лс @p2p_arbitrazh", lang="ru")
     assert values["contact_at_edge"] > 0
     assert signals_of("t", "ติดต่อไลน์ ngernduan", lang="th")["contact_at_edge"] > 0
