@@ -11,13 +11,14 @@ PACKAGES = ("corpus", "crawler", "annotate")
 # rooms below it. Ranks are the data flow read as imports: everything above may use what is below.
 ROOMS: list[tuple[str, list[str]]] = [
     ("foundations", ["corpus", "corpus.ids", "corpus.version", "corpus.netguard", "corpus.labels", "corpus.durable",
-                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement"]),
+                     "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement",
+                     "corpus.warc"]),
     ("text", ["corpus.contacts", "corpus.signals", "corpus.detector", "crawler.encoding", "crawler.extract",
               "crawler.markdown_links"]),
     ("row", ["crawler.pages", "corpus.realworld"]),
     ("store", ["corpus.store", "corpus.integrity"]),
     # the crawl writes the store; campaigns, stats and rescore read it (stats reports campaigns, rescore rebuilds rows)
-    ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore"]),
+    ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore", "corpus.ingest"]),
     ("annotate", ["annotate", "corpus.annotations"]),
     # training reads every labelled source (the real set, the store, pulled annotations) and the release baseline
     ("release and training", ["corpus.release", "corpus.evaluate", "corpus.detector.data",

@@ -11,6 +11,7 @@ from corpus.cli.errors import EXIT_INTERRUPTED, Failure, one_line
 # name -> "module:attribute". A module that does not exist yet is simply not listed.
 COMMANDS: dict[str, str] = {
     "crawl": "corpus.cli.crawl:crawl",
+    "ingest": "corpus.cli.ingest:ingest",
     "stats": "corpus.cli.stats:stats",
     "demo": "corpus.cli.demo:demo",
     "sample-web": "corpus.cli.sample_web:sample_web",
