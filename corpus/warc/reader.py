@@ -49,6 +49,7 @@ def sniff(path: str | os.PathLike[str]) -> str:
 def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY
                    ) -> Iterator[ArchivedResponse | Damaged]:
     """Every response record of the file in order, or a Damaged value where a record could not be read."""
+    kind = sniff(path)
     with open(path, "rb") as fh:
         gzipped = fh.read(3) == GZIP_MAGIC
         start: int | None = 0
@@ -60,7 +61,7 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY
             try:
                 for record in iterator:
                     offset = iterator.offset
-                    out = _response(record, offset, iterator, max_body)
+                    out = _response(record, offset, iterator, max_body, kind, gzipped)
                     broken = isinstance(out, Damaged) and out.reason != "too_large"
                     if out is not None and not (broken and resyncing and not read_one):
                         yield out
@@ -79,22 +80,32 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY
 def read_record(path: str | os.PathLike[str], offset: int, *, max_body: int = MAX_BODY
                 ) -> ArchivedResponse | Damaged:
     """The response record that starts at `offset` (a row's warc_file/warc_offset), read from that byte on."""
+    kind = sniff(path)
     with open(path, "rb") as fh:
+        gzipped = fh.read(3) == GZIP_MAGIC
         fh.seek(offset)
         iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
         try:
             for record in iterator:
-                return _response(record, offset, iterator, max_body) or Damaged(offset, "warc_malformed",
+                return _response(record, offset, iterator, max_body, kind, gzipped) or Damaged(offset, "warc_malformed",
                                                                              "not a response record")
         except Exception as exc:  # noqa: BLE001
             return Damaged(offset, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
     return Damaged(offset, "warc_truncated", "no record at this offset")
 
 
-def _response(record, offset: int, iterator: ArchiveIterator, max_body: int) -> ArchivedResponse | Damaged | None:
+def _response(record, offset: int, iterator: ArchiveIterator, max_body: int, file_kind: str,
+              gzipped: bool) -> ArchivedResponse | Damaged | None:
     kind = record.rec_type
     if kind is None:
         return Damaged(offset, "warc_truncated", "a record cut short in its headers")
+    if gzipped and iterator.reader.decompressor is None:
+        # warcio reads bytes that do not decompress as plain text: here that is garbage, not a record
+        return Damaged(offset, "warc_malformed", "not a gzip member")
+    if record.format == "warc" and not (record.rec_headers.get_header("Content-Length") or "").isdigit():
+        return Damaged(offset, "warc_malformed", "a record without a valid Content-Length")  # it would run on
+    if (record.format == "warc") != (file_kind == "warc"):  # an ARC header line found in a WARC file, or so
+        return Damaged(offset, "warc_malformed", f"a {record.format} record in a {file_kind} file")
     if kind not in PAGE_TYPES:
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI")
