@@ -102,10 +102,10 @@ def _response(record, offset: int, iterator: ArchiveIterator, max_body: int, fil
     if gzipped and iterator.reader.decompressor is None:
         # warcio reads bytes that do not decompress as plain text: here that is garbage, not a record
         return Damaged(offset, "warc_malformed", "not a gzip member")
-    if record.format == "warc" and not (record.rec_headers.get_header("Content-Length") or "").isdigit():
+    if file_kind == "warc" and not (record.rec_headers.get_header("Content-Length") or "").isdigit():
         return Damaged(offset, "warc_malformed", "a record without a valid Content-Length")  # it would run on
-    if (record.format == "warc") != (file_kind == "warc"):  # an ARC header line found in a WARC file, or so
-        return Damaged(offset, "warc_malformed", f"a {record.format} record in a {file_kind} file")
+    if file_kind == "warc" and record.format != "warc":  # garbage read as an ARC header line
+        return Damaged(offset, "warc_malformed", f"an {record.format} record in a WARC file")
     if kind not in PAGE_TYPES:
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI")
