@@ -7,7 +7,10 @@ unfinished file is read again from its start, and its rows that an earlier attem
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,7 @@ from corpus.store import CorpusStore
 from corpus.warc.reader import MAX_BODY, iter_responses
 from corpus.warc.records import ArchivedResponse, Damaged
 from crawler.pages import PageInput, PageRejected, build_row
+from crawler.settings import SPAMCORPUS_PAGE_TIMEOUT
 
 LEDGER = "ingested"
 
@@ -41,6 +45,30 @@ class IngestOptions:
     run_id: str
     shard_rows: int = 500
     max_body: int = MAX_BODY
+    page_timeout: float = SPAMCORPUS_PAGE_TIMEOUT  # the crawl's limit on one page's extraction
+
+
+class PageTimeout(Exception):
+    """A page's extraction ran past the page timeout."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise PageTimeout in this (main) thread after `seconds`; elsewhere (no signals), no limit."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PageTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def finished(store: CorpusStore) -> set[str]:
@@ -112,7 +140,11 @@ def _row(record: ArchivedResponse | Damaged, path: Path, options: IngestOptions,
                      headers=record.headers, body=record.body, fetched_at=record.date, crawl_job=options.job,
                      run_id=options.run_id)
     try:
-        row = build_row(page)
+        with time_limit(options.page_timeout):
+            row = build_row(page)
+    except PageTimeout:
+        result.drops["extraction_timeout"] += 1  # the crawl's reason for a page that hangs its extractor
+        return None
     except PageRejected as exc:
         result.drops[exc.reason] += 1
         return None

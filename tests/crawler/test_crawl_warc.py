@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
@@ -155,18 +156,21 @@ def test_a_killed_ingest_redoes_only_unfinished_files(sample_server, sample_job,
     manifest = out / "_manifest.jsonl"
     proc = subprocess.Popen([str(CLI), "ingest", *map(str, files), "--out", str(out), "--job", "sample-web",
                              "--workers", "1", "--shard-rows", "7"], cwd=REPO, env=child_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     finished_lines = []
     while time.monotonic() < deadline and proc.poll() is None:
         lines = manifest.read_text().splitlines() if manifest.exists() else []
         finished_lines = [json.loads(x) for x in lines if '"ingested"' in x]
         if len(finished_lines) >= 3:  # some files done, and (7-row shards) most likely one half done
-            os.killpg(proc.pid, signal.SIGKILL)
+            helpers = psutil.Process(proc.pid).children(recursive=True)  # fork server, worker
+            os.kill(proc.pid, signal.SIGKILL)  # the command only: its workers must go by themselves
             break
         time.sleep(0.01)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the ingest finished before it could be killed"
+    _gone, alive = psutil.wait_procs(helpers, timeout=15)
+    assert not alive, f"left behind: {[p.pid for p in alive]}"
     done = {line["ingested"]["sha256"] for line in CorpusStore(out, create=False).notes("ingested")}
     assert 3 <= len(done) < len(files)
     check_store_integrity(out)

@@ -101,3 +101,24 @@ def test_archive_files_refuses_what_is_no_archive(tmp_path):
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.warc").write_bytes(b"junk")  # hidden directories are not searched
     assert archive_files([tmp_path, tmp_path / "a.warc"]) == [(tmp_path / "a.warc").resolve()]
+
+
+def test_a_page_that_hangs_the_extractor_is_a_counted_timeout(tmp_path, monkeypatch):
+    import time as clock
+
+    from corpus.ingest import worker
+
+    real = worker.build_row
+
+    def slow_on_one(page):
+        if page.url.endswith("/hang"):
+            clock.sleep(30)  # interrupted by the page timeout
+        return real(page)
+
+    monkeypatch.setattr(worker, "build_row", slow_on_one)
+    warc(tmp_path / "a.warc.gz", [ex("http://a.test/1"), ex("http://a.test/hang"), ex("http://a.test/2")])
+    options = worker.IngestOptions(str(tmp_path / "out"), "j", "run", page_timeout=0.5)
+    started = clock.monotonic()
+    result = worker.ingest_file(tmp_path / "a.warc.gz", options)
+    assert clock.monotonic() - started < 10
+    assert result.rows == 2 and dict(result.drops) == {"extraction_timeout": 1}
