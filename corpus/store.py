@@ -245,8 +245,11 @@ class CorpusStore:
             job = check_job_name(fresh[0]["crawl_job"] if fresh else job or "")
             warc = None
             if exchanges:
-                warc = stage_warc(self.root / STAGING, job, self._next_stem(),
-                                  exchanges, {"crawl_job": job, "run_id": self.run_id})
+                try:  # written and fsynced before the shard, so the rows can be given their offsets
+                    warc = stage_warc(self.root / STAGING, job, self._next_stem(),
+                                      exchanges, {"crawl_job": job, "run_id": self.run_id})
+                except OSError as exc:  # e.g. a full disk: nothing committed (stage_warc removed its files)
+                    raise StoreError(f"could not write the WARC file of this commit: {exc}") from exc
             unlinked = link_rows(fresh, warc)
             table = rows_to_table(fresh) if fresh else None
             shard = self._write_locked(table, warc=warc, note=note, job=job)

@@ -32,8 +32,14 @@ class IngestReport:
     drops: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the workers' CPU time on files (start-up and model loading not included)
+    first_start: float = 0.0
+    last_end: float = 0.0
 
     def add(self, result: FileResult) -> None:
+        self.cpu_seconds += result.cpu_seconds
+        self.first_start = min(self.first_start or result.started, result.started)
+        self.last_end = max(self.last_end, result.ended)
         self.files += 1
         self.done_before += result.done_before
         self.records += result.records
@@ -107,6 +113,9 @@ def _save_run(out: str | os.PathLike[str], job: str, report: IngestReport, start
         "spamcorpus/ingest/files": report.files,
         "spamcorpus/ingest/files_done_before": report.done_before,
         "spamcorpus/ingest/records": report.records,
+        "spamcorpus/ingest/cpu_seconds": round(report.cpu_seconds, 3),
+        # from the first file's start to the last one's end: the run without start-up and shutdown
+        "spamcorpus/ingest/work_seconds": round(report.last_end - report.first_start, 3),
         "spamcorpus/pages_extracted": report.rows,
         "spamcorpus/rows_committed": report.rows,
         **{f"spamcorpus/drops/{k}": v for k, v in sorted(report.drops.items())},

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ class FileResult:
     rows: int = 0  # rows committed
     drops: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    cpu_seconds: float = 0.0  # this file's CPU time in its worker (reading, extraction, commits)
+    started: float = 0.0  # wall clock (time.time) at its start and end
+    ended: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,13 @@ def finished(store: CorpusStore) -> set[str]:
 def ingest_file(path: str | os.PathLike[str], options: IngestOptions) -> FileResult:
     """Read one archive into the corpus (see the module doc); runs in a worker process or in-process."""
     path = Path(path)
-    result = FileResult(str(path), sha256_file(path))
+    started, cpu = time.time(), time.process_time()
+    result = FileResult(str(path), sha256_file(path), started=started)
     # a run id per file: shard names stay unique however many workers commit at once
     store = CorpusStore(options.out, run_id=f"{options.run_id}-{result.sha256[:12]}")
     if result.sha256 in finished(store):
         result.done_before = True
-        return result
+        return _timed(result, cpu)
     committed = store.committed_ids()
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
@@ -100,6 +105,11 @@ def ingest_file(path: str | os.PathLike[str], options: IngestOptions) -> FileRes
     note = {LEDGER: {"sha256": result.sha256, "path": str(path), "records": result.records,
                      "drops": dict(sorted(result.drops.items()))}}
     _commit(store, rows, result, note=note)
+    return _timed(result, cpu)
+
+
+def _timed(result: FileResult, cpu_before: float) -> FileResult:
+    result.cpu_seconds, result.ended = time.process_time() - cpu_before, time.time()
     return result
 
 

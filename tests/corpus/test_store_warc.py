@@ -142,3 +142,31 @@ def test_sigkill_during_commits_never_leaves_a_row_pointing_at_a_missing_record(
             assert read_record(corpus / row["warc_file"], row["warc_offset"]).target_uri == row["final_url"]
         report = verify(corpus)
         assert not report.bad and not report.orphans and report.warcs_checked == len(store.manifest())
+
+
+def test_a_full_disk_while_writing_the_warc_commits_nothing(tmp_path):
+    corpus = tmp_path / "c"
+    first_rows, first_exchanges = pages("a", 2)
+    CorpusStore(corpus).commit(first_rows, exchanges=first_exchanges)
+    before = (corpus / MANIFEST).read_bytes()
+    script = textwrap.dedent(f"""
+        import os, resource, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, like ENOSPC
+        from corpus.store import CorpusStore, StoreError
+        from tests.corpus.test_store_warc import exchange, pages
+        from dataclasses import replace
+        store = CorpusStore(sys.argv[1])
+        rows, exchanges = pages("big", 50)
+        exchanges = [replace(e, body=os.urandom(4000)) for e in exchanges]  # incompressible: the WARC is big
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+        try:
+            store.commit(rows, exchanges=exchanges)
+        except StoreError as exc:
+            print("StoreError", exc)
+    """)
+    res = subprocess.run([sys.executable, "-c", script, str(corpus)], capture_output=True, text=True, timeout=60)
+    assert "StoreError" in res.stdout and "WARC" in res.stdout, res.stdout + res.stderr
+    assert (corpus / MANIFEST).read_bytes() == before
+    assert not list((corpus / STAGING).iterdir())
+    assert not verify(corpus).bad and not verify(corpus).orphans
