@@ -20,7 +20,7 @@ from typing import Any
 from corpus.durable import sha256_file
 from corpus.ids import InvalidURL, doc_id
 from corpus.store import CorpusStore
-from corpus.warc.reader import MAX_BODY, iter_responses
+from corpus.warc.reader import MAX_BODY, NotAnArchive, iter_responses, sniff
 from corpus.warc.records import ArchivedResponse, Damaged
 from crawler.pages import PageInput, PageRejected, build_row
 from crawler.settings import SPAMCORPUS_PAGE_TIMEOUT
@@ -93,7 +93,13 @@ def ingest_file(path: str | os.PathLike[str], options: IngestOptions) -> FileRes
     committed = store.committed_ids()
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
-    for record in iter_responses(path, max_body=options.max_body):
+    try:
+        sniff(path)
+        records = iter_responses(path, max_body=options.max_body)
+    except NotAnArchive:  # checked before a run starts; a file handed over by other means may still be one
+        result.drops["not_an_archive"] += 1
+        records = iter(())
+    for record in records:
         result.records += 1
         row = _row(record, path, options, result, committed, seen)
         if row is None:

@@ -87,8 +87,8 @@ def read_record(path: str | os.PathLike[str], offset: int, *, max_body: int = MA
         iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
         try:
             for record in iterator:
-                return _response(record, offset, iterator, max_body, kind, gzipped) or Damaged(offset, "warc_malformed",
-                                                                             "not a response record")
+                found = _response(record, offset, iterator, max_body, kind, gzipped)
+                return found or Damaged(offset, "warc_malformed", "not a response record")
         except Exception as exc:  # noqa: BLE001
             return Damaged(offset, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
     return Damaged(offset, "warc_truncated", "no record at this offset")

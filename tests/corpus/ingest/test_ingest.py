@@ -122,3 +122,12 @@ def test_a_page_that_hangs_the_extractor_is_a_counted_timeout(tmp_path, monkeypa
     result = worker.ingest_file(tmp_path / "a.warc.gz", options)
     assert clock.monotonic() - started < 10
     assert result.rows == 2 and dict(result.drops) == {"extraction_timeout": 1}
+
+
+def test_a_file_handed_over_that_is_no_archive_is_a_counted_drop(tmp_path):
+    from corpus.ingest import worker
+
+    (tmp_path / "notes.warc").write_text("not an archive\n")  # e.g. from a queue, without the command's check
+    result = worker.ingest_file(tmp_path / "notes.warc", worker.IngestOptions(str(tmp_path / "out"), "j", "run"))
+    assert dict(result.drops) == {"not_an_archive": 1} and result.rows == 0
+    assert worker.finished(CorpusStore(tmp_path / "out")) == {result.sha256}
