@@ -80,7 +80,8 @@ def ingest_rate(files: list[Path], workdir: Path, workers: int) -> dict:
     """`spamcorpus ingest` as the command runs it (its own process, fresh corpus), wall time end to end."""
     out = Path(tempfile.mkdtemp(prefix="ingest-", dir=workdir))
     started = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).with_name("spamcorpus")), "ingest", *map(str, files), "--out", str(out / "c"),
+    cli = Path(sys.executable).with_name("spamcorpus")
+    proc = subprocess.run([str(cli), "ingest", *map(str, files), "--out", str(out / "c"),
                            "--job", "bench", "--workers", str(workers)], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - started

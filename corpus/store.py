@@ -78,8 +78,8 @@ def read_shard(path: str | os.PathLike[str], columns: list[str] | None = None) -
     try:
         with pq.ParquetFile(path) as fh:  # the file's own schema: no partition columns guessed from its path
             have = set(fh.schema_arrow.names)  # a version-1 shard has no warc columns: they read as nulls
-            return conform(fh.read(columns=None if columns is None else [c for c in columns if c in have or c not in ADDED_NULLABLE]),
-                           columns)
+            wanted = None if columns is None else [c for c in columns if c in have or c not in ADDED_NULLABLE]
+            return conform(fh.read(columns=wanted), columns)
     except (pa.ArrowException, OSError) as exc:
         raise damaged(path, exc) from exc
 

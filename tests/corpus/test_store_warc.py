@@ -129,7 +129,8 @@ def test_sigkill_during_commits_never_leaves_a_row_pointing_at_a_missing_record(
     script.write_text(WRITER.format(root=str(ROOT)))
     corpus = tmp_path / "c"
     for round_ in range(4):
-        proc = subprocess.Popen([sys.executable, str(script), str(corpus), f"r{round_}"], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen([sys.executable, str(script), str(corpus), f"r{round_}"], stdout=subprocess.PIPE,
+                                text=True)
         for _ in range(2 + round_):
             assert proc.stdout.readline().startswith("committed")
         proc.send_signal(signal.SIGKILL)

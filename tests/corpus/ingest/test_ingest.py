@@ -14,7 +14,8 @@ from corpus.warc.records import Exchange, new_record_id
 from corpus.warc.writer import write_warc
 
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
-PAGE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><p>{t}: 流量卡办理 联系 TG @seller_{i}</p></body></html>"
+PAGE = ("<html><head><title>{t}</title></head><body><h1>{t}</h1><p>{t}: 流量卡办理 联系 TG @seller_{i}</p>"
+        "</body></html>")
 
 
 def ex(url: str, *, status: int = 200, body: bytes | None = None, headers=None) -> Exchange:
