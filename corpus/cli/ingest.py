@@ -22,7 +22,7 @@ def ingest(archives, out, job_name, workers, shard_rows):
     reason (`spamcorpus stats`). A file finished before (same sha256) is not read again: run the same command
     after a kill to finish the rest. Exit 2 for a path that is not an archive, 1 if nothing could be committed."""
     from corpus.ingest.files import IngestInputError, archive_files
-    from corpus.ingest.run import ingest_files
+    from corpus.ingest.run import IngestFailed, ingest_files
     from corpus.store import StoreError, check_job_name
 
     try:
@@ -32,7 +32,7 @@ def ingest(archives, out, job_name, workers, shard_rows):
         raise InputError(str(exc)) from None
     try:
         report = ingest_files(files, out, job_name, workers=workers, shard_rows=shard_rows)
-    except StoreError as exc:
+    except (StoreError, IngestFailed) as exc:
         raise Failure(str(exc)) from None
     drops = ", ".join(f"{k} {v}" for k, v in sorted(report.drops.items())) or "none"
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or "none"

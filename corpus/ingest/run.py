@@ -10,6 +10,7 @@ import os
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing import get_context
@@ -20,6 +21,10 @@ from corpus import durable
 from corpus.ingest.worker import FileResult, IngestOptions, ingest_file
 from corpus.stats import RUNS_DIR
 from corpus.store import CorpusStore, check_job_name, new_run_id
+
+
+class IngestFailed(RuntimeError):
+    """A worker died while ingesting a file (a crash in native code, the OOM killer): finished files are kept."""
 
 
 @dataclass
@@ -91,18 +96,26 @@ def _in_pool(files: Iterable, options: IngestOptions, workers: int, done: Callab
     ctx.set_forkserver_preload(["crawler.page_warmup"])
     pending = iter(files)
     running: set[Future] = set()
+    names: dict[Future, str] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_exit_with_parent) as pool:
         while True:
             while len(running) < workers:  # one file per worker in flight: a queue could hand them out the same
                 path = next(pending, None)
                 if path is None:
                     break
-                running.add(pool.submit(ingest_file, path, options))
+                future = pool.submit(ingest_file, path, options)
+                running.add(future)
+                names[future] = str(path)
             if not running:
                 return
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                done(future.result())
+                try:
+                    result = future.result()
+                except BrokenProcessPool as exc:
+                    raise IngestFailed(f"a worker died while ingesting {names[future]} ({exc}); the files finished "
+                                       "so far are kept: run the same command again to resume") from None
+                done(result)
 
 
 def _save_run(out: str | os.PathLike[str], job: str, report: IngestReport, started: datetime,

@@ -132,3 +132,39 @@ def test_a_file_handed_over_that_is_no_archive_is_a_counted_drop(tmp_path):
     result = worker.ingest_file(tmp_path / "notes.warc", worker.IngestOptions(str(tmp_path / "out"), "j", "run"))
     assert dict(result.drops) == {"not_an_archive": 1} and result.rows == 0
     assert worker.finished(CorpusStore(tmp_path / "out")) == {result.sha256}
+
+
+def test_a_worker_that_dies_is_a_clear_failure_and_the_finished_files_stay(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    warc(tmp_path / "a.warc.gz", [ex(f"http://a.test/{i}") for i in range(3)])
+    warc(tmp_path / "b.warc.gz", [ex("http://b.test/die")])
+    # a page whose extraction kills its worker process outright (as a crash in native code would)
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[3])!r})
+        import crawler.pages
+        real = crawler.pages.build_row
+        def build_row(page):
+            if page.url.endswith("/die"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(page)
+        crawler.pages.build_row = build_row
+        import corpus.ingest.worker
+        corpus.ingest.worker.build_row = build_row
+        from corpus.ingest.run import IngestFailed, ingest_files
+        if __name__ == "__main__":
+            try:
+                ingest_files([sys.argv[1], sys.argv[2]], sys.argv[3], "j", workers=1)
+            except IngestFailed as exc:
+                print("IngestFailed", exc)
+    """)
+    (tmp_path / "run.py").write_text(script)
+    proc = subprocess.run([sys.executable, str(tmp_path / "run.py"), str(tmp_path / "a.warc.gz"),
+                           str(tmp_path / "b.warc.gz"), str(tmp_path / "out")], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    assert "IngestFailed a worker died while ingesting" in proc.stdout and "b.warc.gz" in proc.stdout, proc.stderr
+    assert len(rows_of(tmp_path / "out")) == 3  # the first file is finished and kept
