@@ -214,7 +214,8 @@ def write_corpus(root: Path, docs: list[dict], job: str, start: int, shard_rows:
                          "script": "", "contacts": d["contacts"], "links": [], "spam_score": d["score"],
                          "spam_signals": [], "family_guess": d["family"], "detector_version": "bench",
                          "text_sha256": hashlib.sha256(d["text"].encode()).hexdigest(), "crawl_job": job,
-                         "run_id": "bench", "depth": 0, "referrer": None, "body": b"", "schema_version": SCHEMA_VERSION})
+                         "run_id": "bench", "depth": 0, "referrer": None, "body": b"", "schema_version": SCHEMA_VERSION,
+                         "warc_file": None, "warc_offset": None})
         store.commit(rows)
 
 

@@ -68,7 +68,7 @@ def make_rows(n: int, seed: int = 7) -> list[dict]:
             "spam_score": score, "spam_signals": [], "family_guess": rng.choice(FAMILIES),
             "detector_version": "bench", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
             "crawl_job": "bench", "run_id": "bench", "depth": 0, "referrer": None, "body": b"",
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION, "warc_file": None, "warc_offset": None,
         })
     return rows
 

@@ -12,6 +12,10 @@ replaced one, with the manifest as commit point, all under the store's lock:
 A crash after 1 leaves the file in place but out of the manifest; the store's recovery (before every commit and
 read) finishes 2 and 3 from the line. A crash before 1 changes nothing. Good shards are never opened for writing.
 `_quarantine` starts with `_`, so directory readers (`pyarrow.dataset`, hive partitioning) skip it.
+
+WARC files (`_warc/`, committed in their shard's manifest line) are checked too: present and the sha256 the line
+names. A damaged WARC file is reported (verify is not clean) but never quarantined: its rows' Parquet data is
+whole, only their trace back to the fetched bytes is lost, and moving the file would not mend that.
 """
 from __future__ import annotations
 
@@ -26,8 +30,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.durable import fsync_dir, sha256_file, write_json
-from corpus.schema import SCHEMA
+from corpus.schema import ADDED_NULLABLE, SCHEMA
 from corpus.store import MANIFEST, CorpusStore, CorruptShard
+from corpus.warc.stage import SUFFIX as WARC_SUFFIX, WARC_DIR
 
 QUARANTINE = "_quarantine"
 NOTE = "quarantine.json"
@@ -37,7 +42,7 @@ NOTE = "quarantine.json"
 class BadShard:
     shard: str  # relative to the corpus, as in the manifest
     path: str  # as the user names it (corpus dir / shard)
-    kind: str  # missing | unreadable | schema | sha256
+    kind: str  # missing | unreadable | schema | sha256 | warc_missing | warc_sha256 (`shard` is then the WARC)
     reason: str  # fits "corpus shard P is <reason>"
     sha256_mismatch: bool = False  # also not the bytes committed (a torn file is both)
 
@@ -53,6 +58,7 @@ class VerifyReport:
     bad: list[BadShard]
     orphans: list[str]
     quarantined: list[dict[str, Any]]
+    warcs_checked: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "clean": not self.bad}
@@ -83,7 +89,7 @@ def read_problem(path: Path, exc: BaseException | None = None) -> str:
 def _schema_problem(schema: pa.Schema) -> str | None:
     """A difference from the corpus schema (types only: field docs and nullability do not change the data)."""
     have = {f.name: f.type for f in schema}
-    missing = [f.name for f in SCHEMA if f.name not in have]
+    missing = [f.name for f in SCHEMA if f.name not in have and f.name not in ADDED_NULLABLE]
     wrong = [f"{f.name} is {have[f.name]}, not {f.type}" for f in SCHEMA if f.name in have and have[f.name] != f.type]
     extra = [n for n in have if SCHEMA.get_field_index(n) < 0]
     parts = ([f"missing {', '.join(missing[:3])}"] if missing else []) + wrong[:2] + \
@@ -151,10 +157,26 @@ def ensure_readable(root: str | os.PathLike[str]) -> None:
 
 
 def orphans(store: CorpusStore) -> list[str]:
-    """Parquet files in the partitions that no live manifest line names (left alone, never an error)."""
-    live = {e["shard"] for e in store.manifest()}
-    files = sorted(str(p.relative_to(store.root)) for p in store.root.glob("crawl_job=*/*.parquet"))
+    """Parquet files in the partitions and WARC files under _warc/ that no manifest line names (left alone,
+    never an error)."""
+    live = {e["shard"] for e in store.manifest()} | {w["warc"] for w in store.warc_files()}
+    files = sorted(str(p.relative_to(store.root)) for pattern in ("crawl_job=*/*.parquet",
+                                                                  f"{WARC_DIR}/crawl_job=*/*{WARC_SUFFIX}")
+                   for p in store.root.glob(pattern))
     return [f for f in files if f not in live]
+
+
+def bad_warcs(store: CorpusStore) -> list[BadShard]:
+    """Committed WARC files that are missing or not the bytes their manifest line names."""
+    bad = []
+    for warc in store.warc_files():
+        path = store.root / warc["warc"]
+        if not path.exists():
+            bad.append(BadShard(warc["warc"], str(path), "warc_missing", "a missing WARC file", True))
+        elif _sha256(path) != warc["warc_sha256"]:
+            bad.append(BadShard(warc["warc"], str(path), "warc_sha256",
+                                "not the WARC file committed (sha256 mismatch)", True))
+    return bad
 
 
 def verify(root: str | os.PathLike[str], *, quarantine: bool = False) -> VerifyReport:
@@ -163,8 +185,8 @@ def verify(root: str | os.PathLike[str], *, quarantine: bool = False) -> VerifyR
     store.recover()
     checked = len(store.manifest())
     bad = find_bad(store)
-    moved = _quarantine(store, bad) if quarantine and bad else []
-    return VerifyReport(str(root), checked, bad, orphans(store), moved)
+    moved = _quarantine(store, bad) if quarantine and bad else []  # shards only (see the module doc on WARC)
+    return VerifyReport(str(root), checked, bad + bad_warcs(store), orphans(store), moved, len(store.warc_files()))
 
 
 def _quarantine(store: CorpusStore, bad: list[BadShard]) -> list[dict[str, Any]]:

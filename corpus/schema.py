@@ -5,7 +5,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: warc_file, warc_offset (a version-1 shard reads with both null)
 
 CONTACT_TYPE = pa.struct(
     [
@@ -44,7 +44,12 @@ _FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("referrer", pa.string(), True, "page the link was found on, null for seeds"),
     ("body", pa.binary(), False, "raw response body as received (Parquet zstd-compresses it)"),
     ("schema_version", pa.int16(), False, "version of this schema"),
+    ("warc_file", pa.string(), True, "WARC file holding the response record the row was built from: relative to the "
+     "corpus for a crawl (_warc/...), the source archive's path for an ingest; null if not archived (--no-warc)"),
+    ("warc_offset", pa.int64(), True, "byte offset of that response record in warc_file (its gzip member's start)"),
 ]
+# nullable columns added after version 1: a shard written before them reads with nulls there
+ADDED_NULLABLE = ("warc_file", "warc_offset")
 
 SCHEMA = pa.schema(
     [pa.field(name, typ, nullable=nullable, metadata={"doc": doc}) for name, typ, nullable, doc in _FIELDS],
@@ -75,6 +80,17 @@ def validate_row(row: dict[str, Any]) -> None:
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     """Build a table with exactly SCHEMA from row dicts (raises pyarrow errors on type mismatch)."""
     return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def conform(table: pa.Table, columns: list[str] | None = None) -> pa.Table:
+    """`table` (read from a shard) with the columns added since its version (ADDED_NULLABLE) as nulls."""
+    wanted = columns or COLUMNS
+    missing = [name for name in ADDED_NULLABLE if name in wanted and name not in table.column_names]
+    if not missing or any(c not in table.column_names for c in wanted if c not in missing):
+        return table  # nothing to add, or another schema altogether (integrity names it)
+    for name in missing:
+        table = table.append_column(SCHEMA.field(name), pa.nulls(table.num_rows, SCHEMA.field(name).type))
+    return table.select(wanted)
 
 
 def field_docs() -> dict[str, str]:

@@ -7,6 +7,12 @@ Layout of a corpus directory (readers see only committed shards; `_`-prefixed en
     DIR/_manifest.jsonl                               one JSON line per committed shard
     DIR/_manifest.lock                                flock taken for every commit and recovery
     DIR/_staging/                                     shards being written (only ever under the lock)
+    DIR/_warc/crawl_job=<job>/part-<run_id>-<seq>.warc.gz  the WARC file committed with the shard of that name
+
+A commit may carry the WARC records of the pages fetched since the last one (corpus/warc/stage.py): the WARC
+file is staged and fsynced first (so its offsets are known when the rows are written), named in the shard's own
+manifest line, and renamed into place with it; recovery rolls both forward or deletes both. A commit with
+records and no new rows writes a WARC-only line. A line may also carry a note (an ingest's finished file).
 
 A commit, all under the lock: drop rows whose doc_id is already committed, write the shard to
 `_staging/`, fsync, append its manifest line, fsync, rename into place, fsync the directory. A crash
@@ -42,7 +48,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from corpus.durable import exclusive_lock, fsync_dir, sha256_file
-from corpus.schema import SCHEMA, SCHEMA_VERSION, rows_to_table, validate_row
+from corpus.schema import ADDED_NULLABLE, SCHEMA, SCHEMA_VERSION, conform, rows_to_table, validate_row
+from corpus.warc.stage import SUFFIX as WARC_SUFFIX, StagedWarc, link_rows, stage_warc
 
 MANIFEST = "_manifest.jsonl"
 LOCK = "_manifest.lock"
@@ -70,7 +77,9 @@ def read_shard(path: str | os.PathLike[str], columns: list[str] | None = None) -
     """One committed shard; a damaged file raises CorruptShard naming it (never a bare Arrow error)."""
     try:
         with pq.ParquetFile(path) as fh:  # the file's own schema: no partition columns guessed from its path
-            return fh.read(columns=columns)
+            have = set(fh.schema_arrow.names)  # a version-1 shard has no warc columns: they read as nulls
+            wanted = None if columns is None else [c for c in columns if c in have or c not in ADDED_NULLABLE]
+            return conform(fh.read(columns=wanted), columns)
     except (pa.ArrowException, OSError) as exc:
         raise damaged(path, exc) from exc
 
@@ -87,6 +96,9 @@ class CommitResult:
     shard: str | None
     written: int
     duplicates: list[str] = field(default_factory=list)
+    warc: str | None = None  # the WARC file committed with the shard
+    warc_offsets: dict[str, int] = field(default_factory=dict)  # response record id -> offset in it
+    unlinked: int = 0  # rows whose record was in no WARC of this commit (their warc columns are null)
 
 
 def new_run_id() -> str:
@@ -136,10 +148,11 @@ class CorpusStore:
                 os.fsync(fh.fileno())
         entries = self._entries()
         staging = self.root / STAGING
-        staged = {p.name: p for p in staging.glob("*.parquet")} if staging.exists() else {}
-        for entry in (e for e in entries if "shard" in e):
-            final = self.root / entry["shard"]
-            name = Path(entry["shard"]).name
+        staged = {p.name: p for pattern in ("*.parquet", f"*{WARC_SUFFIX}")
+                  for p in (staging.glob(pattern) if staging.exists() else [])}
+        for rel in (e[key] for e in entries for key in ("shard", "warc") if e.get(key)):
+            final = self.root / rel
+            name = Path(rel).name
             if not final.exists() and name in staged:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged.pop(name), final)  # roll forward a commit cut short by a crash
@@ -207,8 +220,13 @@ class CorpusStore:
         return set(self._committed)
 
     # -- writing --------------------------------------------------------------------------------
-    def commit(self, rows: list[dict[str, Any]]) -> CommitResult:
-        """Atomically commit rows as one shard; rows whose doc_id is already committed are skipped."""
+    def commit(self, rows: list[dict[str, Any]], *, exchanges: list | None = None, job: str | None = None,
+               note: dict[str, Any] | None = None) -> CommitResult:
+        """Atomically commit rows as one shard; rows whose doc_id is already committed are skipped.
+
+        `exchanges` (corpus.warc.records.Exchange) go into a WARC file committed in the same manifest line; a row
+        whose warc_file holds a record id is pointed at its record. `note` is merged into that line (or makes a
+        line of its own when nothing else is committed). `job` names the WARC's partition when no row is new."""
         for row in rows:
             validate_row(row)
         with self._locked():
@@ -220,11 +238,28 @@ class CorpusStore:
                 else:
                     seen.add(row["doc_id"])
                     fresh.append(row)
-            if not fresh:
+            if not fresh and not exchanges:
+                if note:
+                    self._append_locked({**note, "run_id": self.run_id, "committed_at": _now()})
                 return CommitResult(None, 0, dups)
-            shard = self._write_locked(rows_to_table(fresh))
+            job = check_job_name(fresh[0]["crawl_job"] if fresh else job or "")
+            warc = None
+            if exchanges:
+                try:  # written and fsynced before the shard, so the rows can be given their offsets
+                    warc = stage_warc(self.root / STAGING, job, self._next_stem(),
+                                      exchanges, {"crawl_job": job, "run_id": self.run_id})
+                except OSError as exc:  # e.g. a full disk: nothing committed (stage_warc removed its files)
+                    raise StoreError(f"could not write the WARC file of this commit: {exc}") from exc
+            unlinked = link_rows(fresh, warc)
+            table = rows_to_table(fresh) if fresh else None
+            shard = self._write_locked(table, warc=warc, note=note, job=job)
             self._committed.update(seen)
-            return CommitResult(shard, len(fresh), dups)
+            return CommitResult(shard if fresh else None, len(fresh), dups, warc.rel if warc else None,
+                                warc.offsets if warc else {}, unlinked)
+
+    def _next_stem(self) -> str:
+        self._seq += 1
+        return f"part-{self.run_id}-{self._seq:05d}"
 
     def replace_shard(self, shard: str, table: pa.Table, *, expected_sha256: str | None = None) -> str:
         """Atomically replace committed `shard` by `table`, which must hold exactly its doc_ids (same crawl job).
@@ -243,44 +278,52 @@ class CorpusStore:
             if sorted(old_ids) != sorted(table.column("doc_id").to_pylist()):
                 raise StoreError(f"a replacement of {shard} must hold exactly its doc_ids")
             self._refresh_committed()
-            return self._write_locked(table, replaces=shard)
+            warc = {k: v for k, v in live[shard].items() if k.startswith("warc")}  # its rows still point there
+            return self._write_locked(table, replaces=shard, note=warc)
 
-    def _write_locked(self, table: pa.Table, replaces: str | None = None) -> str:
-        jobs = set(table.column("crawl_job").unique().to_pylist())
-        if len(jobs) != 1:
-            raise StoreError(f"one shard holds one crawl job, got {sorted(jobs)}")
-        job = check_job_name(jobs.pop())
+    def _write_locked(self, table: pa.Table | None, replaces: str | None = None, *, warc: StagedWarc | None = None,
+                      note: dict[str, Any] | None = None, job: str | None = None) -> str:
+        if table is not None:
+            jobs = set(table.column("crawl_job").unique().to_pylist())
+            if len(jobs) != 1:
+                raise StoreError(f"one shard holds one crawl job, got {sorted(jobs)}")
+            job = check_job_name(jobs.pop())
         if replaces is not None and not replaces.startswith(f"crawl_job={job}/"):
             raise StoreError(f"a replacement of {replaces} must stay in crawl job {job}")
-        self._seq += 1
-        name = f"part-{self.run_id}-{self._seq:05d}.parquet"
+        stem = warc.staged.name[: -len(WARC_SUFFIX)] if warc is not None else self._next_stem()
+        name = f"{stem}.parquet"
         rel = f"crawl_job={job}/{name}"
         staging = self.root / STAGING
         staging.mkdir(exist_ok=True)
         tmp, staged = staging / (name + ".tmp"), staging / name
         try:
-            with open(tmp, "wb") as fh:
-                pq.write_table(table, fh, compression="zstd", compression_level=self.zstd_level)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, staged)
-            entry = {
-                "shard": rel, "rows": table.num_rows, "bytes": staged.stat().st_size,
-                "sha256": sha256_file(staged), "run_id": self.run_id, "schema_version": SCHEMA_VERSION,
-                "committed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-            }
+            entry: dict[str, Any] = {**(note or {}), "run_id": self.run_id, "committed_at": _now()}
+            if table is not None:
+                with open(tmp, "wb") as fh:
+                    pq.write_table(table, fh, compression="zstd", compression_level=self.zstd_level)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, staged)
+                entry.update({"shard": rel, "rows": table.num_rows, "bytes": staged.stat().st_size,
+                              "sha256": sha256_file(staged), "schema_version": SCHEMA_VERSION})
+            if warc is not None:
+                entry.update(warc.entry())
             if replaces is not None:
                 entry["replaces"] = replaces
-            with open(self.root / MANIFEST, "ab") as fh:
-                fh.write((json.dumps(entry, sort_keys=True) + "\n").encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            # we hold the lock and refreshed before writing, so everything up to here is known
-            self._manifest_offset = (self.root / MANIFEST).stat().st_size
+            self._append_locked(entry)
         except OSError as exc:  # e.g. a full disk: nothing was committed, nothing torn is visible
             tmp.unlink(missing_ok=True)
             staged.unlink(missing_ok=True)
+            if warc is not None:
+                warc.staged.unlink(missing_ok=True)
             raise StoreError(f"could not write shard {rel}: {exc}") from exc
+        if warc is not None:
+            final_warc = self.root / warc.rel
+            final_warc.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(warc.staged, final_warc)
+            fsync_dir(final_warc.parent)
+        if table is None:
+            return rel
         final = self.root / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
@@ -290,6 +333,27 @@ class CorpusStore:
             (self.root / replaces).unlink(missing_ok=True)
         fsync_dir(final.parent)
         return rel
+
+    def _append_locked(self, entry: dict[str, Any]) -> None:
+        """Append one manifest line and fsync it: the commit point."""
+        with open(self.root / MANIFEST, "ab") as fh:
+            fh.write((json.dumps(entry, sort_keys=True) + "\n").encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        # we hold the lock and refreshed before writing, so everything up to here is known
+        self._manifest_offset = (self.root / MANIFEST).stat().st_size
+
+    def notes(self, key: str) -> list[dict[str, Any]]:
+        """The manifest lines that carry `key` (e.g. an ingest's finished files), in commit order."""
+        return [e for e in self._entries() if key in e]
+
+    def warc_files(self) -> list[dict[str, Any]]:
+        """Every committed WARC file's manifest fields, once each (a replaced shard's line repeats its WARC)."""
+        seen: dict[str, dict[str, Any]] = {}
+        for e in self._entries():
+            if e.get("warc") and "warc_sha256" in e:
+                seen.setdefault(e["warc"], {k: v for k, v in e.items() if k.startswith("warc")})
+        return list(seen.values())
 
     # -- reading --------------------------------------------------------------------------------
     def dataset(self) -> ds.Dataset:
@@ -314,6 +378,10 @@ class CorpusStore:
                     raise
                 raise found from exc
         raise AssertionError("unreachable")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def quarantines(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

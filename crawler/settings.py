@@ -20,6 +20,7 @@ SPAMCORPUS_PROGRESS_INTERVAL = 2.0
 SPAMCORPUS_RUNSTATS_INTERVAL = 10.0  # _runs/<run>.json is rewritten this often, so a killed run keeps its counts
 SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
 SPAMCORPUS_MAX_PAGES = 0  # documents (rows) per run, 0 = no limit; a job's limits.pages sets it
+SPAMCORPUS_WARC = True  # every exchange into WARC files committed with the shards (corpus/warc); --no-warc skips
 SPAMCORPUS_GC_FREEZE = True  # freeze the start-up heap out of the garbage collector's scans
 # schemes the SSRF guard lets out; anything else (file:, ftp:, data:) is refused
 SPAMCORPUS_ALLOWED_SCHEMES = ["http", "https"]
@@ -59,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.PoliteRobotsTxtMiddleware": 100,
+    # next to the downloader: requests as sent, responses as received (before redirects and decompression)
+    "crawler.middlewares.warc.WarcRecorderMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidateRowPipeline": 100,

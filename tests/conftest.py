@@ -30,7 +30,7 @@ def make_row(url: str, text: str = "hello", *, job: str = "test", title: str = "
         "contacts": [dict(c) for c in contacts], "links": [], "spam_score": score, "spam_signals": [],
         "family_guess": family, "detector_version": "test", "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
         "crawl_job": job, "run_id": run_id, "depth": 0, "referrer": None, "body": text.encode(),
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION, "warc_file": None, "warc_offset": None,
     }
     row.update(extra)
     return row

@@ -12,13 +12,13 @@ PACKAGES = ("corpus", "crawler", "annotate", "spamcorpus")
 ROOMS: list[tuple[str, list[str]]] = [
     ("foundations", ["corpus", "corpus.ids", "corpus.version", "corpus.netguard", "corpus.labels", "corpus.durable",
                      "corpus.schema", "corpus.lexicons", "corpus.lang_code", "corpus.lang", "corpus.agreement",
-                     "corpus.textfold"]),
+                     "corpus.textfold", "corpus.warc"]),
     # plain functions over text: a page's decoding and extraction, contacts, signals, the detector (no Scrapy, no I/O)
     ("text and page", ["corpus.contacts", "corpus.signals", "corpus.detector", "corpus.page"]),
     ("row", ["corpus.page.row", "corpus.realworld"]),
     ("store", ["corpus.store", "corpus.integrity"]),
     # the crawl writes the store; campaigns, stats and rescore read it (stats reports campaigns, rescore rebuilds rows)
-    ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore"]),
+    ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore", "corpus.ingest"]),
     ("annotate", ["annotate", "corpus.annotations"]),
     # training reads every labelled source (the real set, the store, pulled annotations) and the release baseline
     ("release and training", ["corpus.release", "corpus.evaluate", "corpus.detector.data",

@@ -132,4 +132,6 @@ def build_row(page: PageInput) -> dict[str, Any]:
         "referrer": page.referrer,
         "body": page.body,
         "schema_version": SCHEMA_VERSION,
+        "warc_file": None,  # set by the store at commit (crawl) or by the ingest (the source archive)
+        "warc_offset": None,
     }

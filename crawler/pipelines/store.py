@@ -8,6 +8,7 @@ import time
 from scrapy.exceptions import NotConfigured
 
 from corpus.store import CorpusStore, StoreError
+from crawler.warc_buffer import WarcBuffer
 
 logger = logging.getLogger(__name__)
 MAX_BUFFER_BYTES = 64 * 1024 * 1024  # bodies dominate memory: commit early on big pages
@@ -23,6 +24,9 @@ class ParquetStorePipeline:
         self.stats = crawler.stats
         self.store = CorpusStore(corpus_dir, run_id=settings.get("SPAMCORPUS_RUN_ID"),
                                  zstd_level=settings.getint("SPAMCORPUS_ZSTD_LEVEL"))
+        # every exchange the recorder saw since the last commit goes into that commit's WARC file
+        self.warc = WarcBuffer.of(crawler) if settings.getbool("SPAMCORPUS_WARC") else None
+        self.job = settings.get("SPAMCORPUS_JOB_NAME")
         self.shard_rows = settings.getint("SPAMCORPUS_SHARD_ROWS")
         self.commit_seconds = settings.getfloat("SPAMCORPUS_COMMIT_SECONDS")
         self.buffer: list[dict] = []
@@ -37,7 +41,8 @@ class ParquetStorePipeline:
     def process_item(self, item):
         self.buffer.append(item)
         self.buffer_bytes += len(item["body"]) + len(item["text"])
-        if (len(self.buffer) >= self.shard_rows or self.buffer_bytes >= MAX_BUFFER_BYTES
+        held = self.buffer_bytes + (self.warc.pending_bytes if self.warc else 0)
+        if (len(self.buffer) >= self.shard_rows or held >= MAX_BUFFER_BYTES
                 or time.monotonic() - self.last_commit >= self.commit_seconds):
             self._commit()
         return item
@@ -47,11 +52,14 @@ class ParquetStorePipeline:
         self._commit()
 
     def _commit(self) -> None:
-        if not self.buffer:
+        exchanges = self.warc.take() if self.warc else []
+        if not self.buffer and not exchanges:
             return
         rows, self.buffer, self.buffer_bytes = self.buffer, [], 0
+        if self.warc:
+            self.warc.link_committed(rows)
         try:
-            result = self.store.commit(rows)
+            result = self.store.commit(rows, exchanges=exchanges, job=self.job)
         except StoreError:
             # nothing of this shard is committed; the pages will be fetched again on resume
             self.stats.inc_value("spamcorpus/drops/store_error", len(rows))
@@ -61,6 +69,12 @@ class ParquetStorePipeline:
                 asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_error"))
             return
         self.last_commit = time.monotonic()
+        if result.warc:
+            self.warc.wrote(result.warc, result.warc_offsets)
+            self.stats.inc_value("spamcorpus/warc/files_committed")
+            self.stats.inc_value("spamcorpus/warc/records_committed", len(exchanges))
+        if result.unlinked:  # rows whose record is in no WARC file (never expected): counted, their columns null
+            self.stats.inc_value("spamcorpus/warc/unlinked_rows", result.unlinked)
         self.stats.inc_value("spamcorpus/rows_committed", result.written)
         self.stats.inc_value("spamcorpus/shards_committed", 1 if result.written else 0)
         if result.duplicates:

@@ -24,6 +24,7 @@ from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.version import __version__
 from corpus.page.extract import link_form
+from crawler.middlewares.warc import FETCHED_META, RECORD_META
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.page_workers import PageFailed, PageWorkers
 from corpus.page.row import PageInput, PageRejected
@@ -181,7 +182,8 @@ class CorpusSpider(scrapy.Spider):
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         page = PageInput(
             url=first_url, final_url=response.url, status=response.status, headers=headers,
-            body=response.body, fetched_at=datetime.now(timezone.utc), crawl_job=self.job.name,
+            body=response.body, fetched_at=response.meta.get(FETCHED_META) or datetime.now(timezone.utc),
+            crawl_job=self.job.name,
             run_id=self.settings.get("SPAMCORPUS_RUN_ID"), depth=depth,
             referrer=response.meta.get("spamcorpus_referrer"),
         )
@@ -194,6 +196,7 @@ class CorpusSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"spamcorpus/drops/{exc.reason}")
             return
         self.crawler.stats.inc_value("spamcorpus/pages_extracted")
+        row["warc_file"] = response.meta.get(RECORD_META)  # the record's id until the store commits it
         yield row
         if depth < self.job.depth and follows(self.job, row["spam_score"]):
             for link in row["links"][: self.max_links]:

@@ -11,6 +11,7 @@ from spamcorpus.cli.errors import EXIT_INTERRUPTED, Failure, one_line
 # name -> "module:attribute". A module that does not exist yet is simply not listed.
 COMMANDS: dict[str, str] = {
     "crawl": "spamcorpus.cli.crawl:crawl",
+    "ingest": "spamcorpus.cli.ingest:ingest",
     "stats": "spamcorpus.cli.stats:stats",
     "demo": "spamcorpus.cli.demo:demo",
     "sample-web": "spamcorpus.cli.sample_web:sample_web",

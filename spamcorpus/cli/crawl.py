@@ -24,11 +24,13 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 @click.option("--set", "extra", multiple=True, metavar="NAME=VALUE",
               help="Extra Scrapy setting, type-checked against its default. Settings that open remote consoles or "
                    "lift the SSRF guard are refused.")
+@click.option("--no-warc", is_flag=True, help="Write no WARC files (rows get null warc_file/warc_offset); by default "
+                                            "every request and response is archived beside the shards.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(LOG_LEVELS, case_sensitive=False))
 @click.option("--check", is_flag=True, help="Validate the job, options and settings, print a summary and exit "
                                             "(no crawl, no network).")
 def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_private_addresses, extra,
-          log_level, check):
+          no_warc, log_level, check):
     """Crawl JOB_FILE (a TOML crawl job) or --seeds-file into the corpus.
 
     Exit status: 0 when the crawl ran (or --check passed), 1 when it fetched nothing or ended early, 2 for a bad
@@ -52,7 +54,7 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
             job = adhoc_job(job_name or "adhoc", seeds_file, **overrides)
     except JobError as exc:
         problems += exc.problems
-    settings = {"LOG_LEVEL": log_level.upper()}
+    settings = {"LOG_LEVEL": log_level.upper(), **({"SPAMCORPUS_WARC": False} if no_warc else {})}
     try:
         parsed = parse_setting_overrides(extra)
         settings.update(parsed.settings)

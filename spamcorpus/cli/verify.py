@@ -29,7 +29,8 @@ def verify(corpus_dir, quarantine, as_json):
     except OSError as exc:
         raise Failure(f"{corpus_dir}: cannot check the corpus ({exc.strerror or exc})") from None
     moved = {line["quarantine"] for line in report.quarantined}
-    left = [b for b in report.bad if b.shard not in moved]
+    left = [b for b in report.bad if b.shard not in moved and not b.kind.startswith("warc")]
+    warcs = [b for b in report.bad if b.kind.startswith("warc")]
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=1, default=str))
     else:
@@ -41,13 +42,19 @@ def verify(corpus_dir, quarantine, as_json):
         for orphan in report.orphans:
             click.echo(f"orphan (no manifest line; left alone): {corpus_dir}/{orphan}")
         click.echo(_summary(report, corpus_dir, len(left)))
+    if warcs and not left:  # a WARC file is never quarantined (corpus/integrity.py): only reported
+        raise Failure(f"{len(warcs)} of {report.warcs_checked} WARC files of {corpus_dir} are damaged or missing: "
+                      "their rows stay, but no longer trace to the bytes fetched")
     if left:
         raise Failure(f"{len(left)} of {report.checked} shards of {corpus_dir} are damaged: "
                       f"run `spamcorpus verify --quarantine {corpus_dir}` to move them aside")
 
 
 def _summary(report, corpus_dir: str, left: int) -> str:
-    text = f"corpus {corpus_dir}: {report.checked} shards checked, {len(report.bad)} bad"
+    shards_bad = sum(not b.kind.startswith("warc") for b in report.bad)
+    text = f"corpus {corpus_dir}: {report.checked} shards checked, {shards_bad} bad"
+    if report.warcs_checked:
+        text += f"; {report.warcs_checked} WARC files checked, {len(report.bad) - shards_bad} bad"
     if report.quarantined:
         text += f", {len(report.quarantined)} quarantined"
     if report.orphans:

@@ -42,13 +42,26 @@ contact = st.fixed_dictionaries({
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=300), title=st.text(max_size=50), contacts=st.lists(contact, max_size=5),
        score=st.floats(0, 1, width=32), body=st.binary(max_size=200),
-       links=st.lists(st.text(max_size=30), max_size=5), signals=st.lists(st.text(max_size=10), max_size=4))
-def test_parquet_round_trip_is_lossless(text, title, contacts, score, body, links, signals):
+       links=st.lists(st.text(max_size=30), max_size=5), signals=st.lists(st.text(max_size=10), max_size=4),
+       warc=st.one_of(st.none(), st.tuples(st.text(min_size=1, max_size=40), st.integers(0, 2**62))))
+def test_parquet_round_trip_is_lossless(text, title, contacts, score, body, links, signals, warc):
     row = make_row("http://a.example/p", text, title=title, contacts=contacts, score=score, body=body,
-                   links=links, spam_signals=signals,
+                   links=links, spam_signals=signals, warc_file=warc and warc[0], warc_offset=warc and warc[1],
                    fetched_at=datetime(2026, 5, 13, 0, 14, 12, 123456, tzinfo=timezone.utc))
     validate_row(row)
     buf = io.BytesIO()
     pq.write_table(rows_to_table([row]), buf, compression="zstd")
     back = pq.read_table(io.BytesIO(buf.getvalue())).to_pylist()[0]
     assert back == row
+
+
+def test_a_version_1_table_conforms_with_null_warc_columns():
+    from corpus.schema import ADDED_NULLABLE, conform
+
+    table = rows_to_table([make_row("http://a.example/v1")]).drop_columns(list(ADDED_NULLABLE))
+    full = conform(table)
+    assert full.schema.equals(SCHEMA, check_metadata=False)
+    assert full.column("warc_file").null_count == 1 and full.column("warc_offset").null_count == 1
+    assert conform(table, ["doc_id", "warc_offset"]).column_names == ["doc_id", "warc_offset"]
+    other = table.drop_columns(["title"])  # another schema altogether is left as it is, for integrity to name
+    assert conform(other).column_names == other.column_names

@@ -98,6 +98,13 @@ def check_store_integrity(corpus: Path) -> None:
     assert not stray, f"files beside the committed shards: {sorted(map(str, stray))}"
     ids = [r["doc_id"] for r in read_rows(corpus, ["doc_id"])]
     assert len(ids) == len(set(ids)), "a doc_id is committed twice"
+    warcs = {w["warc"]: w for w in store.warc_files()}  # committed with their shards: whole, none beside them
+    for rel, warc in warcs.items():
+        assert hashlib.sha256((corpus / rel).read_bytes()).hexdigest() == warc["warc_sha256"], rel
+    stray_warcs = {p.relative_to(corpus).as_posix() for p in corpus.glob("_warc/*/*")} - set(warcs)
+    assert not stray_warcs, f"uncommitted WARC files visible: {sorted(stray_warcs)}"
+    for row in read_rows(corpus, ["warc_file"]):  # a row never points at a WARC file that is not committed
+        assert row["warc_file"] is None or row["warc_file"] in warcs or Path(row["warc_file"]).is_absolute()
 
 
 @pytest.fixture(scope="session")
