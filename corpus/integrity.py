@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from corpus.durable import fsync_dir, sha256_file, write_json
 from corpus.schema import ADDED_NULLABLE, SCHEMA
+from corpus.shard_files import read_problem
 from corpus.store import MANIFEST, CorpusStore, CorruptShard
 from corpus.warc.stage import SUFFIX as WARC_SUFFIX, WARC_DIR
 
@@ -62,28 +63,6 @@ class VerifyReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "clean": not self.bad}
-
-
-def read_problem(path: Path, exc: BaseException | None = None) -> str:
-    """Why a shard cannot be read, from its bytes (used on the error path of every reader)."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-            fh.seek(max(size - 4, 0))
-            tail = fh.read(4)
-    except FileNotFoundError:
-        return "missing"
-    except OSError as err:
-        return f"unreadable ({err.strerror or err})"
-    if size == 0:
-        return "unreadable (empty file)"
-    if head != b"PAR1":
-        return "unreadable (not Parquet)"
-    if tail != b"PAR1":
-        return "unreadable (truncated?)"  # a torn write keeps the header magic and loses the footer
-    text = " ".join(str(exc).split()) if exc is not None else ""
-    return f"unreadable ({text[:120] or 'corrupt data'})"
 
 
 def _schema_problem(schema: pa.Schema) -> str | None:

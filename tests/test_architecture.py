@@ -16,7 +16,7 @@ ROOMS: list[tuple[str, list[str]]] = [
     # plain functions over text: a page's decoding and extraction, contacts, signals, the detector (no Scrapy, no I/O)
     ("text and page", ["corpus.contacts", "corpus.signals", "corpus.detector", "corpus.page"]),
     ("row", ["corpus.page.row", "corpus.realworld"]),
-    ("store", ["corpus.store", "corpus.integrity"]),
+    ("store", ["corpus.store", "corpus.shard_files", "corpus.integrity"]),
     # the crawl writes the store; campaigns, stats and rescore read it (stats reports campaigns, rescore rebuilds rows)
     ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore", "corpus.ingest"]),
     ("annotate", ["annotate", "corpus.annotations"]),
