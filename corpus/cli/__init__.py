@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "train": "corpus.cli.train:train",
     "rescore": "corpus.cli.rescore:rescore",
     "verify": "corpus.cli.verify:verify",
+    "worker": "corpus.cli.worker:worker",
 }
 
 

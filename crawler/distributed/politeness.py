@@ -1,0 +1,81 @@
+"""Downloader middleware: per-host delay and concurrency held across every worker of a job, in Redis."""
+from __future__ import annotations
+
+import uuid
+
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import reactor, task
+
+TOKEN = "spamcorpus_host_slot"
+POLL_MAX = 0.25  # seconds between two tries while a host is busy
+
+# a slot on the host if fewer than ARGV[2] are taken and its delay has passed; else how long to wait (ms).
+# Redis's clock is the only one used, so workers on machines with skewed clocks still agree.
+ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if nxt > now then return nxt - now end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 20 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3])) end
+return 0
+"""
+
+
+class HostSlotMiddleware:
+    """Before a download, takes one of the host's `concurrency_per_host` slots, no sooner than `download_delay`
+    after the previous download from that host by any worker; gives it back with the response or error.
+
+    A slot expires after the download timeout (plus a margin), so a killed worker's slots free themselves. The
+    local downloader's own delay is set to 0 by the distributed spider, so the two never add up.
+    """
+
+    def __init__(self, crawler, cluster, delay: float, concurrency: int, timeout: float) -> None:
+        self.cluster = cluster
+        self.stats = crawler.stats
+        self.delay_ms = int(round(delay * 1000))
+        self.concurrency = max(1, concurrency)
+        self.lease_ms = int((timeout + 10) * 1000)
+        self._acquire = cluster.server.register_script(ACQUIRE)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        spider = crawler.spider
+        cluster = getattr(spider, "cluster", None)
+        if cluster is None:
+            raise NotConfigured("HostSlotMiddleware runs under the distributed spider")
+        return cls(crawler, cluster, spider.host_delay, spider.host_concurrency,
+                   crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+
+    async def process_request(self, request) -> None:
+        netloc = urlparse_cached(request).netloc
+        keys = [self.cluster.keys.host_active(netloc), self.cluster.keys.host_next(netloc)]
+        token = uuid.uuid4().hex
+        waited = False
+        while True:
+            wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency, self.delay_ms, self.lease_ms]))
+            if wait_ms <= 0:
+                break
+            waited = True
+            await maybe_deferred_to_future(task.deferLater(reactor, min(wait_ms / 1000, POLL_MAX)))
+        if waited:
+            self.stats.inc_value("spamcorpus/distributed/host_waits")
+        request.meta[TOKEN] = (netloc, token)
+
+    def process_response(self, request, response):
+        self._release(request)
+        return response
+
+    def process_exception(self, request, exception) -> None:
+        self._release(request)
+
+    def _release(self, request) -> None:
+        held = request.meta.pop(TOKEN, None)
+        if held is not None:
+            netloc, token = held
+            self.cluster.server.zrem(self.cluster.keys.host_active(netloc), token)
