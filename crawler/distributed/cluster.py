@@ -95,6 +95,8 @@ class Cluster:
         self.leases = LeaseBook()
         self.commit_hook = None  # the store pipeline's commit, run when the worker is idle
         self.closed = False  # left the job: no more heartbeats or pops
+        self.slot_waiters = 0  # requests of this worker waiting for a host slot (politeness.py)
+        self.max_slot_waiters = 0  # 0: no limit
         self._requeue = server.register_script(REQUEUE)
         self.info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}
 
@@ -163,7 +165,7 @@ class Cluster:
         pipe = self.server.pipeline()
         if fresh:
             pipe.delete(self.keys.dupefilter)
-        if fresh or not self.alive():
+        if fresh or not [w for w in self.alive() if w != self.worker]:
             pipe.delete(self.keys.pages)
         # "starting" until the seeds are queued: a worker must not take the empty queue for a finished job
         pipe.hset(self.keys.meta, mapping={"state": "starting", "started": time.time(), "started_by": self.worker})

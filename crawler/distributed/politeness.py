@@ -42,6 +42,9 @@ class HostSlotMiddleware:
         self.concurrency = max(1, concurrency)
         self.lease_ms = int((timeout + 10) * 1000)
         self._acquire = cluster.server.register_script(ACQUIRE)
+        # the scheduler pops no more while this many requests wait for a host: a worker that leased the whole
+        # frontier of a slow host would leave the other workers idle
+        cluster.max_slot_waiters = self.concurrency
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -57,12 +60,18 @@ class HostSlotMiddleware:
         keys = [self.cluster.keys.host_active(netloc), self.cluster.keys.host_next(netloc)]
         token = uuid.uuid4().hex
         waited = False
-        while True:
-            wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency, self.delay_ms, self.lease_ms]))
-            if wait_ms <= 0:
-                break
-            waited = True
-            await maybe_deferred_to_future(task.deferLater(reactor, min(wait_ms / 1000, POLL_MAX)))
+        try:
+            while True:
+                wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency, self.delay_ms, self.lease_ms]))
+                if wait_ms <= 0:
+                    break
+                if not waited:
+                    waited = True
+                    self.cluster.slot_waiters += 1
+                await maybe_deferred_to_future(task.deferLater(reactor, min(wait_ms / 1000, POLL_MAX)))
+        finally:
+            if waited:
+                self.cluster.slot_waiters -= 1
         if waited:
             self.stats.inc_value("spamcorpus/distributed/host_waits")
         request.meta[TOKEN] = (netloc, token)

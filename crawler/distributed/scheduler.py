@@ -83,6 +83,8 @@ class LeasedScheduler(Scheduler):
     def next_request(self):
         if self.cluster.closed:
             return None
+        if self.cluster.max_slot_waiters and self.cluster.slot_waiters >= self.cluster.max_slot_waiters:
+            return None  # what this worker holds waits for busy hosts: leave the rest to the other workers
         lease = self.cluster.leases.new()
         request = self.queue.pop_leased(lease)
         if request is None:
