@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -30,6 +31,10 @@ def test_workers_commit_exactly_the_rows_of_one_process(count, small_job, refere
     assert sum(1 for r in records if r["stats"].get("spamcorpus/rows_committed")) >= 2, workers.tails()
     extracted = sum(r["stats"].get("spamcorpus/pages_extracted", 0) for r in records)
     assert extracted == len(reference_ids)
+    status = subprocess.run([str(CLI), "crawl", str(small_job), "--status", "--redis", redis_server.url], cwd=REPO,
+                            env=child_env(), capture_output=True, text=True, timeout=60)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith("job sample-web: finished; queued 0,") and "0 workers alive" in status.stdout
 
 
 def _wait_for(predicate, timeout: float, what: str) -> None:
@@ -59,6 +64,12 @@ def test_a_worker_killed_mid_crawl_loses_nothing(small_job, reference_ids, redis
         _wait_for(lambda: _extracted(corpus, victim.pid) >= 2 or victim.poll() is not None, 120,
                   "the first worker's pages")
         assert victim.poll() is None, "the crawl ended before the worker could be killed:\n" + workers.tails()
+        status = subprocess.run([str(CLI), "crawl", "--status", "--redis", redis_server.url], cwd=REPO,
+                                env=child_env(), capture_output=True, text=True, timeout=60)
+        assert status.returncode == 0 and status.stdout.startswith("job sample-web: running; queued "), status
+        alive = re.search(r"(\d+) workers? alive", status.stdout)
+        assert alive and int(alive.group(1)) >= 2, status.stdout  # the third may still be starting
+        assert status.stdout.count(" pages/s ") == int(alive.group(1)), status.stdout
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(timeout=30)
         codes = workers.wait()
