@@ -34,7 +34,7 @@ redis-server:
 		{ service redis-server stop >/dev/null 2>&1 || true; }; } || \
 		echo "redis-server is not installed: the distributed crawl tests will skip"
 
-demo: $(STAMP) $(STUDIO_STAMP)
+demo: $(STAMP) $(STUDIO_STAMP) redis-server
 	$(BIN)/spamcorpus demo
 
 # the browser tests open Label Studio in Debian's headless chromium (CJK fonts for the Chinese pages); without it

@@ -40,7 +40,12 @@ def run_group(kind: str, processes: int, urls: list[str], workdir: Path, redis: 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = [sys.executable, str(HERE / "distributed_child.py")]
     commands = []
-    if kind == "bare":
+    if kind == "full":  # the same pipeline in one process without Redis: what a worker costs beside it
+        seeds = workdir / f"seeds-{tag}.txt"
+        seeds.write_text("".join(u + "\n" for u in urls))
+        commands.append([*child, "full", "--seeds", str(seeds), "--job", f"bench-{tag}",
+                         "--out", str(workdir / f"corpus-{tag}")])
+    elif kind == "bare":
         for i in range(processes):
             part = workdir / f"seeds-{tag}-{i}.txt"
             part.write_text("".join(u + "\n" for u in urls[i::processes]))
@@ -61,11 +66,11 @@ def run_group(kind: str, processes: int, urls: list[str], workdir: Path, redis: 
         if proc.returncode != 0:
             raise RuntimeError(f"{kind} process failed ({proc.returncode}):\n{err[-3000:]}")
         results.append(json.loads(out.strip().splitlines()[-1]))
-    if kind != "bare":
+    if kind != "bare":  # the corpus was only a place to write to
         shutil.rmtree(workdir / f"corpus-{tag}", ignore_errors=True)
     pages = sum(r["pages"] for r in results)
     rows = sum(r["rows"] for r in results)
-    if pages != len(urls) or (kind != "bare" and rows != len(urls)):
+    if pages != len(urls) or (kind != "bare" and rows != len(urls)):  # a run that lost pages is no figure
         raise RuntimeError(f"{kind} x{processes}: {pages} pages, {rows} rows for {len(urls)} URLs: {results}")
     window = max(r["last_row"] for r in results) - min(r["first_page"] for r in results if r["first_page"])
     wall = max(r["ended"] for r in results) - min(r["started"] for r in results)
@@ -99,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
         with SiteServer(site_dir, prefer=args.server) as server, LocalRedis(workdir / "redis") as redis:
             result["server"] = server.kind
             urls = [server.base_url + p for p in paths]
-            order = [("bare", 1), ("bare", 2), ("redis", 1), ("redis", 2)]
+            order = [("bare", 1), ("bare", 2), ("redis", 1), ("redis", 2), ("full", 1)]
             for rep in range(args.reps):
                 for kind, n in (order if rep % 2 == 0 else order[::-1]):
                     runs.append({"rep": rep, **run_group(kind, n, urls, workdir, redis, f"{rep}-{kind}-{n}")})
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
         return statistics.median(r[key] for r in runs if r["kind"] == kind and r["processes"] == n)
 
     figures = {f"{k}_x{n}": {"steady_pages_per_s": med(k, n), "wall_pages_per_s": med(k, n, "wall_pages_per_s")}
-               for k in ("bare", "redis") for n in (1, 2)}
+               for k, n in (("bare", 1), ("bare", 2), ("redis", 1), ("redis", 2), ("full", 1))}
     bare_ratio = round(med("bare", 2) / med("bare", 1), 3)
     redis_ratio = round(med("redis", 2) / med("redis", 1), 3)
     result.update(pages=args.pages, reps=args.reps, runs=runs, figures=figures, bare_ratio=bare_ratio,
@@ -118,6 +123,7 @@ def main(argv: list[str] | None = None) -> dict:
                   bare_wall_ratio=round(med("bare", 2, "wall_pages_per_s") / med("bare", 1, "wall_pages_per_s"), 3),
                   distributed_wall_ratio=round(med("redis", 2, "wall_pages_per_s")
                                                / med("redis", 1, "wall_pages_per_s"), 3),
+                  one_worker_vs_one_process=round(med("redis", 1) / med("full", 1), 3),
                   load_end=_load(), seconds=round(time.perf_counter() - started, 1))
     result["floors"] = {f"distributed_ratio >= {FLOOR}": redis_ratio >= FLOOR}
     result["floors_met"] = all(result["floors"].values())
@@ -127,6 +133,8 @@ def main(argv: list[str] | None = None) -> dict:
     for kind, label, ratio in (("bare", "bare Scrapy spider", bare_ratio),
                                ("redis", "spamcorpus workers on Redis", redis_ratio)):
         print(f"{label + ' (pages/s)':34}{med(kind, 1):>11.1f}{med(kind, 2):>13.1f}{ratio:>8.2f}")
+    print(f"one worker on Redis vs the same pipeline in one process without Redis: "
+          f"{med('redis', 1):.1f} vs {med('full', 1):.1f} pages/s ({result['one_worker_vs_one_process']:.2f})")
     for name, ok in result["floors"].items():
         print(f"floor {name}: {'met' if ok else 'NOT MET'}")
     out = Path(args.out)

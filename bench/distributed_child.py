@@ -1,4 +1,4 @@
-"""One process of the distributed benchmark: a bare spider over a seeds file, or a crawl/worker on a Redis job."""
+"""One process of the distributed benchmark: a bare spider, the full pipeline, or a crawl/worker on a Redis job."""
 from __future__ import annotations
 
 import argparse
@@ -51,22 +51,22 @@ def build(mode: str, seeds: list[str], args):
     from crawler.run import project_settings
 
     # one process per worker (extraction in-process), so "two workers" is two processes, as for the bare spider
+    redis = {"SPAMCORPUS_REDIS_URL": args.redis, "SPAMCORPUS_REDIS_ROLE": mode} if mode != "full" else {}
     settings = project_settings({**NETWORK, "SPAMCORPUS_CORPUS_DIR": args.out, "SPAMCORPUS_PROGRESS": False,
-                                 "SPAMCORPUS_PAGE_WORKERS": 0, "SPAMCORPUS_REDIS_URL": args.redis,
-                                 "SPAMCORPUS_REDIS_ROLE": mode})
+                                 "SPAMCORPUS_PAGE_WORKERS": 0, **redis})
     process = CrawlerProcess(settings)
     # the per-host concurrency is global in a distributed job: two bare processes get 16 each, so the job 32
     job = CrawlJob(name=args.job, seeds=seeds, depth=0, allowed_hosts=["*"], autothrottle=False,
                    concurrency_per_host=2 * NETWORK["CONCURRENT_REQUESTS_PER_DOMAIN"], download_delay=0.0,
-                   allow_private_addresses=True, redis=args.redis).validate()
-    crawler = process.create_crawler(DistributedCorpusSpider)
+                   allow_private_addresses=True, redis=args.redis if mode != "full" else None).validate()
+    crawler = process.create_crawler(DistributedCorpusSpider if mode != "full" else "corpus")
     process.crawl(crawler, job=job)
     return process, crawler
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("mode", choices=["bare", "crawl", "worker"])
+    ap.add_argument("mode", choices=["bare", "full", "crawl", "worker"])  # full: one process, no Redis
     ap.add_argument("--seeds", required=True)
     ap.add_argument("--redis", default=None)
     ap.add_argument("--job", default="bench")

@@ -101,6 +101,8 @@ def summary(job, source: str, out: str, extra: tuple[str, ...]) -> str:
         f"  politeness: robots.txt {'obeyed' if job.obey_robots else 'ignored'}, {job.concurrency_per_host} per "
         f"host, delay {job.download_delay:g} s, timeout {job.timeout:g} s, max {job.max_size_mib:g} MiB",
         f"  loopback:   {'allowed (sample web and tests only)' if job.allow_private_addresses else 'refused'}",
+        *([f"  redis:      {_redacted(job.redis)} (distributed: workers join with `spamcorpus worker`)"]
+          if job.redis else []),
         f"  corpus:     {out}",
     ]
     if extra:
@@ -127,6 +129,12 @@ def _refused_seeds(job) -> dict[str, int]:
         if reason is not None:
             refused[reason] = refused.get(reason, 0) + 1
     return refused
+
+
+def _redacted(url: str) -> str:
+    from crawler.distributed.keys import redact
+
+    return redact(url)
 
 
 def _n(count: int, noun: str) -> str:
@@ -168,7 +176,8 @@ def _crawl(job, out: str, settings: dict, role: str = "crawl") -> None:
         raise Failure(f"the crawl stopped without closing cleanly (no finish reason recorded); {rows} rows "
                       f"committed; drops: {dropped}")
     if reason == "no_job":
-        raise Failure(f"no job {job.name} is open on that Redis: start it with `spamcorpus crawl JOB --redis URL`")
+        raise Failure(f"no job {job.name} is open on that Redis (none was started, or Redis lost its data): "
+                      "`spamcorpus crawl JOB --redis URL` opens it, or resumes it from the corpus")
     if reason not in COMPLETED_REASONS:
         raise Failure(f"crawl ended early ({reason}); {rows} rows committed; drops: {dropped}")
     # a distributed worker may rightly fetch nothing: the others took the pages

@@ -74,6 +74,15 @@ def connect(url: str, *, patience: float = 60.0):
     )
 
 
+async def pause(seconds: float) -> None:
+    """Wait without blocking the reactor (imported here: at module level it would install Twisted's default
+    reactor before Scrapy installs the asyncio one)."""
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor, task
+
+    await maybe_deferred_to_future(task.deferLater(reactor, seconds))
+
+
 def redact(url: str) -> str:
     """The URL without its password (for logs and messages)."""
     parts = urlsplit(url)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import reactor, task
+
+from crawler.distributed.keys import pause
 
 TOKEN = "spamcorpus_host_slot"
 POLL_MAX = 0.25  # seconds between two tries while a host is busy
@@ -68,7 +68,7 @@ class HostSlotMiddleware:
                 if not waited:
                     waited = True
                     self.cluster.slot_waiters += 1
-                await maybe_deferred_to_future(task.deferLater(reactor, min(wait_ms / 1000, POLL_MAX)))
+                await pause(min(wait_ms / 1000, POLL_MAX))
         finally:
             if waited:
                 self.cluster.slot_waiters -= 1

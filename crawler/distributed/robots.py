@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
-from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 
+from crawler.distributed.keys import pause
 from crawler.middlewares.robots import DISALLOW_ALL, PoliteRobotsTxtMiddleware
 
 LOCK_SECONDS = 60.0  # a worker fetching a host's robots.txt holds the others this long at most
@@ -35,7 +34,7 @@ class SharedRobotsTxtMiddleware(PoliteRobotsTxtMiddleware):
         self._parsers[netloc] = waiter
         body = None
         for _ in range(int(LOCK_SECONDS / POLL)):
-            await maybe_deferred_to_future(task.deferLater(reactor, POLL))
+            await pause(POLL)
             body = self.cluster.server.get(self.cluster.keys.robots(netloc))
             if body is not None or not self.cluster.server.exists(self.cluster.keys.robots_lock(netloc)):
                 break

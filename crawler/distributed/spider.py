@@ -6,9 +6,10 @@ from typing import Any, AsyncIterator, Iterable
 from scrapy.exceptions import CloseSpider
 
 from crawler.distributed.cluster import LEASE, Cluster
-from crawler.distributed.keys import JobKeys, connect
+from crawler.distributed.keys import JobKeys, connect, pause
 from crawler.spiders.corpus_spider import CorpusSpider
 
+SEED_BATCH = 500
 PRIORITY = 50  # above the command line's: the local downloader must not add its own delay on top of the shared one
 COMPONENTS = {
     "DOWNLOADER_MIDDLEWARES": {
@@ -51,13 +52,22 @@ class DistributedCorpusSpider(CorpusSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.cluster.role == "crawl":
+        crawl = self.cluster.role == "crawl"  # a worker reads the same job but queues nothing of its own
+        if crawl:
             self.crawler.stats.set_value("spamcorpus/distributed/fresh_run", self.cluster.start_job())
+        queued = 0
         async for request in super().start():
-            if self.cluster.role == "crawl":  # a worker reads the same job but queues nothing of its own
-                yield request
-        if self.cluster.role == "crawl":
+            if crawl:
+                # queued in Redis at once (Scrapy would take start requests only as fast as this process
+                # fetches, and the other workers would find the queue empty); the reactor breathes now and then
+                self.crawler.engine.crawl(request)
+                queued += 1
+                if queued % SEED_BATCH == 0:
+                    await pause(0)
+        if crawl:
             self.cluster.seeded()
+        return
+        yield  # an async generator that yields nothing: every request went through engine.crawl
 
     # -- the page limit is the job's, across workers ------------------------------------------------
     def _claim_page(self, response) -> bool:

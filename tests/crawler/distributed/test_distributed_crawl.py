@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from crawler.distributed.keys import JobKeys, connect
 from tests.crawler.conftest import CLI, REPO, check_store_integrity, child_env
 from tests.crawler.distributed.conftest import REDIS_GROUP, committed_ids, run_records, start_workers
 
@@ -53,16 +54,27 @@ def _extracted(corpus, run_prefix_pid: int) -> int:
     return 0
 
 
+def _leases(url: str, pid: int) -> int:
+    """Requests leased now by the worker process `pid` (read from Redis: its heartbeat names its pid)."""
+    server = connect(url, patience=2)
+    keys = JobKeys("sample-web")
+    for raw in server.smembers(keys.workers):
+        worker = raw.decode()
+        if server.hget(keys.heartbeat(worker), "pid") == str(pid).encode():
+            return int(server.hlen(keys.inflight(worker)))
+    return 0
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(small_job, reference_ids, redis_server, tmp_path):
     corpus = tmp_path / "corpus"
     # a per-host delay keeps the crawl going for several seconds; small shards commit as it goes
-    slow = ["--set", "DOWNLOAD_DELAY=0.3", "--set", "SPAMCORPUS_SHARD_ROWS=3"]
+    slow = ["--set", "DOWNLOAD_DELAY=0.5", "--set", "SPAMCORPUS_SHARD_ROWS=3"]
     workers = start_workers(small_job, corpus, redis_server.url, 3, slow)
     victim = workers.procs[0]
     try:
         # SIGKILL once the victim has pages of its own (committed or buffered) and others are still queued
-        _wait_for(lambda: _extracted(corpus, victim.pid) >= 2 or victim.poll() is not None, 120,
-                  "the first worker's pages")
+        _wait_for(lambda: (_extracted(corpus, victim.pid) >= 1 and _leases(redis_server.url, victim.pid) >= 1)
+                  or victim.poll() is not None, 120, "the first worker's pages and leases")
         assert victim.poll() is None, "the crawl ended before the worker could be killed:\n" + workers.tails()
         status = subprocess.run([str(CLI), "crawl", "--status", "--redis", redis_server.url], cwd=REPO,
                                 env=child_env(), capture_output=True, text=True, timeout=60)
