@@ -74,13 +74,19 @@ def connect(url: str, *, patience: float = 60.0):
     )
 
 
-async def pause(seconds: float) -> None:
-    """Wait without blocking the reactor (imported here: at module level it would install Twisted's default
-    reactor before Scrapy installs the asyncio one)."""
-    from scrapy.utils.defer import maybe_deferred_to_future
+def later(seconds: float):
+    """A Deferred that fires after `seconds` (the reactor is imported here: at module level it would install
+    Twisted's default reactor before Scrapy installs the asyncio one)."""
     from twisted.internet import reactor, task
 
-    await maybe_deferred_to_future(task.deferLater(reactor, seconds))
+    return task.deferLater(reactor, seconds)
+
+
+async def pause(seconds: float) -> None:
+    """Wait without blocking the reactor."""
+    from scrapy.utils.defer import maybe_deferred_to_future
+
+    await maybe_deferred_to_future(later(seconds))
 
 
 def redact(url: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import uuid
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred, DeferredList, DeferredLock
 
-from crawler.distributed.keys import pause
+from crawler.distributed.keys import later
 
 TOKEN = "spamcorpus_host_slot"
 POLL_MAX = 0.25  # seconds between two tries while a host is busy
@@ -45,6 +47,8 @@ class HostSlotMiddleware:
         # the scheduler pops no more while this many requests wait for a host: a worker that leased the whole
         # frontier of a slow host would leave the other workers idle
         cluster.max_slot_waiters = self.concurrency
+        self.locks: dict[str, DeferredLock] = {}
+        self.freed: dict[str, Deferred] = {}  # fired when this worker gives back a slot of the host
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,22 +63,43 @@ class HostSlotMiddleware:
         netloc = urlparse_cached(request).netloc
         keys = [self.cluster.keys.host_active(netloc), self.cluster.keys.host_next(netloc)]
         token = uuid.uuid4().hex
-        waited = False
+        # one request per host at a time asks Redis for a slot; the others of this worker wait in line here
+        # (dozens of requests polling Redis for one busy host would cost more than the pages)
+        lock = self.locks.setdefault(netloc, DeferredLock())
+        waited = lock.locked
+        if waited:
+            self.cluster.slot_waiters += 1
         try:
-            while True:
-                wait_ms = int(self._acquire(keys=keys, args=[token, self.concurrency, self.delay_ms, self.lease_ms]))
-                if wait_ms <= 0:
-                    break
-                if not waited:
-                    waited = True
-                    self.cluster.slot_waiters += 1
-                await pause(min(wait_ms / 1000, POLL_MAX))
+            if waited:
+                await maybe_deferred_to_future(lock.acquire())
+            else:
+                lock.acquire()  # free: taken at once
+            try:
+                while True:
+                    wait_ms = int(self._acquire(keys=keys,
+                                                args=[token, self.concurrency, self.delay_ms, self.lease_ms]))
+                    if wait_ms <= 0:
+                        break
+                    if not waited:
+                        waited = True
+                        self.cluster.slot_waiters += 1
+                    await self._wait(netloc, wait_ms)
+            finally:
+                lock.release()
         finally:
             if waited:
                 self.cluster.slot_waiters -= 1
         if waited:
             self.stats.inc_value("spamcorpus/distributed/host_waits")
         request.meta[TOKEN] = (netloc, token)
+
+    async def _wait(self, netloc: str, wait_ms: int) -> None:
+        """Until the host's delay has passed or this worker gives one of its slots back, POLL_MAX at most."""
+        freed = self.freed.setdefault(netloc, Deferred())
+        timer = later(min(wait_ms / 1000, POLL_MAX))
+        await maybe_deferred_to_future(DeferredList([freed, timer], fireOnOneCallback=True, consumeErrors=True))
+        if not timer.called:
+            timer.cancel()
 
     def process_response(self, request, response):
         self._release(request)
@@ -88,3 +113,6 @@ class HostSlotMiddleware:
         if held is not None:
             netloc, token = held
             self.cluster.server.zrem(self.cluster.keys.host_active(netloc), token)
+            freed = self.freed.pop(netloc, None)
+            if freed is not None:
+                freed.callback(None)

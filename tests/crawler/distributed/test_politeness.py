@@ -81,8 +81,10 @@ allow_private_addresses = true
     assert len(pages) == PAGES
     starts = [s[0] for s in spans]
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    # the server sees a request a little after the slot was taken: allow 40 ms of jitter on the job's delay
-    assert min(gaps) >= DELAY - 0.04, sorted(gaps)[:5]
+    # the server sees a request some milliseconds after its slot was taken (more on a loaded machine), so single
+    # gaps jitter around the delay; two workers each keeping only its own delay would interleave, halving them
+    assert sum(gaps) / len(gaps) >= DELAY * 0.95, sorted(gaps)[:5]
+    assert min(gaps) >= DELAY / 2, sorted(gaps)[:5]
     events = sorted([(s, 1) for s, _, _ in spans] + [(e, -1) for _, e, _ in spans])
     busy = peak = 0
     for _, step in events:
