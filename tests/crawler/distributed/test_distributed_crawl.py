@@ -106,6 +106,7 @@ def test_redis_restarted_mid_crawl_resumes_to_the_same_rows(small_job, reference
     try:
         _wait_for(lambda: (corpus / "_manifest.jsonl").exists()
                   and (corpus / "_manifest.jsonl").read_bytes().count(b"\n") >= 1, 120, "the first shard")
+        assert all(p.poll() is None for p in workers.procs), "the crawl ended before Redis could be restarted"
         durable_redis.restart(down_seconds=1.0)
         codes = workers.wait()
     finally:
