@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv studio-venv clean
+.PHONY: demo test bench venv studio-venv redis-server clean
 
 venv: $(STAMP)
 
@@ -26,12 +26,20 @@ $(STUDIO_STAMP):
 	$(STUDIO_VENV)/bin/python -m pip install --quiet 'label-studio==1.23.2'
 	touch $(STUDIO_STAMP)
 
-demo: $(STAMP) $(STUDIO_STAMP)
+# Debian's redis-server for the distributed crawl (tests start their own, on loopback, in a tmp dir; nothing
+# listens until one does): installed when root, else the distributed tests skip and say why (they fail under CI)
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server >/dev/null && \
+		{ service redis-server stop >/dev/null 2>&1 || true; }; } || \
+		echo "redis-server is not installed: the distributed crawl tests will skip"
+
+demo: $(STAMP) $(STUDIO_STAMP) redis-server
 	$(BIN)/spamcorpus demo
 
 # the browser tests open Label Studio in Debian's headless chromium (CJK fonts for the Chinese pages); without it
 # they skip and say why
-test: $(STAMP) $(STUDIO_STAMP)
+test: $(STAMP) $(STUDIO_STAMP) redis-server
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
 		echo "chromium is not installed: the browser tests will skip"
@@ -39,7 +47,7 @@ test: $(STAMP) $(STUDIO_STAMP)
 
 # the crawl benchmark's site is best served by nginx (so the server is never the bottleneck); without it the
 # benchmark serves the site with asyncio and says so
-bench: $(STAMP) $(STUDIO_STAMP)
+bench: $(STAMP) $(STUDIO_STAMP) redis-server
 	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; } || \
 		echo "nginx is not installed: the crawl benchmark serves its site with asyncio"

@@ -41,6 +41,7 @@ class CrawlJob:
     max_size_mib: float = 10.0
     contact_url: str | None = None
     allow_private_addresses: bool = False
+    redis: str | None = None  # redis://HOST:PORT/DB: workers share the frontier there (crawler/distributed/)
     description: str = ""
 
     def validate(self, source: str | None = None, overridden: frozenset[str] | set[str] = frozenset()) -> "CrawlJob":
@@ -143,6 +144,7 @@ def job_from_data(data: Any, *, source: str, base_dir: Path | None = None, defau
         "download_delay": model.politeness.download_delay, "timeout": model.politeness.timeout,
         "max_size_mib": model.politeness.max_size_mib, "contact_url": model.politeness.contact_url,
         "allow_private_addresses": model.safety.allow_private_addresses,
+        "redis": model.distributed.redis,
     }
     overridden = _apply(fields, overrides)
     if model.name is None and "name" not in overridden:

@@ -52,6 +52,26 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _check_redis_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError as exc:
+        raise ValueError(f"bad Redis URL: {exc}") from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("a Redis URL is redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS) or unix:///PATH?db=N")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ValueError("a Redis URL names its host: redis://HOST:PORT/DB")
+    db = parts.path.strip("/")
+    if parts.scheme != "unix" and db and not db.isdigit():
+        raise ValueError(f"the database of a Redis URL is a number (redis://HOST:PORT/0), not {db!r}")
+    return value
+
+
 def _check_host(value: str) -> str:
     if not value.strip() or any(c.isspace() for c in value) or "/" in value:
         raise ValueError(f"{value!r} is not a host name: give hosts such as \"a.example\" or \"*\" "
@@ -90,6 +110,8 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 FollowMode = Literal["all", "spam_only", "none"]
 RobotsUnavailable = Literal["disallow", "allow"]
 ContactURL = Annotated[Union[str, None], AfterValidator(_check_contact)]
+RedisURL = Annotated[Union[str, None], AfterValidator(_check_redis_url),
+                     Field(description="a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS)")]
 SeedsFile = Annotated[str, Field(description="a path to a seeds file (one URL a line), relative to the job file")]
 
 _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -134,6 +156,11 @@ class SafetyTable(BaseModel):
     allow_private_addresses: bool = False
 
 
+class DistributedTable(BaseModel):
+    model_config = _STRICT
+    redis: RedisURL = None  # shared frontier of workers on several machines (crawler/distributed/)
+
+
 class JobFile(BaseModel):
     """A job TOML file, table by table."""
 
@@ -145,6 +172,7 @@ class JobFile(BaseModel):
     limits: LimitsTable = Field(default_factory=LimitsTable)
     politeness: PolitenessTable = Field(default_factory=PolitenessTable)
     safety: SafetyTable = Field(default_factory=SafetyTable)
+    distributed: DistributedTable = Field(default_factory=DistributedTable)
 
 
 # CrawlJob field -> where it lives in a job file (errors name the file's key)
@@ -159,6 +187,7 @@ FIELD_KEYS: dict[str, str] = {
     "download_delay": "politeness.download_delay", "timeout": "politeness.timeout",
     "max_size_mib": "politeness.max_size_mib", "contact_url": "politeness.contact_url",
     "allow_private_addresses": "safety.allow_private_addresses",
+    "redis": "distributed.redis",
 }
 
 

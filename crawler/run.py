@@ -119,8 +119,12 @@ class CrawlOutcome:
                     or int(s.get("spamcorpus/skipped/already_committed", 0) or 0))
 
 
-def run_crawl_outcome(job: CrawlJob, out: str, overrides: dict[str, Any] | None = None) -> CrawlOutcome:
+def run_crawl_outcome(job: CrawlJob, out: str, overrides: dict[str, Any] | None = None, *,
+                      role: str = "crawl") -> CrawlOutcome:
     """Crawl `job` into the corpus at `out` and say how it went. Blocks until done; one call per process.
+
+    A job with a Redis URL (`job.redis`) runs as one worker of a distributed crawl (crawler/distributed/):
+    `role` "crawl" opens the job and queues its seeds, "worker" joins it.
 
     SIGINT and SIGTERM stop the crawl gracefully (what is buffered is committed; the rest resumes next run);
     a second one stops it at once. Both are recorded in the outcome, as is an error that kept the crawl from
@@ -143,10 +147,16 @@ def run_crawl_outcome(job: CrawlJob, out: str, overrides: dict[str, Any] | None 
     def failed(failure: Any) -> None:
         outcome.start_error = failure.value
 
-    settings = project_settings({"SPAMCORPUS_CORPUS_DIR": out, **(overrides or {})})
+    distributed = {"SPAMCORPUS_REDIS_URL": job.redis, "SPAMCORPUS_REDIS_ROLE": role} if job.redis else {}
+    settings = project_settings({"SPAMCORPUS_CORPUS_DIR": out, **distributed, **(overrides or {})})
     start_page_forkserver(settings)
     process = Process(settings)
-    crawler = process.create_crawler("corpus")
+    if job.redis:
+        from crawler.distributed.spider import DistributedCorpusSpider
+
+        crawler = process.create_crawler(DistributedCorpusSpider)
+    else:
+        crawler = process.create_crawler("corpus")
     process.crawl(crawler, job=job).addErrback(failed)
     process.start()
     outcome.stats = dict(crawler.stats.get_stats() or {}) if crawler.stats is not None else {}

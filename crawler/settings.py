@@ -22,6 +22,14 @@ SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
 SPAMCORPUS_MAX_PAGES = 0  # documents (rows) per run, 0 = no limit; a job's limits.pages sets it
 SPAMCORPUS_WARC = True  # every exchange into WARC files committed with the shards (corpus/warc); --no-warc skips
 SPAMCORPUS_GC_FREEZE = True  # freeze the start-up heap out of the garbage collector's scans
+# distributed crawl (crawler/distributed/): empty = one process, no Redis; `spamcorpus crawl --redis URL` sets it
+SPAMCORPUS_REDIS_URL = ""
+SPAMCORPUS_REDIS_ROLE = "crawl"  # "crawl" opens the job and queues its seeds; "worker" joins a job
+SPAMCORPUS_REDIS_HEARTBEAT = 2.0  # seconds between a worker's heartbeats
+SPAMCORPUS_REDIS_WORKER_TTL = 15.0  # a worker silent this long is dead: its leased requests are queued again
+SPAMCORPUS_REDIS_PATIENCE = 60.0  # seconds a command waits for an unreachable or restarting Redis
+SPAMCORPUS_REDIS_JOIN_WAIT = 60.0  # seconds a worker waits for `spamcorpus crawl` to open its job
+SPAMCORPUS_REDIS_ROBOTS_TTL = 86400.0  # robots.txt bodies shared between workers for a day (RFC 9309's cap)
 # schemes the SSRF guard lets out; anything else (file:, ftp:, data:) is refused
 SPAMCORPUS_ALLOWED_SCHEMES = ["http", "https"]
 

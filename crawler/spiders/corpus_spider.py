@@ -166,15 +166,21 @@ class CorpusSpider(scrapy.Spider):
             # an alias (redirect source) of a page an earlier run committed: nothing new to write
             self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
             return
-        limit = self.job.max_pages
-        if limit and self.pages_seen >= limit:
+        if not self._claim_page(response):
             self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
             return
-        self.pages_seen += 1
         async for out in self._page(response):
             yield out
-        if limit and self.pages_seen >= limit:
+        if self.job.max_pages and self.pages_seen >= self.job.max_pages:
             raise CloseSpider("closespider_pagecount")
+
+    def _claim_page(self, response: Response) -> bool:
+        """Count this document against the job's page limit; False once the limit is reached (a distributed
+        worker counts in Redis: crawler/distributed/spider.py)."""
+        if self.job.max_pages and self.pages_seen >= self.job.max_pages:
+            return False
+        self.pages_seen += 1
+        return True
 
     async def _page(self, response: Response) -> AsyncIterator[Any]:
         depth = response.meta.get(DEPTH, 0)

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "train": "spamcorpus.cli.train:train",
     "rescore": "spamcorpus.cli.rescore:rescore",
     "verify": "spamcorpus.cli.verify:verify",
+    "worker": "spamcorpus.cli.worker:worker",
 }
 
 

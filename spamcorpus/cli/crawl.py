@@ -29,8 +29,13 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(LOG_LEVELS, case_sensitive=False))
 @click.option("--check", is_flag=True, help="Validate the job, options and settings, print a summary and exit "
                                             "(no crawl, no network).")
+@click.option("--redis", "redis_url", default=None, metavar="redis://HOST:PORT/DB",
+              help="Distributed crawl: share the frontier, dedup and politeness state on this Redis; more machines "
+                   "join with `spamcorpus worker JOB --redis URL` (overrides the job's [distributed] redis).")
+@click.option("--status", is_flag=True, help="With --redis: show the queue, workers alive and pages/s of JOB_FILE's "
+                                             "job (of every job without JOB_FILE) and exit.")
 def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_private_addresses, extra,
-          no_warc, log_level, check):
+          no_warc, log_level, check, redis_url, status):
     """Crawl JOB_FILE (a TOML crawl job) or --seeds-file into the corpus.
 
     Exit status: 0 when the crawl ran (or --check passed), 1 when it fetched nothing or ended early, 2 for a bad
@@ -40,10 +45,15 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
     from crawler.setting_overrides import parse_setting_overrides
     from crawler.run import check_corpus_dir
 
+    if status:
+        from spamcorpus.cli.distributed import show_status
+
+        show_status(job_file, redis_url)
+        return
     if bool(job_file) == bool(seeds_file):
         raise click.UsageError("give either JOB_FILE or --seeds-file")
     overrides = {"max_pages": max_pages, "depth": depth, "follow": follow,
-                 "allow_private_addresses": allow_private_addresses}
+                 "allow_private_addresses": allow_private_addresses, "redis": redis_url}
     out = out or "datasets/corpus"
     problems: list[str] = []
     job = None
@@ -66,6 +76,10 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
         check_corpus_dir(out)
     except JobError as exc:
         problems += exc.problems
+    if job is not None and job.redis and not check:
+        from spamcorpus.cli.distributed import redis_problem
+
+        problems += redis_problem(job.redis)
     if problems:
         # every problem found, one a line; nothing was fetched or written
         raise InputError("\n".join(problems))
@@ -89,6 +103,8 @@ def summary(job, source: str, out: str, extra: tuple[str, ...]) -> str:
         f"  politeness: robots.txt {'obeyed' if job.obey_robots else 'ignored'}, {job.concurrency_per_host} per "
         f"host, delay {job.download_delay:g} s, timeout {job.timeout:g} s, max {job.max_size_mib:g} MiB",
         f"  loopback:   {'allowed (sample web and tests only)' if job.allow_private_addresses else 'refused'}",
+        *([f"  redis:      {_redacted(job.redis)} (distributed: workers join with `spamcorpus worker`)"]
+          if job.redis else []),
         f"  corpus:     {out}",
     ]
     if extra:
@@ -117,11 +133,17 @@ def _refused_seeds(job) -> dict[str, int]:
     return refused
 
 
+def _redacted(url: str) -> str:
+    from crawler.distributed.keys import redact
+
+    return redact(url)
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _crawl(job, out: str, settings: dict) -> None:
+def _crawl(job, out: str, settings: dict, role: str = "crawl") -> None:
     from crawler.run import COMPLETED_REASONS, DROP_HINTS, run_crawl_outcome, signal_name
 
     from spamcorpus.cli.errors import one_line
@@ -132,7 +154,7 @@ def _crawl(job, out: str, settings: dict) -> None:
         ensure_readable(out)  # a resume reads every committed shard: name a damaged one before fetching anything
     except CorruptShard as exc:
         raise Failure(str(exc)) from None
-    outcome = run_crawl_outcome(job, out, settings)
+    outcome = run_crawl_outcome(job, out, settings, role=role)
     stats = outcome.stats
     run = stats.get("spamcorpus/run_id") or ""
     rows = outcome.rows_committed
@@ -155,9 +177,13 @@ def _crawl(job, out: str, settings: dict) -> None:
     if reason is None:
         raise Failure(f"the crawl stopped without closing cleanly (no finish reason recorded); {rows} rows "
                       f"committed; drops: {dropped}")
+    if reason == "no_job":
+        raise Failure(f"no job {job.name} is open on that Redis (none was started, or Redis lost its data): "
+                      "`spamcorpus crawl JOB --redis URL` opens it, or resumes it from the corpus")
     if reason not in COMPLETED_REASONS:
         raise Failure(f"crawl ended early ({reason}); {rows} rows committed; drops: {dropped}")
-    if outcome.fetched_nothing():
+    # a distributed worker may rightly fetch nothing: the others took the pages
+    if not job.redis and outcome.fetched_nothing():
         raise Failure(_nothing_fetched(job, drops, DROP_HINTS))
     click.echo(f"corpus: {out}  (run {run})" if run else f"corpus: {out}")
 

@@ -17,8 +17,11 @@ DEMO_PORT = 8642  # fixed, so URLs and therefore doc_ids stay the same from one 
               help="Label Studio port (a busy one is replaced by a free one).")
 @click.option("--annotations", default="datasets/annotations", show_default=True,
               help="Where the push ledger goes (one folder per project).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Crawl with this many processes sharing a private loopback Redis (redis-server must be "
+                   "installed: `make test` or `make demo` installs it as root).")
 @click.pass_context
-def demo(ctx, out, port, max_pages, studio, studio_dir, studio_port, annotations):
+def demo(ctx, out, port, max_pages, studio, studio_dir, studio_port, annotations, workers):
     """Crawl the bundled sample web (127.0.0.2-7) into OUT, group it into campaigns, push it to Label Studio.
 
     Re-running adds nothing that is already in the corpus or in the Label Studio project."""
@@ -45,7 +48,12 @@ def demo(ctx, out, port, max_pages, studio, studio_dir, studio_port, annotations
         pages = server.web.pages()
         click.echo(f"1/3 crawl: sample web of {len(pages)} documents ({sum(1 for t in pages if t.spam)} spam) on "
                    f"{len(server.base_urls)} hosts, port {server.port}; crawling into {out} ...")
-        stats = run_crawl(job, out, {"LOG_LEVEL": "ERROR"})
+        if workers > 1:
+            from spamcorpus.cli.demo_workers import crawl_with_workers
+
+            stats = crawl_with_workers(server, job, out, workers)
+        else:
+            stats = run_crawl(job, out, {"LOG_LEVEL": "ERROR"})
     reason = stats.get("finish_reason")
     if reason not in ("finished", "closespider_pagecount"):
         raise click.ClickException(f"crawl ended early: {reason}")

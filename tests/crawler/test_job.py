@@ -114,6 +114,10 @@ GOOD = 'name = "j"\n[seeds]\nurls = ["http://a.example/"]\n'
     (GOOD + '[politeness]\ndownload_delay = -0.5\n', ["politeness.download_delay: expected a number within 0..86400, got -0.5"]),
     (GOOD + '[politeness]\ncontact_url = "http://a.example/\\r\\nX: y"\n', ["politeness.contact_url:", "control characters"]),
     (GOOD + '[follow]\nmode = "some"\n', ['follow.mode: expected one of "all", "spam_only", "none", got \'some\'']),
+    (GOOD + '[distributed]\nredis = "http://127.0.0.1:6379/0"\n', ["distributed.redis:", "redis://HOST:PORT/DB"]),
+    (GOOD + '[distributed]\nredis = "redis://127.0.0.1:99999/0"\n', ["distributed.redis:", "bad Redis URL"]),
+    (GOOD + '[distributed]\nredis = "redis://127.0.0.1:6379/jobs"\n', ["distributed.redis:", "is a number"]),
+    (GOOD + '[distributed]\nredis = 6379\n', ["distributed.redis:", "got 6379"]),
 ])
 def test_schema_errors_name_the_file_key_and_allowed_values(tmp_path, text, expected):
     path = write(tmp_path, text)
@@ -227,6 +231,9 @@ SPECIAL = {
     ("seeds", "robots"): st.lists(URLS, max_size=3),
     ("follow", "allowed_hosts"): st.lists(st.one_of(HOSTS, st.just("*")), max_size=4),
     ("politeness", "contact_url"): URLS,
+    ("distributed", "redis"): st.builds(lambda scheme, host, port, db: f"{scheme}://{host}:{port}/{db}",
+                                        st.sampled_from(["redis", "rediss"]), HOSTS, st.integers(1, 65535),
+                                        st.integers(0, 15)),
 }
 SKIP = {("seeds", "file")}  # needs a file on disk: covered by the tests above
 

@@ -1,0 +1,1 @@
+"""Distributed crawl on Redis: one shared frontier, dupefilter, leases and politeness state for many workers."""

@@ -1,0 +1,45 @@
+"""Item pipeline: the Parquet store's pipeline that acks a page's lease only once its row is committed."""
+from __future__ import annotations
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.distributed.cluster import LEASE
+from crawler.pipelines.store import ParquetStorePipeline
+
+STORE_ERRORS = "spamcorpus/drops/store_error"
+
+
+class LeasedStorePipeline(ParquetStorePipeline):
+    """Buffers and commits like ParquetStorePipeline; after each commit that succeeded, the leases whose rows it
+    wrote are acked. A worker killed before a commit leaves those leases in Redis, and they are queued again."""
+
+    def __init__(self, crawler) -> None:
+        cluster = getattr(crawler.spider, "cluster", None)
+        if cluster is None:
+            raise NotConfigured("LeasedStorePipeline runs under the distributed spider")
+        super().__init__(crawler)
+        self.cluster = cluster
+        cluster.commit_hook = self._commit
+        crawler.signals.connect(self._scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self._dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self._dropped, signal=signals.item_error)
+
+    def _scraped(self, item, response, spider) -> None:
+        lease = response.meta.get(LEASE) if response is not None else None
+        if lease is not None:
+            self.cluster.leases.row_done(lease, buffered=True)
+
+    def _dropped(self, item, response, spider, **kwargs) -> None:
+        lease = response.meta.get(LEASE) if response is not None else None
+        if lease is not None:  # the drop is counted by its reason: the page is done
+            self.cluster.leases.row_done(lease, buffered=False)
+
+    def _commit(self) -> None:
+        # leases ready now have their rows in the buffer that this commit writes
+        ready = self.cluster.leases.take_at_commit()
+        failures = self.stats.get_value(STORE_ERRORS, 0)
+        super()._commit()
+        if self.stats.get_value(STORE_ERRORS, 0) != failures:
+            return  # nothing written: the leases stay in Redis and the pages are fetched again
+        self.cluster.ack(ready + self.cluster.leases.take_now())
