@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from crawler.job_schema import (
     FIELD_KEYS, FOLLOW_MODES, JobError, JobFile, JobValues, format_errors, read_seed_lines,
 )
+from crawler.settings import user_agent
 
 __all__ = ["FOLLOW_MODES", "CrawlJob", "JobError", "adhoc_job", "job_from_data", "load_job"]
 
@@ -82,6 +83,7 @@ class CrawlJob:
         }
         if self.contact_url:
             settings["SPAMCORPUS_CONTACT_URL"] = self.contact_url
+            settings["USER_AGENT"] = user_agent(self.contact_url)
         return settings
 
 

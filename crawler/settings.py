@@ -12,20 +12,32 @@ SPAMCORPUS_ALLOW_PRIVATE_ADDRESSES = False  # only the sample web and tests set 
 SPAMCORPUS_ROBOTS_UNAVAILABLE = "disallow"  # robots.txt answering 5xx or timing out: RFC 9309 says disallow all
 SPAMCORPUS_SHARD_ROWS = 500  # rows per committed Parquet shard
 SPAMCORPUS_COMMIT_SECONDS = 30.0  # commit at least this often, so a kill loses little work
+SPAMCORPUS_STORE_BUFFER_BYTES = 64 * 1024 * 1024  # bodies dominate memory: commit early on big pages
 SPAMCORPUS_ZSTD_LEVEL = 3
 SPAMCORPUS_PAGE_WORKERS = "auto"  # processes that extract pages: auto = cores - 1; 0 = in the crawler process
 SPAMCORPUS_PAGE_TIMEOUT = 30.0  # seconds one page may take to extract; then its worker is replaced
+SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH = 3  # a page in flight when another page crashed its worker is not at fault
+SPAMCORPUS_PAGE_BATCH = 8  # pages that queue up while the workers are busy travel together (one pickling, one wake-up)
 SPAMCORPUS_PROGRESS = True
 SPAMCORPUS_PROGRESS_INTERVAL = 2.0
 SPAMCORPUS_RUNSTATS_INTERVAL = 10.0  # _runs/<run>.json is rewritten this often, so a killed run keeps its counts
 SPAMCORPUS_MAX_LINKS_PER_PAGE = 500
+SPAMCORPUS_SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # a gzipped sitemap is read up to this many bytes unpacked
 SPAMCORPUS_MAX_PAGES = 0  # documents (rows) per run, 0 = no limit; a job's limits.pages sets it
 SPAMCORPUS_GC_FREEZE = True  # freeze the start-up heap out of the garbage collector's scans
 # schemes the SSRF guard lets out; anything else (file:, ftp:, data:) is refused
 SPAMCORPUS_ALLOWED_SCHEMES = ["http", "https"]
 
+
+
+def user_agent(contact_url: str) -> str:
+    """The User-Agent names who crawls and where site owners learn more; a job with its own contact_url sets
+    USER_AGENT from it (crawler.job), nothing else rewrites it."""
+    return f"spamcorpus/{__version__} (+{contact_url})"
+
+
 # --- politeness ----------------------------------------------------------------------------------
-USER_AGENT = f"spamcorpus/{__version__} (+{SPAMCORPUS_CONTACT_URL})"
+USER_AGENT = user_agent(SPAMCORPUS_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -69,4 +81,5 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressLine": 500,
     "crawler.extensions.runstats.RunStats": 510,
     "crawler.extensions.gc_freeze.GcFreeze": 520,
+    "crawler.extensions.size_limit.ResponseSizeLimit": 530,
 }

@@ -10,7 +10,6 @@ from scrapy.exceptions import NotConfigured
 from corpus.store import CorpusStore, StoreError
 
 logger = logging.getLogger(__name__)
-MAX_BUFFER_BYTES = 64 * 1024 * 1024  # bodies dominate memory: commit early on big pages
 
 
 class ParquetStorePipeline:
@@ -25,6 +24,7 @@ class ParquetStorePipeline:
                                  zstd_level=settings.getint("SPAMCORPUS_ZSTD_LEVEL"))
         self.shard_rows = settings.getint("SPAMCORPUS_SHARD_ROWS")
         self.commit_seconds = settings.getfloat("SPAMCORPUS_COMMIT_SECONDS")
+        self.buffer_cap = settings.getint("SPAMCORPUS_STORE_BUFFER_BYTES")
         self.buffer: list[dict] = []
         self.buffer_bytes = 0
         self.last_commit = time.monotonic()
@@ -37,7 +37,7 @@ class ParquetStorePipeline:
     def process_item(self, item):
         self.buffer.append(item)
         self.buffer_bytes += len(item["body"]) + len(item["text"])
-        if (len(self.buffer) >= self.shard_rows or self.buffer_bytes >= MAX_BUFFER_BYTES
+        if (len(self.buffer) >= self.shard_rows or self.buffer_bytes >= self.buffer_cap
                 or time.monotonic() - self.last_commit >= self.commit_seconds):
             self._commit()
         return item

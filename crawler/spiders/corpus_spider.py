@@ -22,8 +22,8 @@ from twisted.python.failure import Failure
 
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
-from corpus.version import __version__
 from corpus.page.extract import link_form
+from crawler.extensions.size_limit import ResponseTooLarge
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
 from crawler.page_workers import PageFailed, PageWorkers
 from corpus.page.row import PageInput, PageRejected
@@ -31,7 +31,6 @@ from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
 DEPTH = "spamcorpus_depth"
-SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
 def _as_bool(value: Any) -> bool:
@@ -74,9 +73,6 @@ class CorpusSpider(scrapy.Spider):
                                  "hostile pages")
         # from_crawler runs before the settings freeze: the job's settings apply at spider priority
         crawler.settings.setdict(job.scrapy_settings(), priority="spider")
-        # the User-Agent names who crawls and where to learn more, whether run by spamcorpus or scrapy crawl
-        contact = job.contact_url or crawler.settings.get("SPAMCORPUS_CONTACT_URL")
-        crawler.settings.set("USER_AGENT", f"spamcorpus/{__version__} (+{contact})", priority="spider")
         if "out" in kwargs:
             crawler.settings.set("SPAMCORPUS_CORPUS_DIR", kwargs.pop("out"), priority="spider")
         if not crawler.settings.get("SPAMCORPUS_RUN_ID"):
@@ -202,15 +198,15 @@ class CorpusSpider(scrapy.Spider):
                     yield req
 
     def parse_sitemap(self, response: Response) -> Iterable[Any]:
-        body = response.body
+        body, limit = response.body, self.settings.getint("SPAMCORPUS_SITEMAP_MAX_BYTES")
         if body[:2] == b"\x1f\x8b":
             try:
                 with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
-                    body = fh.read(SITEMAP_MAX_BYTES + 1)
+                    body = fh.read(limit + 1)
             except (OSError, EOFError):
                 self.crawler.stats.inc_value("spamcorpus/drops/bad_sitemap")
                 return
-            if len(body) > SITEMAP_MAX_BYTES:
+            if len(body) > limit:
                 self.crawler.stats.inc_value("spamcorpus/drops/sitemap_too_large")
                 return
         try:
@@ -239,13 +235,10 @@ class CorpusSpider(scrapy.Spider):
             stats.inc_value(f"spamcorpus/drops/http_{failure.value.response.status}")
         elif failure.check(IgnoreRequest):
             pass  # the middleware that refused it (SSRF guard, robots.txt) counted it under its reason
+        elif failure.check(ResponseTooLarge):
+            stats.inc_value("spamcorpus/drops/too_large")
         elif failure.check(DownloadCancelledError, CancelledError):
-            # DOWNLOAD_MAXSIZE cancels the download (with the size in the message when Content-Length
-            # announced it, with an empty one when the body streamed past the limit)
-            message = str(failure.value)
-            closing = self.crawler.engine is None or not self.crawler.engine.running
-            too_large = "max size" in message or (not message and not closing)
-            stats.inc_value("spamcorpus/drops/too_large" if too_large else "spamcorpus/drops/cancelled")
+            stats.inc_value("spamcorpus/drops/cancelled")
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             stats.inc_value("spamcorpus/drops/timeout")
         elif failure.check(CannotResolveHostError, DNSLookupError):
