@@ -86,7 +86,7 @@ STAGES = [
     ("crawler.pipelines.validate", "ValidateRowPipeline.process_item"),
     ("crawler.pipelines.dedup", "DedupPipeline.process_item"),
     ("crawler.pipelines.store", "ParquetStorePipeline.process_item"),
-    ("crawler.pipelines.store", "ParquetStorePipeline._commit"),
+    ("crawler.pipelines.store", "ParquetStorePipeline._write"),  # on the writer thread (process CPU)
     ("crawler.middlewares.ssrf", "SSRFGuardMiddleware.process_request"),
     ("crawler.middlewares.robots", "PoliteRobotsTxtMiddleware.process_request"),
 ]

@@ -1,18 +1,28 @@
-"""Item pipeline: buffers rows and commits them to the Parquet corpus in atomic shards."""
+"""Item pipeline: buffers rows and commits them to the Parquet corpus in atomic shards, on a writer thread."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.exceptions import NotConfigured
 
-from corpus.store import CorpusStore, StoreError
+from corpus.store import CommitResult, CorpusStore
 
 logger = logging.getLogger(__name__)
 
 
 class ParquetStorePipeline:
+    """Rows wait in a buffer on the reactor thread; a full one (SPAMCORPUS_SHARD_ROWS rows, _STORE_BUFFER_BYTES
+    bytes, or _COMMIT_SECONDS old) goes to one writer thread, which writes and fsyncs the shard while the
+    reactor keeps fetching and extracting.
+
+    Commits run one at a time, in order. A buffer that fills while the writer is busy makes process_item wait
+    for it (back-pressure: the scraper holds its responses, so the downloader slows); close_spider waits for
+    the last commit. A kill loses only rows not committed yet, which the next run fetches again.
+    """
+
     def __init__(self, crawler) -> None:
         settings = crawler.settings
         corpus_dir = settings.get("SPAMCORPUS_CORPUS_DIR")
@@ -29,38 +39,62 @@ class ParquetStorePipeline:
         self.buffer_bytes = 0
         self.last_commit = time.monotonic()
         self.closing = False
+        # one thread: commits stay in order, and the store's lock is never contended within this process
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spamcorpus-store")
+        self.in_flight: asyncio.Task | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         self.buffer.append(item)
         self.buffer_bytes += len(item["body"]) + len(item["text"])
-        if (len(self.buffer) >= self.shard_rows or self.buffer_bytes >= self.buffer_cap
-                or time.monotonic() - self.last_commit >= self.commit_seconds):
-            self._commit()
+        while self._due():
+            if self.in_flight is None:
+                self._start_commit()
+                break
+            await asyncio.shield(self.in_flight)  # (another waiter may take the buffer meanwhile)
         return item
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         self.closing = True
-        self._commit()
+        if self.in_flight is not None:
+            await asyncio.shield(self.in_flight)
+        if self.buffer:
+            self._start_commit()
+            await asyncio.shield(self.in_flight)
+        self.writer.shutdown(wait=True)
 
-    def _commit(self) -> None:
-        if not self.buffer:
-            return
+    def _due(self) -> bool:
+        return bool(self.buffer) and (
+            len(self.buffer) >= self.shard_rows or self.buffer_bytes >= self.buffer_cap
+            or time.monotonic() - self.last_commit >= self.commit_seconds)
+
+    def _start_commit(self) -> None:
         rows, self.buffer, self.buffer_bytes = self.buffer, [], 0
+        self.last_commit = time.monotonic()
+        written = asyncio.get_running_loop().run_in_executor(self.writer, self._write, rows)
+        self.in_flight = asyncio.ensure_future(self._committed(written, len(rows)))
+
+    def _write(self, rows: list[dict]) -> CommitResult:
+        """Runs on the writer thread: the Parquet write, the fsyncs and the manifest line."""
+        return self.store.commit(rows)
+
+    async def _committed(self, written: asyncio.Future, count: int) -> None:
+        """Back on the reactor thread: count the commit, or stop the crawl if the store failed."""
         try:
-            result = self.store.commit(rows)
-        except StoreError:
-            # nothing of this shard is committed; the pages will be fetched again on resume
-            self.stats.inc_value("spamcorpus/drops/store_error", len(rows))
-            logger.exception("commit of %d rows failed; stopping the crawl", len(rows))
+            result = await written
+        except Exception:  # noqa: BLE001 (StoreError, a full disk: nothing of this shard is committed)
+            # the pages will be fetched again on resume
+            self.stats.inc_value("spamcorpus/drops/store_error", count)
+            logger.exception("commit of %d rows failed; stopping the crawl", count)
             if not self.closing and self.crawler.engine is not None:
                 self.closing = True
                 asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_error"))
             return
-        self.last_commit = time.monotonic()
+        finally:
+            self.in_flight = None
         self.stats.inc_value("spamcorpus/rows_committed", result.written)
         self.stats.inc_value("spamcorpus/shards_committed", 1 if result.written else 0)
         if result.duplicates:
