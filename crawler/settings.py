@@ -82,4 +82,5 @@ EXTENSIONS = {
     "crawler.extensions.runstats.RunStats": 510,
     "crawler.extensions.gc_freeze.GcFreeze": 520,
     "crawler.extensions.size_limit.ResponseSizeLimit": 530,
+    "crawler.extensions.page_workers.PageWorkers": 540,  # the spider's extraction pool
 }

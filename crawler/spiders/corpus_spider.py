@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError, CloseSpider, DownloadCancelledError, DownloadConnectionRefusedError, DownloadFailedError,
     DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
@@ -23,9 +22,9 @@ from twisted.python.failure import Failure
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
 from corpus.page.extract import link_form
+from crawler.extensions.page_workers import PageFailed, PageWorkers
 from crawler.extensions.size_limit import ResponseTooLarge
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
-from crawler.page_workers import PageFailed, PageWorkers
 from corpus.page.row import PageInput, PageRejected
 from crawler.spiders.frontier import committed_frontier, follows
 
@@ -80,14 +79,16 @@ class CorpusSpider(scrapy.Spider):
         crawler.settings.set("SPAMCORPUS_JOB_NAME", job.name, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.job = job
-        spider.page_workers = PageWorkers.from_crawler(crawler)
-        crawler.signals.connect(spider.page_workers.close, signal=signals.spider_closed)
         return spider
 
     # -- start -----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         job: CrawlJob = self.job
-        self.page_workers.start()  # workers load the extractor before the first page arrives
+        # the extraction pool is an extension (started when the spider opened, closed with it)
+        self.page_workers = self.crawler.get_extension(PageWorkers)
+        if self.page_workers is None:
+            raise RuntimeError("crawler.extensions.page_workers.PageWorkers is not in EXTENSIONS: "
+                               "the spider extracts pages through it")
         self.allowed = {h.lower() for h in job.allowed_hosts} or {
             host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
         }

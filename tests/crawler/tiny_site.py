@@ -99,7 +99,7 @@ class TinyCrawl:
 
 def crawl(site: TinySite, tmp_path: Path, seeds: list[str], *, extra: str = "", politeness: str = "",
           sets: list[str] = (), out: Path | None = None, env: dict[str, str] | None = None,
-          timeout: float = 120) -> TinyCrawl:
+          name: str = "tiny", timeout: float = 120) -> TinyCrawl:
     """`spamcorpus crawl` of `seeds` on the tiny site (robots.txt off, no delays); the run's stats.
 
     `extra` is TOML tables of the job (e.g. a [follow] table), `politeness` more keys of its [politeness] table."""
@@ -107,7 +107,7 @@ def crawl(site: TinySite, tmp_path: Path, seeds: list[str], *, extra: str = "", 
     out = out or tmp_path / "corpus"
     job = tmp_path / "tiny.toml"
     urls = ", ".join(json.dumps(site.url(s)) for s in seeds)
-    job.write_text(f'name = "tiny"\n[seeds]\nurls = [{urls}]\n{extra}\n[politeness]\nobey_robots = false\n'
+    job.write_text(f'name = "{name}"\n[seeds]\nurls = [{urls}]\n{extra}\n[politeness]\nobey_robots = false\n'
                    f"autothrottle = false\ndownload_delay = 0\n{politeness}\n", encoding="utf-8")
     args = [str(CLI), "crawl", str(job), "--out", str(out), "--allow-private-addresses",
             "--set", "SPAMCORPUS_PROGRESS=false", "--set", "RETRY_TIMES=0", "--log-level", "INFO"]

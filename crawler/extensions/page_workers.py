@@ -1,5 +1,5 @@
-"""Page extraction in worker processes: the crawl uses the other cores, and a page that crashes or hangs the
-extractor costs one counted drop, not the crawl."""
+"""Extension: page extraction in worker processes; the crawl uses the other cores, and a page that crashes or
+hangs the extractor costs one counted drop, not the crawl. The spider finds it with crawler.get_extension."""
 from __future__ import annotations
 
 import asyncio
@@ -107,6 +107,9 @@ class _Batch:
 class PageWorkers:
     """`await workers.build_row(page)`: corpus.page.row.build_row in a process pool, or in-process if 0 workers.
 
+    As a Scrapy extension (EXTENSIONS in crawler/settings.py) it starts its workers when the spider opens and
+    shuts them down when it closes; the spider gets it with `crawler.get_extension(PageWorkers)`.
+
     Batches run first in, first out, so the oldest `workers` batches in flight are the running ones; a
     watchdog gives each of those `timeout` seconds from when it started running (not from when it queued),
     then kills the pool. Its pages are tried again alone, and the one that hangs alone is dropped.
@@ -130,12 +133,21 @@ class PageWorkers:
 
     @classmethod
     def from_crawler(cls, crawler) -> PageWorkers:
+        # imported here: the workers' fork server preloads this module (crawler.page_warmup), not Scrapy
+        from scrapy import signals
+
         settings = crawler.settings
         workers = settings.get("SPAMCORPUS_PAGE_WORKERS")
         workers = default_workers() if workers in (None, "", "auto") else int(workers)
-        return cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT"), crawler,
-                   retries_after_crash=settings.getint("SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH"),
-                   batch=settings.getint("SPAMCORPUS_PAGE_BATCH"))
+        ext = cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT"), crawler,
+                  retries_after_crash=settings.getint("SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH"),
+                  batch=settings.getint("SPAMCORPUS_PAGE_BATCH"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.close, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        self.start()  # workers load the extractor while Scrapy sends its first requests
 
     # -- pool lifecycle ---------------------------------------------------------------------------------------
     def _new_pool(self) -> ProcessPoolExecutor:
