@@ -65,8 +65,9 @@ class CrawlJob:
     def scrapy_settings(self) -> dict[str, Any]:
         """The Scrapy settings this job implies (applied at spider priority)."""
         settings: dict[str, Any] = {
-            # link depth is enforced by the spider (sitemap hops don't count); Scrapy's own limit is off
-            "DEPTH_LIMIT": 0,
+            # Scrapy's DepthMiddleware; the spider's sitemap hops reset depth to 0. Scrapy reads 0 as "no limit":
+            # a depth-0 job follows no link at all (crawler.spiders.frontier.follows)
+            "DEPTH_LIMIT": self.depth,
             # the page limit is the spider's (it counts documents and holds exactly); Scrapy's counts any response
             "CLOSESPIDER_PAGECOUNT": 0,
             "SPAMCORPUS_MAX_PAGES": self.max_pages,

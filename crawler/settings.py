@@ -58,7 +58,8 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control runs Python sent over HTTP (token in the user's profile): never in a crawler of
 # hostile pages, and a SIGKILLed crawl would leave its job file behind
 REMOTE_CONTROL_ENABLED = False
-DEPTH_LIMIT = 3
+DEPTH_LIMIT = 3  # a job's follow.depth sets it (Scrapy's DepthMiddleware; sitemap hops reset it to 0)
+DEPTH_PRIORITY = 1  # shallow pages first: a page first met through a long path would take its depth from it
 DEPTH_STATS_VERBOSE = True
 REDIRECT_MAX_TIMES = 5
 LOG_LEVEL = "INFO"
@@ -69,6 +70,9 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     # first in line, so nothing (not even a robots.txt fetch) reaches a refused address
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
+    # Scrapy's offsite filter on the job's exact hosts, one counted drop per URL (it runs as requests are scheduled)
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.offsite.JobOffsiteMiddleware": 40,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.PoliteRobotsTxtMiddleware": 100,
 }

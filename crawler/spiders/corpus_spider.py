@@ -29,7 +29,6 @@ from corpus.page.row import PageInput, PageRejected
 from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
-DEPTH = "spamcorpus_depth"
 
 
 def _as_bool(value: Any) -> bool:
@@ -79,6 +78,9 @@ class CorpusSpider(scrapy.Spider):
         crawler.settings.set("SPAMCORPUS_JOB_NAME", job.name, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.job = job
+        # Scrapy's offsite filter (crawler.middlewares.offsite) reads these; empty lets every host through
+        hosts = {h.lower() for h in job.allowed_hosts} or {host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]}
+        spider.allowed_domains = [] if "*" in hosts else sorted(hosts)
         return spider
 
     # -- start -----------------------------------------------------------------------------------
@@ -89,26 +91,23 @@ class CorpusSpider(scrapy.Spider):
         if self.page_workers is None:
             raise RuntimeError("crawler.extensions.page_workers.PageWorkers is not in EXTENSIONS: "
                                "the spider extracts pages through it")
-        self.allowed = {h.lower() for h in job.allowed_hosts} or {
-            host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
-        }
         self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE")
-        self.offsite_seen: set[str] = set()
         self.pages_seen = 0  # document responses handed to parse, for the job's page limit
         self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
         self.crawler.stats.set_value("spamcorpus/job", job.name)
         self.committed_urls, frontier = self._committed_frontier()
         for url in job.seeds:
-            req = self._page_request(url, depth=0, referrer=None)
+            req = self._page_request(url, referrer=None)
             if req is not None:
                 yield req
         for url in job.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield self._sitemap_request(url)
         for url in job.robots:
             yield scrapy.Request(url, callback=self.parse_robots_seed, errback=self.on_error,
-                                 meta={"dont_obey_robotstxt": True})
+                                 meta={"dont_obey_robotstxt": True, "allow_offsite": True})
         for url, depth, referrer in frontier:
-            req = self._page_request(url, depth=depth, referrer=referrer)
+            # a link of a committed page restarts at its depth; Scrapy's DepthMiddleware counts on from there
+            req = self._page_request(url, referrer=referrer, meta={"depth": depth}, priority=-depth)
             if req is not None:
                 yield req
 
@@ -125,28 +124,30 @@ class CorpusSpider(scrapy.Spider):
         return state.done, state.frontier
 
     # -- requests --------------------------------------------------------------------------------
-    def _page_request(self, url: str, *, depth: int, referrer: str | None) -> scrapy.Request | None:
+    def _page_request(self, url: str, *, referrer: str | None, meta: dict | None = None,
+                      priority: int = 0) -> scrapy.Request | None:
+        """A page request. Its depth is Scrapy's DepthMiddleware's (a link: its page's + 1; DEPTH_PRIORITY asks for
+        shallow pages first), its host is checked by the offsite filter when it is scheduled."""
         try:
             canonical = canonicalize_url(url)
         except InvalidURL:
             self.crawler.stats.inc_value("spamcorpus/skipped/invalid_url")
             return None
-        if "*" not in self.allowed and host_of(canonical) not in self.allowed:
-            # counted once per URL, like every other drop (the same link sits on many pages)
-            if canonical not in self.offsite_seen:
-                self.offsite_seen.add(canonical)
-                self.crawler.stats.inc_value("spamcorpus/drops/offsite")
-            return None
         if canonical in self.committed_urls:
             self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
             return None
-        meta = {DEPTH: depth, "spamcorpus_referrer": referrer}
+        meta = {**(meta or {}), "spamcorpus_referrer": referrer}
         try:  # ask for the query as written (a server may tell `?x` from `?x=`); dedup keys stay canonical
             target = link_form(url)
         except ValueError:
             target = canonical
-        # shallow pages first: a page first met through a long path would otherwise take its depth from it
-        return scrapy.Request(target, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
+        return scrapy.Request(target, callback=self.parse, errback=self.on_error, meta=meta, priority=priority)
+
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        # sitemap hops are free: depth_reset keeps them (and the pages they list) at depth 0, allow_offsite lets
+        # a sitemap index point at another host's sitemap, as before
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                              meta={"depth_reset": True, "allow_offsite": True})
 
     def _committed(self, url: str) -> bool:
         try:
@@ -173,7 +174,7 @@ class CorpusSpider(scrapy.Spider):
             raise CloseSpider("closespider_pagecount")
 
     async def _page(self, response: Response) -> AsyncIterator[Any]:
-        depth = response.meta.get(DEPTH, 0)
+        depth = response.meta.get("depth", 0)
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         page = PageInput(
@@ -192,9 +193,9 @@ class CorpusSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("spamcorpus/pages_extracted")
         yield row
-        if depth < self.job.depth and follows(self.job, row["spam_score"]):
+        if follows(self.job, row["spam_score"]):  # links past the job's depth: DepthMiddleware (DEPTH_LIMIT)
             for link in row["links"][: self.max_links]:
-                req = self._page_request(link, depth=depth + 1, referrer=row["final_url"])
+                req = self._page_request(link, referrer=row["final_url"])
                 if req is not None:
                     yield req
 
@@ -220,15 +221,15 @@ class CorpusSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+                yield self._sitemap_request(loc)
             else:
-                req = self._page_request(loc, depth=0, referrer=None)
+                req = self._page_request(loc, referrer=None, meta={"depth_reset": True})
                 if req is not None:
                     yield req
 
     def parse_robots_seed(self, response: Response) -> Iterable[Any]:
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield self._sitemap_request(url)
 
     def on_error(self, failure: Failure) -> None:
         stats = self.crawler.stats
