@@ -84,7 +84,6 @@ STAGES = [
     ("corpus.page.row", "contacts_from_links"),
     ("corpus.page.row", "score_document"),
     ("crawler.pipelines.validate", "ValidateRowPipeline.process_item"),
-    ("crawler.pipelines.dedup", "DedupPipeline.process_item"),
     ("crawler.pipelines.store", "ParquetStorePipeline.process_item"),
     ("crawler.pipelines.store", "ParquetStorePipeline._write"),  # on the writer thread (process CPU)
     ("crawler.middlewares.ssrf", "SSRFGuardMiddleware.process_request"),

@@ -66,6 +66,10 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.extensions.logformat.RowLogFormatter"  # rows are logged by URL, never dumped
 
 # --- components ----------------------------------------------------------------------------------
+# requests are de-duplicated once, by the scheduler, over canonical URLs (a distributed scheduler such as
+# scrapy-redis swaps the dupefilter and keeps the fingerprinter); rows once, by doc_id, at the store's commit
+DUPEFILTER_CLASS = "crawler.dupefilter.CommittedDupeFilter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprinter.CanonicalURLFingerprinter"
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     # first in line, so nothing (not even a robots.txt fetch) reaches a refused address
@@ -78,7 +82,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidateRowPipeline": 100,
-    "crawler.pipelines.dedup.DedupPipeline": 200,
     "crawler.pipelines.store.ParquetStorePipeline": 900,
 }
 EXTENSIONS = {

@@ -98,4 +98,6 @@ class ParquetStorePipeline:
         self.stats.inc_value("spamcorpus/rows_committed", result.written)
         self.stats.inc_value("spamcorpus/shards_committed", 1 if result.written else 0)
         if result.duplicates:
-            self.stats.inc_value("spamcorpus/drops/duplicate_doc_id_at_commit", len(result.duplicates))
+            # the one row-level de-dup: checked under the store's lock, so concurrent writers (other jobs, other
+            # processes) never commit a doc_id twice
+            self.stats.inc_value("spamcorpus/drops/duplicate_doc_id", len(result.duplicates))

@@ -95,7 +95,7 @@ class CorpusSpider(scrapy.Spider):
         self.pages_seen = 0  # document responses handed to parse, for the job's page limit
         self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
         self.crawler.stats.set_value("spamcorpus/job", job.name)
-        self.committed_urls, frontier = self._committed_frontier()
+        frontier = self._committed_frontier()  # (what is committed is filtered by the scheduler's dupefilter)
         for url in job.seeds:
             req = self._page_request(url, referrer=None)
             if req is not None:
@@ -111,17 +111,17 @@ class CorpusSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def _committed_frontier(self) -> tuple[set[str], list[tuple[str, int, str]]]:
+    def _committed_frontier(self) -> list[tuple[str, int, str]]:
         root = self.settings.get("SPAMCORPUS_CORPUS_DIR")
         try:
             state = committed_frontier(CorpusStore(root, run_id="reader"), self.job, self.max_links)
         except (StoreError, OSError) as exc:
             logger.warning("no resume state from %s: %s", root, exc)
-            return set(), []
+            return []
         if state.committed_rows:
             self.crawler.stats.set_value("spamcorpus/resume/committed_rows", state.committed_rows)
             self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(state.frontier))
-        return state.done, state.frontier
+        return state.frontier
 
     # -- requests --------------------------------------------------------------------------------
     def _page_request(self, url: str, *, referrer: str | None, meta: dict | None = None,
@@ -132,9 +132,6 @@ class CorpusSpider(scrapy.Spider):
             canonical = canonicalize_url(url)
         except InvalidURL:
             self.crawler.stats.inc_value("spamcorpus/skipped/invalid_url")
-            return None
-        if canonical in self.committed_urls:
-            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
             return None
         meta = {**(meta or {}), "spamcorpus_referrer": referrer}
         try:  # ask for the query as written (a server may tell `?x` from `?x=`); dedup keys stay canonical
@@ -149,20 +146,10 @@ class CorpusSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
                               meta={"depth_reset": True, "allow_offsite": True})
 
-    def _committed(self, url: str) -> bool:
-        try:
-            return canonicalize_url(url) in self.committed_urls
-        except InvalidURL:
-            return False
-
     # -- callbacks -------------------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         # the page limit counts documents, not robots.txt or sitemap fetches, and holds exactly:
         # responses still in flight when it is reached make no row (their referrers' links resume them)
-        if response.meta.get("redirect_urls") and self._committed(response.url):
-            # an alias (redirect source) of a page an earlier run committed: nothing new to write
-            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
-            return
         limit = self.job.max_pages
         if limit and self.pages_seen >= limit:
             self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
