@@ -77,6 +77,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite filter on the job's exact hosts, one counted drop per URL (it runs as requests are scheduled)
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.offsite.JobOffsiteMiddleware": 40,
+    # a body past DOWNLOAD_MAXSIZE once decompressed fails as ResponseTooLarge (too_large), not a bare IgnoreRequest
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.decompression.SizedHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.PoliteRobotsTxtMiddleware": 100,
 }

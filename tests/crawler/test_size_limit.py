@@ -1,6 +1,8 @@
 """Responses past the size limit: a typed ResponseTooLarge (announced or streamed), counted as too_large."""
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from corpus.version import __version__
@@ -16,9 +18,11 @@ BIG = page("big", words=4000)  # ~40 KB
 @pytest.fixture
 def site():
     site = TinySite({
-        "/": Route(page("home", ["/announced", "/streamed", "/small"])),
+        "/": Route(page("home", ["/announced", "/streamed", "/packed", "/small"])),
         "/announced": Route(BIG),  # Content-Length says too much: stopped at the headers
         "/streamed": Route(BIG, length=False),  # no Content-Length: stopped while the bytes arrive
+        # a few KB on the wire, past the limit once decompressed (Scrapy stops decompressing at the limit)
+        "/packed": Route(gzip.compress(BIG), headers={"Content-Encoding": "gzip"}),
         "/small": Route(page("small")),
     })
     server = serve(site)
@@ -51,10 +55,10 @@ def test_too_large_is_counted_from_the_type_in_a_real_crawl(site, tmp_path):
     run = crawl(site, tmp_path, ["/"], extra="[follow]\ndepth = 1\n", politeness=f"max_size_mib = {LIMIT_MIB}")
     assert run.returncode == 0, run.stderr[-3000:]
     got = drops(run.stats)
-    assert got.get("too_large") == 2, got  # one announced, one streamed
+    assert got.get("too_large") == 3, got  # one announced, one streamed, one decompressed
     assert "cancelled" not in got, got
     assert run.stats["spamcorpus/rows_committed"] == 2  # home and small
-    assert sorted(site.paths()) == ["/", "/announced", "/small", "/streamed"]
+    assert sorted(site.paths()) == ["/", "/announced", "/packed", "/small", "/streamed"]
 
 
 @pytest.mark.slow

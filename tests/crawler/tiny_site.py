@@ -29,6 +29,7 @@ class Route:
     length: bool = True  # send Content-Length (else the body ends when the connection closes)
     location: str | None = None
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +72,8 @@ def serve(site: TinySite) -> ThreadingHTTPServer:
                 self.send_header("Content-Type", route.content_type)
                 if route.location:
                     self.send_header("Location", route.location)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 if route.length:
                     self.send_header("Content-Length", str(len(route.body)))
                 else:
