@@ -75,7 +75,7 @@ class Clock:
 # the full pipeline's stages, timed in CPU seconds by --stages: (module, attribute) of functions and methods;
 # names that do not exist (yet) are skipped
 STAGES = [
-    ("crawler.page_workers", "build_row"),  # in-process when SPAMCORPUS_PAGE_WORKERS=0, as the staged run sets
+    ("crawler.extensions.page_workers", "build_row"),  # in-process when SPAMCORPUS_PAGE_WORKERS=0, as the staged run sets
     ("corpus.page.row", "extract_page"),
     ("corpus.page.row", "decode_body"),
     ("corpus.page.row", "extract"),
@@ -84,9 +84,8 @@ STAGES = [
     ("corpus.page.row", "contacts_from_links"),
     ("corpus.page.row", "score_document"),
     ("crawler.pipelines.validate", "ValidateRowPipeline.process_item"),
-    ("crawler.pipelines.dedup", "DedupPipeline.process_item"),
     ("crawler.pipelines.store", "ParquetStorePipeline.process_item"),
-    ("crawler.pipelines.store", "ParquetStorePipeline._commit"),
+    ("crawler.pipelines.store", "ParquetStorePipeline._write"),  # on the writer thread (process CPU)
     ("crawler.middlewares.ssrf", "SSRFGuardMiddleware.process_request"),
     ("crawler.middlewares.robots", "PoliteRobotsTxtMiddleware.process_request"),
 ]

@@ -54,7 +54,7 @@ def page_worker_rate(files: list[Path]) -> dict:
     """build_row over every page record of the files, in this process, timed around build_row only."""
     from corpus.warc.reader import iter_responses
     from corpus.warc.records import ArchivedResponse
-    from crawler.page_workers import _warm_up
+    from crawler.extensions.page_workers import _warm_up
     from corpus.page.row import PageInput, PageRejected, build_row
 
     _warm_up()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from crawler.job_schema import (
     FIELD_KEYS, FOLLOW_MODES, JobError, JobFile, JobValues, format_errors, read_seed_lines,
 )
+from crawler.settings import user_agent
 
 __all__ = ["FOLLOW_MODES", "CrawlJob", "JobError", "adhoc_job", "job_from_data", "load_job"]
 
@@ -65,8 +66,9 @@ class CrawlJob:
     def scrapy_settings(self) -> dict[str, Any]:
         """The Scrapy settings this job implies (applied at spider priority)."""
         settings: dict[str, Any] = {
-            # link depth is enforced by the spider (sitemap hops don't count); Scrapy's own limit is off
-            "DEPTH_LIMIT": 0,
+            # Scrapy's DepthMiddleware; the spider's sitemap hops reset depth to 0. Scrapy reads 0 as "no limit":
+            # a depth-0 job follows no link at all (crawler.spiders.frontier.follows)
+            "DEPTH_LIMIT": self.depth,
             # the page limit is the spider's (it counts documents and holds exactly); Scrapy's counts any response
             "CLOSESPIDER_PAGECOUNT": 0,
             "SPAMCORPUS_MAX_PAGES": self.max_pages,
@@ -83,6 +85,7 @@ class CrawlJob:
         }
         if self.contact_url:
             settings["SPAMCORPUS_CONTACT_URL"] = self.contact_url
+            settings["USER_AGENT"] = user_agent(self.contact_url)
         return settings
 
 

@@ -57,7 +57,7 @@ def check_corpus_dir(out: str | os.PathLike[str], *, label: str = "--out") -> No
         raise JobError(f"{label} {out}: cannot write there{where}: {exc.strerror or exc}") from None
 
 
-PAGE_WORKER_PRELOAD = ["crawler.page_warmup"]  # as crawler.page_workers preloads its fork server
+PAGE_WORKER_PRELOAD = ["crawler.page_warmup"]  # as crawler.extensions.page_workers preloads its fork server
 
 
 def start_page_forkserver(settings: Any) -> None:
@@ -69,7 +69,7 @@ def start_page_forkserver(settings: Any) -> None:
     ignored, and the fork server hands that on to every worker: only the crawler process handles Ctrl-C (a
     graceful stop that commits what it has). Started here, before Scrapy, the server also warms up sooner.
     """
-    from crawler.page_workers import default_workers
+    from crawler.extensions.page_workers import default_workers
 
     workers = settings.get("SPAMCORPUS_PAGE_WORKERS")
     try:

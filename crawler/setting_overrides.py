@@ -66,6 +66,10 @@ SETTING_RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "SPAMCORPUS_ZSTD_LEVEL": (1, 22, ""),
     "SPAMCORPUS_MAX_LINKS_PER_PAGE": (0, None, ""),
     "SPAMCORPUS_MAX_PAGES": (0, None, ""),
+    "SPAMCORPUS_STORE_BUFFER_BYTES": (1, None, ""),
+    "SPAMCORPUS_SITEMAP_MAX_BYTES": (1, None, ""),
+    "SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH": (0, None, ""),
+    "SPAMCORPUS_PAGE_BATCH": (1, None, ""),
 }
 SETTING_CHOICES: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"),

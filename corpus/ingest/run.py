@@ -89,7 +89,7 @@ def ingest_files(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike
 
 
 def _in_pool(files: Iterable, options: IngestOptions, workers: int, done: Callable[[FileResult], None]) -> None:
-    from crawler.page_workers import _exit_with_parent
+    from crawler.extensions.page_workers import _exit_with_parent
 
     # forkserver, preloaded like the crawl's page workers: every worker starts with the models loaded
     ctx = get_context("forkserver")

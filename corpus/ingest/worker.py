@@ -123,7 +123,7 @@ def _commit(store: CorpusStore, rows: list[dict[str, Any]], result: FileResult, 
     outcome = store.commit(rows, note=note)
     result.rows += outcome.written
     if outcome.duplicates:  # committed meanwhile by another worker (the same page in another file)
-        result.drops["duplicate_doc_id_at_commit"] += len(outcome.duplicates)
+        result.drops["duplicate_doc_id"] += len(outcome.duplicates)
 
 
 def _row(record: ArchivedResponse | Damaged, path: Path, options: IngestOptions, result: FileResult,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -103,8 +104,10 @@ def redact(url: str) -> str:
 def _pack(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$b": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, datetime):  # the WARC recorder's fetch time rides along a redirect's copied meta
+        return {"$t": value.isoformat()}
     if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value) and "$b" not in value and "$d" not in value:
+        if all(isinstance(k, str) for k in value) and not {"$b", "$d", "$t"} & value.keys():
             return {k: _pack(v) for k, v in value.items()}
         return {"$d": [[_pack(k), _pack(v)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
@@ -120,6 +123,8 @@ def _unpack(value: Any) -> Any:
             return base64.b64decode(value["$b"])
         if "$d" in value and len(value) == 1:
             return {_unpack(k): _unpack(v) for k, v in value["$d"]}
+        if "$t" in value and len(value) == 1:
+            return datetime.fromisoformat(value["$t"])
         return {k: _unpack(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_unpack(v) for v in value]

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.cluster import LEASE
 from crawler.distributed.dupefilter import CanonicalDupeFilter
 from crawler.distributed.keys import JsonCodec
 from crawler.distributed.queue import LeasedPriorityQueue
+from crawler.dupefilter import committed_urls
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,10 @@ class LeasedScheduler(Scheduler):
                          dupefilter_key=cluster.keys.dupefilter, serializer=JsonCodec)
         self.cluster = cluster
         self.stats = crawler.stats
+        # what the job already committed is never queued again, whoever's Redis state was lost in between
+        self.committed = {self.df.request_fingerprint(Request(u)) for u in committed_urls(
+            crawler.settings.get("SPAMCORPUS_CORPUS_DIR"), crawler.settings.get("SPAMCORPUS_JOB_NAME"))
+            if u.startswith(("http://", "https://"))}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -62,6 +68,9 @@ class LeasedScheduler(Scheduler):
         fingerprint = None
         if not request.dont_filter:
             fingerprint = self.df.request_fingerprint(request)
+            if fingerprint in self.committed:
+                self.stats.inc_value("spamcorpus/skipped/already_committed")
+                return False
             if self.df.known_seen(fingerprint):
                 self.df.log(request, self.spider)
                 return False

@@ -16,13 +16,13 @@ COMPONENTS = {
         "crawler.middlewares.robots.PoliteRobotsTxtMiddleware": None,
         "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
         # last before the download: nothing after it can drop a request that holds a host slot
-        "crawler.distributed.politeness.HostSlotMiddleware": 950,
+        "crawler.distributed.politeness.HostSlotMiddleware": 945,  # the WARC recorder (950) drops nothing
     },
     "ITEM_PIPELINES": {
         "crawler.pipelines.store.ParquetStorePipeline": None,
         "crawler.distributed.store.LeasedStorePipeline": 900,
     },
-    "EXTENSIONS": {"crawler.distributed.coordinator.Coordinator": 530},
+    "EXTENSIONS": {"crawler.distributed.coordinator.Coordinator": 550},
 }
 
 

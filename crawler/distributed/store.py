@@ -7,8 +7,6 @@ from scrapy.exceptions import NotConfigured
 from crawler.distributed.cluster import LEASE
 from crawler.pipelines.store import ParquetStorePipeline
 
-STORE_ERRORS = "spamcorpus/drops/store_error"
-
 
 class LeasedStorePipeline(ParquetStorePipeline):
     """Buffers and commits like ParquetStorePipeline; after each commit that succeeded, the leases whose rows it
@@ -20,7 +18,7 @@ class LeasedStorePipeline(ParquetStorePipeline):
             raise NotConfigured("LeasedStorePipeline runs under the distributed spider")
         super().__init__(crawler)
         self.cluster = cluster
-        cluster.commit_hook = self._commit
+        cluster.commit_hook = self.commit_soon
         crawler.signals.connect(self._scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._dropped, signal=signals.item_dropped)
         crawler.signals.connect(self._dropped, signal=signals.item_error)
@@ -35,11 +33,10 @@ class LeasedStorePipeline(ParquetStorePipeline):
         if lease is not None:  # the drop is counted by its reason: the page is done
             self.cluster.leases.row_done(lease, buffered=False)
 
-    def _commit(self) -> None:
+    def _before_commit(self) -> list[str]:
         # leases ready now have their rows in the buffer that this commit writes
-        ready = self.cluster.leases.take_at_commit()
-        failures = self.stats.get_value(STORE_ERRORS, 0)
-        super()._commit()
-        if self.stats.get_value(STORE_ERRORS, 0) != failures:
-            return  # nothing written: the leases stay in Redis and the pages are fetched again
+        return self.cluster.leases.take_at_commit()
+
+    def _after_commit(self, ready: list[str]) -> None:
+        # only a durable commit acks: after a failed one the leases stay in Redis and the pages are fetched again
         self.cluster.ack(ready + self.cluster.leases.take_now())

@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError, CloseSpider, DownloadCancelledError, DownloadConnectionRefusedError, DownloadFailedError,
     DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
@@ -22,17 +21,15 @@ from twisted.python.failure import Failure
 
 from corpus.ids import InvalidURL, canonicalize_url, host_of
 from corpus.store import CorpusStore, StoreError, new_run_id
-from corpus.version import __version__
 from corpus.page.extract import link_form
+from crawler.extensions.page_workers import PageFailed, PageWorkers
+from crawler.extensions.size_limit import ResponseTooLarge
 from crawler.middlewares.warc import FETCHED_META, RECORD_META
 from crawler.job import CrawlJob, JobError, adhoc_job, load_job
-from crawler.page_workers import PageFailed, PageWorkers
 from corpus.page.row import PageInput, PageRejected
 from crawler.spiders.frontier import committed_frontier, follows
 
 logger = logging.getLogger(__name__)
-DEPTH = "spamcorpus_depth"
-SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
 def _as_bool(value: Any) -> bool:
@@ -75,9 +72,6 @@ class CorpusSpider(scrapy.Spider):
                                  "hostile pages")
         # from_crawler runs before the settings freeze: the job's settings apply at spider priority
         crawler.settings.setdict(job.scrapy_settings(), priority="spider")
-        # the User-Agent names who crawls and where to learn more, whether run by spamcorpus or scrapy crawl
-        contact = job.contact_url or crawler.settings.get("SPAMCORPUS_CONTACT_URL")
-        crawler.settings.set("USER_AGENT", f"spamcorpus/{__version__} (+{contact})", priority="spider")
         if "out" in kwargs:
             crawler.settings.set("SPAMCORPUS_CORPUS_DIR", kwargs.pop("out"), priority="spider")
         if not crawler.settings.get("SPAMCORPUS_RUN_ID"):
@@ -85,87 +79,78 @@ class CorpusSpider(scrapy.Spider):
         crawler.settings.set("SPAMCORPUS_JOB_NAME", job.name, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.job = job
-        spider.page_workers = PageWorkers.from_crawler(crawler)
-        crawler.signals.connect(spider.page_workers.close, signal=signals.spider_closed)
+        # Scrapy's offsite filter (crawler.middlewares.offsite) reads these; empty lets every host through
+        hosts = {h.lower() for h in job.allowed_hosts} or {host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]}
+        spider.allowed_domains = [] if "*" in hosts else sorted(hosts)
         return spider
 
     # -- start -----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         job: CrawlJob = self.job
-        self.page_workers.start()  # workers load the extractor before the first page arrives
-        self.allowed = {h.lower() for h in job.allowed_hosts} or {
-            host_of(u) for u in [*job.seeds, *job.sitemaps, *job.robots]
-        }
+        # the extraction pool is an extension (started when the spider opened, closed with it)
+        self.page_workers = self.crawler.get_extension(PageWorkers)
+        if self.page_workers is None:
+            raise RuntimeError("crawler.extensions.page_workers.PageWorkers is not in EXTENSIONS: "
+                               "the spider extracts pages through it")
         self.max_links = self.settings.getint("SPAMCORPUS_MAX_LINKS_PER_PAGE")
-        self.offsite_seen: set[str] = set()
         self.pages_seen = 0  # document responses handed to parse, for the job's page limit
         self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
         self.crawler.stats.set_value("spamcorpus/job", job.name)
-        self.committed_urls, frontier = self._committed_frontier()
+        frontier = self._committed_frontier()  # (what is committed is filtered by the scheduler's dupefilter)
         for url in job.seeds:
-            req = self._page_request(url, depth=0, referrer=None)
+            req = self._page_request(url, referrer=None)
             if req is not None:
                 yield req
         for url in job.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield self._sitemap_request(url)
         for url in job.robots:
             yield scrapy.Request(url, callback=self.parse_robots_seed, errback=self.on_error,
-                                 meta={"dont_obey_robotstxt": True})
+                                 meta={"dont_obey_robotstxt": True, "allow_offsite": True})
         for url, depth, referrer in frontier:
-            req = self._page_request(url, depth=depth, referrer=referrer)
+            # a link of a committed page restarts at its depth; Scrapy's DepthMiddleware counts on from there
+            req = self._page_request(url, referrer=referrer, meta={"depth": depth}, priority=-depth)
             if req is not None:
                 yield req
 
-    def _committed_frontier(self) -> tuple[set[str], list[tuple[str, int, str]]]:
+    def _committed_frontier(self) -> list[tuple[str, int, str]]:
         root = self.settings.get("SPAMCORPUS_CORPUS_DIR")
         try:
             state = committed_frontier(CorpusStore(root, run_id="reader"), self.job, self.max_links)
         except (StoreError, OSError) as exc:
             logger.warning("no resume state from %s: %s", root, exc)
-            return set(), []
+            return []
         if state.committed_rows:
             self.crawler.stats.set_value("spamcorpus/resume/committed_rows", state.committed_rows)
             self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(state.frontier))
-        return state.done, state.frontier
+        return state.frontier
 
     # -- requests --------------------------------------------------------------------------------
-    def _page_request(self, url: str, *, depth: int, referrer: str | None) -> scrapy.Request | None:
+    def _page_request(self, url: str, *, referrer: str | None, meta: dict | None = None,
+                      priority: int = 0) -> scrapy.Request | None:
+        """A page request. Its depth is Scrapy's DepthMiddleware's (a link: its page's + 1; DEPTH_PRIORITY asks for
+        shallow pages first), its host is checked by the offsite filter when it is scheduled."""
         try:
             canonical = canonicalize_url(url)
         except InvalidURL:
             self.crawler.stats.inc_value("spamcorpus/skipped/invalid_url")
             return None
-        if "*" not in self.allowed and host_of(canonical) not in self.allowed:
-            # counted once per URL, like every other drop (the same link sits on many pages)
-            if canonical not in self.offsite_seen:
-                self.offsite_seen.add(canonical)
-                self.crawler.stats.inc_value("spamcorpus/drops/offsite")
-            return None
-        if canonical in self.committed_urls:
-            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
-            return None
-        meta = {DEPTH: depth, "spamcorpus_referrer": referrer}
+        meta = {**(meta or {}), "spamcorpus_referrer": referrer}
         try:  # ask for the query as written (a server may tell `?x` from `?x=`); dedup keys stay canonical
             target = link_form(url)
         except ValueError:
             target = canonical
-        # shallow pages first: a page first met through a long path would otherwise take its depth from it
-        return scrapy.Request(target, callback=self.parse, errback=self.on_error, meta=meta, priority=-depth)
+        return scrapy.Request(target, callback=self.parse, errback=self.on_error, meta=meta, priority=priority)
 
-    def _committed(self, url: str) -> bool:
-        try:
-            return canonicalize_url(url) in self.committed_urls
-        except InvalidURL:
-            return False
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        # sitemap hops are free: depth_reset keeps them (and the pages they list) at depth 0, allow_offsite lets
+        # a sitemap index point at another host's sitemap, as before
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                              meta={"depth_reset": True, "allow_offsite": True})
 
     # -- callbacks -------------------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         # the page limit counts documents, not robots.txt or sitemap fetches, and holds exactly:
         # responses still in flight when it is reached make no row (their referrers' links resume them)
-        if response.meta.get("redirect_urls") and self._committed(response.url):
-            # an alias (redirect source) of a page an earlier run committed: nothing new to write
-            self.crawler.stats.inc_value("spamcorpus/skipped/already_committed")
-            return
         if not self._claim_page(response):
             self.crawler.stats.inc_value("spamcorpus/skipped/page_limit")
             return
@@ -183,7 +168,7 @@ class CorpusSpider(scrapy.Spider):
         return True
 
     async def _page(self, response: Response) -> AsyncIterator[Any]:
-        depth = response.meta.get(DEPTH, 0)
+        depth = response.meta.get("depth", 0)
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         page = PageInput(
@@ -204,22 +189,22 @@ class CorpusSpider(scrapy.Spider):
         self.crawler.stats.inc_value("spamcorpus/pages_extracted")
         row["warc_file"] = response.meta.get(RECORD_META)  # the record's id until the store commits it
         yield row
-        if depth < self.job.depth and follows(self.job, row["spam_score"]):
+        if follows(self.job, row["spam_score"]):  # links past the job's depth: DepthMiddleware (DEPTH_LIMIT)
             for link in row["links"][: self.max_links]:
-                req = self._page_request(link, depth=depth + 1, referrer=row["final_url"])
+                req = self._page_request(link, referrer=row["final_url"])
                 if req is not None:
                     yield req
 
     def parse_sitemap(self, response: Response) -> Iterable[Any]:
-        body = response.body
+        body, limit = response.body, self.settings.getint("SPAMCORPUS_SITEMAP_MAX_BYTES")
         if body[:2] == b"\x1f\x8b":
             try:
                 with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
-                    body = fh.read(SITEMAP_MAX_BYTES + 1)
+                    body = fh.read(limit + 1)
             except (OSError, EOFError):
                 self.crawler.stats.inc_value("spamcorpus/drops/bad_sitemap")
                 return
-            if len(body) > SITEMAP_MAX_BYTES:
+            if len(body) > limit:
                 self.crawler.stats.inc_value("spamcorpus/drops/sitemap_too_large")
                 return
         try:
@@ -232,15 +217,15 @@ class CorpusSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+                yield self._sitemap_request(loc)
             else:
-                req = self._page_request(loc, depth=0, referrer=None)
+                req = self._page_request(loc, referrer=None, meta={"depth_reset": True})
                 if req is not None:
                     yield req
 
     def parse_robots_seed(self, response: Response) -> Iterable[Any]:
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield self._sitemap_request(url)
 
     def on_error(self, failure: Failure) -> None:
         stats = self.crawler.stats
@@ -248,13 +233,10 @@ class CorpusSpider(scrapy.Spider):
             stats.inc_value(f"spamcorpus/drops/http_{failure.value.response.status}")
         elif failure.check(IgnoreRequest):
             pass  # the middleware that refused it (SSRF guard, robots.txt) counted it under its reason
+        elif failure.check(ResponseTooLarge):
+            stats.inc_value("spamcorpus/drops/too_large")
         elif failure.check(DownloadCancelledError, CancelledError):
-            # DOWNLOAD_MAXSIZE cancels the download (with the size in the message when Content-Length
-            # announced it, with an empty one when the body streamed past the limit)
-            message = str(failure.value)
-            closing = self.crawler.engine is None or not self.crawler.engine.running
-            too_large = "max size" in message or (not message and not closing)
-            stats.inc_value("spamcorpus/drops/too_large" if too_large else "spamcorpus/drops/cancelled")
+            stats.inc_value("spamcorpus/drops/cancelled")
         elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             stats.inc_value("spamcorpus/drops/timeout")
         elif failure.check(CannotResolveHostError, DNSLookupError):

@@ -12,7 +12,10 @@ from crawler.job import CrawlJob
 
 
 def follows(job: CrawlJob, spam_score: float) -> bool:
-    """Whether links out of a page with this score are followed under the job's follow mode."""
+    """Whether links out of a page with this score are followed under the job's follow mode (and depth: a
+    depth-0 job fetches its seeds only; deeper links are DEPTH_LIMIT's to drop)."""
+    if job.depth <= 0:
+        return False
     return job.follow == "all" or (job.follow == "spam_only" and spam_score >= job.spam_threshold)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.page_workers import PageFailed, PageWorkers
+from crawler.extensions.page_workers import PageFailed, PageWorkers
 from corpus.page.row import PageInput, PageRejected, build_row
 
 SPAM = ("<html><head><title>流量卡怎么续费？[TG @esim_seller88]</title></head><body><h1>流量卡续费教程</h1>"
@@ -117,7 +117,7 @@ def test_no_workers_means_in_process():
 CRAWLER = """
 import asyncio, sys, time
 sys.path.insert(0, {root!r})
-from crawler.page_workers import PageWorkers
+from crawler.extensions.page_workers import PageWorkers
 from tests.crawler.test_page_workers import BENIGN, page
 if __name__ == "__main__":
     workers = PageWorkers(1, timeout=60)
@@ -148,3 +148,26 @@ def test_a_crawler_killed_with_sigkill_leaves_no_process_behind(tmp_path):
         assert not alive, f"left behind: {[p.cmdline()[-1][:80] for p in alive]}"
     finally:
         proc.kill()
+
+
+def test_the_pool_is_an_extension_started_and_closed_by_the_crawlers_signals():
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings as project
+
+    ours = {name: getattr(project, name) for name in dir(project) if name.startswith("SPAMCORPUS_")}
+    crawler = get_crawler(settings_dict={**ours, "SPAMCORPUS_PAGE_WORKERS": 1, "SPAMCORPUS_PAGE_TIMEOUT": 7.5,
+                                         "SPAMCORPUS_PAGE_BATCH": 3})
+    assert "crawler.extensions.page_workers.PageWorkers" in project.EXTENSIONS
+    workers = PageWorkers.from_crawler(crawler)
+    assert (workers.workers, workers.timeout, workers.batch) == (1, 7.5, 3)
+    assert workers.retries_after_crash == project.SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)
+    try:
+        assert workers._pool is not None  # forked on open, before the first page
+        row = asyncio.run(workers.build_row(page(BENIGN, 5)))
+        assert row["title"] == "Setting up an eSIM"
+    finally:
+        crawler.signals.send_catch_log(signals.spider_closed, spider=None, reason="finished")
+    assert workers._pool is None

@@ -1,6 +1,8 @@
 """Leases, atomic queue operations, the re-queue of dead workers and the request codec, on a real Redis."""
 from __future__ import annotations
 
+from datetime import timezone
+
 import hypothesis.strategies as st
 import pytest
 import scrapy
@@ -84,13 +86,13 @@ def test_lease_book_acks_rows_only_after_their_commit():
 
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53), st.text(), st.binary(),
-                    st.floats(allow_nan=False, allow_infinity=False))
+                    st.floats(allow_nan=False, allow_infinity=False), st.datetimes(timezones=st.just(timezone.utc)))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(), st.binary()), inner, max_size=4)), max_leaves=12)
 
 
 @given(values)
-def test_codec_round_trips_json_with_bytes(value):
+def test_codec_round_trips_json_with_bytes_and_times(value):
     decoded = JsonCodec.loads(JsonCodec.dumps({"v": value}))["v"]
     assert decoded == _lists(value)
 

@@ -1,5 +1,5 @@
-"""Page extraction in worker processes: the crawl uses the other cores, and a page that crashes or hangs the
-extractor costs one counted drop, not the crawl."""
+"""Extension: page extraction in worker processes; the crawl uses the other cores, and a page that crashes or
+hangs the extractor costs one counted drop, not the crawl. The spider finds it with crawler.get_extension."""
 from __future__ import annotations
 
 import asyncio
@@ -20,10 +20,9 @@ from multiprocessing import get_context
 from typing import Any
 
 from corpus.page.row import PageInput, PageRejected, build_row
+from crawler import settings as defaults
 
 logger = logging.getLogger(__name__)
-RETRIES_AFTER_CRASH = 3  # a page in flight when another page crashed its worker is not at fault
-BATCH_PAGES = 8  # pages that queue up while the workers are busy travel together (one pickling, one wake-up)
 
 
 class PageFailed(Exception):
@@ -108,14 +107,21 @@ class _Batch:
 class PageWorkers:
     """`await workers.build_row(page)`: corpus.page.row.build_row in a process pool, or in-process if 0 workers.
 
+    As a Scrapy extension (EXTENSIONS in crawler/settings.py) it starts its workers when the spider opens and
+    shuts them down when it closes; the spider gets it with `crawler.get_extension(PageWorkers)`.
+
     Batches run first in, first out, so the oldest `workers` batches in flight are the running ones; a
     watchdog gives each of those `timeout` seconds from when it started running (not from when it queued),
     then kills the pool. Its pages are tried again alone, and the one that hangs alone is dropped.
     """
 
-    def __init__(self, workers: int, timeout: float, crawler=None) -> None:
+    def __init__(self, workers: int, timeout: float, crawler=None, *,
+                 retries_after_crash: int = defaults.SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH,
+                 batch: int = defaults.SPAMCORPUS_PAGE_BATCH) -> None:
         self.workers = workers
         self.timeout = timeout
+        self.retries_after_crash = retries_after_crash
+        self.batch = max(1, batch)
         self.crawler = crawler  # its stats exist only once the crawl starts
         self._pool: ProcessPoolExecutor | None = None
         self._generation = 0
@@ -127,10 +133,21 @@ class PageWorkers:
 
     @classmethod
     def from_crawler(cls, crawler) -> PageWorkers:
+        # imported here: the workers' fork server preloads this module (crawler.page_warmup), not Scrapy
+        from scrapy import signals
+
         settings = crawler.settings
         workers = settings.get("SPAMCORPUS_PAGE_WORKERS")
         workers = default_workers() if workers in (None, "", "auto") else int(workers)
-        return cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT"), crawler)
+        ext = cls(workers, settings.getfloat("SPAMCORPUS_PAGE_TIMEOUT"), crawler,
+                  retries_after_crash=settings.getint("SPAMCORPUS_PAGE_RETRIES_AFTER_CRASH"),
+                  batch=settings.getint("SPAMCORPUS_PAGE_BATCH"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.close, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        self.start()  # workers load the extractor while Scrapy sends its first requests
 
     # -- pool lifecycle ---------------------------------------------------------------------------------------
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -197,7 +214,7 @@ class PageWorkers:
         while True:
             waiter = asyncio.get_running_loop().create_future()
             self._pending.append((page, waiter))
-            if alone or len(self._pending) >= BATCH_PAGES or len(self._in_flight) <= self.workers:
+            if alone or len(self._pending) >= self.batch or len(self._in_flight) <= self.workers:
                 self._flush()
             try:
                 return await waiter
@@ -207,7 +224,7 @@ class PageWorkers:
                     raise PageFailed("extraction_timeout") from None
             except BrokenProcessPool:  # a worker died (a crash in native code, the OOM killer)
                 crashes += 1
-                if crashes > RETRIES_AFTER_CRASH:
+                if crashes > self.retries_after_crash:
                     raise PageFailed("extraction_crashed") from None
             alone = True  # after a hang or a crash a page goes alone, so a culprit harms nobody but itself
 
