@@ -42,8 +42,6 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
     job, option or setting, 130 on Ctrl-C and 143 on SIGTERM (both commit what was fetched; run again to resume).
     """
     from crawler.job import JobError, adhoc_job, load_job
-    from crawler.setting_overrides import parse_setting_overrides
-    from crawler.run import check_corpus_dir
 
     if status:
         from spamcorpus.cli.distributed import show_status
@@ -64,18 +62,9 @@ def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_p
             job = adhoc_job(job_name or "adhoc", seeds_file, **overrides)
     except JobError as exc:
         problems += exc.problems
-    settings = {"LOG_LEVEL": log_level.upper(), **({"SPAMCORPUS_WARC": False} if no_warc else {})}
-    try:
-        parsed = parse_setting_overrides(extra)
-        settings.update(parsed.settings)
-        for warning in parsed.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    except JobError as exc:
-        problems += exc.problems
-    try:
-        check_corpus_dir(out)
-    except JobError as exc:
-        problems += exc.problems
+    settings = crawl_settings(extra, out, log_level, problems)
+    if no_warc:
+        settings["SPAMCORPUS_WARC"] = False
     if job is not None and job.redis and not check:
         from spamcorpus.cli.distributed import redis_problem
 
@@ -208,3 +197,25 @@ def _nothing_fetched(job, drops: dict[str, int], hints: dict[str, str]) -> str:
         if reason in drops:
             message += f"; {reason}: {hint}"
     return message
+
+
+def crawl_settings(extra: tuple[str, ...], out: str, log_level: str, problems: list[str]) -> dict:
+    """Scrapy settings of a crawl or worker from `--set` and `--log-level`; problems with them or with the output
+    folder are added to `problems` (all reported at once, before any request)."""
+    from crawler.job import JobError
+    from crawler.run import check_corpus_dir
+    from crawler.setting_overrides import parse_setting_overrides
+
+    settings = {"LOG_LEVEL": log_level.upper()}
+    try:
+        parsed = parse_setting_overrides(extra)
+        settings.update(parsed.settings)
+        for warning in parsed.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    except JobError as exc:
+        problems += exc.problems
+    try:
+        check_corpus_dir(out)
+    except JobError as exc:
+        problems += exc.problems
+    return settings

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from spamcorpus.cli.crawl import LOG_LEVELS
+from spamcorpus.cli.crawl import LOG_LEVELS, crawl_settings
 from spamcorpus.cli.distributed import redis_problem
 from spamcorpus.cli.errors import InputError
 
@@ -25,8 +25,6 @@ def worker(job_file, redis_url, out, allow_private_addresses, extra, log_level):
     Exit status as for crawl; 1 also when no job is open after SPAMCORPUS_REDIS_JOIN_WAIT seconds.
     """
     from crawler.job import JobError, load_job
-    from crawler.run import check_corpus_dir
-    from crawler.setting_overrides import parse_setting_overrides
 
     from spamcorpus.cli.crawl import _crawl
 
@@ -37,18 +35,7 @@ def worker(job_file, redis_url, out, allow_private_addresses, extra, log_level):
         job = load_job(job_file, allow_private_addresses=allow_private_addresses, redis=redis_url)
     except JobError as exc:
         problems += exc.problems
-    settings = {"LOG_LEVEL": log_level.upper()}
-    try:
-        parsed = parse_setting_overrides(extra)
-        settings.update(parsed.settings)
-        for warning in parsed.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    except JobError as exc:
-        problems += exc.problems
-    try:
-        check_corpus_dir(out)
-    except JobError as exc:
-        problems += exc.problems
+    settings = crawl_settings(extra, out, log_level, problems)
     if job is not None:
         problems += redis_problem(job.redis) if job.redis else [
             f"{job_file}: a worker needs a Redis: give --redis URL or [distributed] redis in the job"]
