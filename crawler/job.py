@@ -13,9 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from crawler.job_schema import (
-    FIELD_KEYS, FOLLOW_MODES, JobError, JobFile, JobValues, format_errors, read_seed_lines,
-)
+from crawler.job_messages import format_errors
+from crawler.job_schema import FIELD_KEYS, FOLLOW_MODES, JobError, JobFile, JobValues, read_seed_lines
 from crawler.settings import user_agent
 
 __all__ = ["FOLLOW_MODES", "CrawlJob", "JobError", "adhoc_job", "job_from_data", "load_job"]
