@@ -33,6 +33,14 @@ class LeasedStorePipeline(ParquetStorePipeline):
         if lease is not None:  # the drop is counted by its reason: the page is done
             self.cluster.leases.row_done(lease, buffered=False)
 
+    def commit_soon(self) -> None:
+        if self.in_flight is None and not self.buffer:
+            # every row is durable: a lease that finished after its rows' commit is acked now (else an idle
+            # worker would hold it for ever and the job would never end)
+            self.cluster.ack(self.cluster.leases.take_at_commit() + self.cluster.leases.take_now())
+            return
+        super().commit_soon()
+
     def _before_commit(self) -> list[str]:
         # leases ready now have their rows in the buffer that this commit writes
         return self.cluster.leases.take_at_commit()
