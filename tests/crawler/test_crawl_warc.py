@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import psutil
@@ -190,7 +191,11 @@ def test_damaged_archives_are_counted_drops_and_a_non_archive_is_refused(full_cr
     offsets = [r.offset for r in iter_responses(warc)]
     archives = tmp_path / "archives"
     archives.mkdir()
-    (archives / "cut.warc.gz").write_bytes(data[: offsets[40] + 200])  # 40 records whole, the 41st cut
+    # 40 responses whole, the 41st cut in the middle of its own gzip member (a small one may be under 200 bytes)
+    member = zlib.decompressobj(31)
+    member.decompress(data[offsets[40]:])
+    size = len(data) - offsets[40] - len(member.unused_data)
+    (archives / "cut.warc.gz").write_bytes(data[: offsets[40] + size // 2])
     garbage = b"\x1f\x8b\x08" + os.urandom(300)
     (archives / "garbage.warc.gz").write_bytes(data[: offsets[10]] + garbage + data[offsets[10]:offsets[60]])
     plain = gzip.decompress(data[: offsets[30]])
