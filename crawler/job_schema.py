@@ -46,7 +46,8 @@ def _check_url(value: str) -> str:
     return value
 
 
-def _check_redis_url(value: str | None) -> str | None:
+def check_redis_url(value: str | None) -> str | None:
+    """The URL if it names a Redis (redis://, rediss:// or unix://), else ValueError saying what is wrong."""
     if value is None:
         return None
     from urllib.parse import urlsplit
@@ -104,7 +105,7 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 FollowMode = Literal["all", "spam_only", "none"]
 RobotsUnavailable = Literal["disallow", "allow"]
 ContactURL = Annotated[Union[str, None], AfterValidator(_check_contact)]
-RedisURL = Annotated[Union[str, None], AfterValidator(_check_redis_url),
+RedisURL = Annotated[Union[str, None], AfterValidator(check_redis_url),
                      Field(description="a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS)")]
 SeedsFile = Annotated[str, Field(description="a path to a seeds file (one URL a line), relative to the job file")]
 

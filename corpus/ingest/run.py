@@ -23,6 +23,10 @@ from corpus.stats import RUNS_DIR
 from corpus.store import CorpusStore, check_job_name, new_run_id
 
 
+POLL = 1.0  # seconds between two asks for a file while none is ready
+_END = object()
+
+
 class IngestFailed(RuntimeError):
     """A worker died while ingesting a file (a crash in native code, the OOM killer): finished files are kept."""
 
@@ -62,7 +66,9 @@ def ingest_files(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike
                  on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
     """Ingest each file not finished before into the corpus at `out` under crawl job `job`.
 
-    `workers` processes (default: every core) each take one file at a time; 0 runs in this process."""
+    `workers` processes (default: every core) each take one file at a time; 0 runs in this process. A None from
+    `files` means no file is ready yet (a shared queue whose other workers still hold files): the files running
+    here are seen through, and `files` is asked again."""
     check_job_name(job)
     CorpusStore(out)  # create the corpus (and recover a commit cut short) before any worker starts
     options = IngestOptions(str(out), job, run_id or new_run_id(), shard_rows)
@@ -80,6 +86,9 @@ def ingest_files(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike
 
     if workers == 0:
         for path in files:
+            if path is None:
+                time.sleep(POLL)
+                continue
             done(ingest_file(path, options))
     else:
         _in_pool(files, options, workers, done)
@@ -91,24 +100,35 @@ def ingest_files(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike
 def _in_pool(files: Iterable, options: IngestOptions, workers: int, done: Callable[[FileResult], None]) -> None:
     from crawler.extensions.page_workers import _exit_with_parent
 
-    # forkserver, preloaded like the crawl's page workers: every worker starts with the models loaded
+    # forkserver, preloaded like the crawl's page workers: every worker starts with the models loaded, and with
+    # the ingest's own modules (the store, pyarrow, warcio) imported, not on its first file
     ctx = get_context("forkserver")
-    ctx.set_forkserver_preload(["crawler.page_warmup"])
+    ctx.set_forkserver_preload(["crawler.page_warmup", "corpus.ingest.worker"])
     pending = iter(files)
     running: set[Future] = set()
     names: dict[Future, str] = {}
+    exhausted = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_exit_with_parent) as pool:
         while True:
-            while len(running) < workers:  # one file per worker in flight: a queue could hand them out the same
-                path = next(pending, None)
-                if path is None:
-                    break
-                future = pool.submit(ingest_file, path, options)
-                running.add(future)
-                names[future] = str(path)
+            idle = False
+            while not exhausted and len(running) < workers:  # one file per worker in flight
+                path = next(pending, _END)
+                if path is _END:
+                    exhausted = True
+                elif path is None:
+                    idle = True
+                else:
+                    future = pool.submit(ingest_file, path, options)
+                    running.add(future)
+                    names[future] = str(path)
+                    continue
+                break
             if not running:
-                return
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
+                if exhausted:
+                    return
+                time.sleep(POLL)
+                continue
+            finished, running = wait(running, timeout=POLL if idle else None, return_when=FIRST_COMPLETED)
             for future in finished:
                 try:
                     result = future.result()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from typing import Any
 
+from corpus.lang import load_models
 from corpus.page.row import PageInput, PageRejected, build_row
 from crawler import settings as defaults
 
@@ -89,6 +90,7 @@ def _warm_up() -> int:
                      headers={"content-type": "text/html; charset=utf-8"}, body=_WARM_UP_HTML.encode(),
                      fetched_at=datetime.now(UTC), crawl_job="warm-up", run_id="warm-up")
     build_row(page)
+    load_models()  # the warm-up page may be decided without them (a script or a cue is enough)
     # the extractor's lexicons and tries are long-lived: freeze them out of the collector's walks
     gc.collect()
     gc.freeze()

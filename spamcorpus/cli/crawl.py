@@ -33,7 +33,7 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
               help="Distributed crawl: share the frontier, dedup and politeness state on this Redis; more machines "
                    "join with `spamcorpus worker JOB --redis URL` (overrides the job's [distributed] redis).")
 @click.option("--status", is_flag=True, help="With --redis: show the queue, workers alive and pages/s of JOB_FILE's "
-                                             "job (of every job without JOB_FILE) and exit.")
+                                             "job (of every job, ingest queues included, without JOB_FILE) and exit.")
 def crawl(job_file, seeds_file, out, job_name, max_pages, depth, follow, allow_private_addresses, extra,
           no_warc, log_level, check, redis_url, status):
     """Crawl JOB_FILE (a TOML crawl job) or --seeds-file into the corpus.

@@ -36,10 +36,17 @@ def show_status(job_file: str | None, redis_url: str | None) -> None:
     if problems:
         raise Failure(problems[0])
     server = connect(redis_url, patience=5)
+    from corpus.ingest.queue import FileQueue
+
     names = [name] if name else job_names(server)
-    if not names:
+    ingests = [] if name else FileQueue.job_names(server)
+    if not names and not ingests:
         click.echo(f"no job on {redact(redis_url)}")
         return
+    for job_name in ingests:
+        s = FileQueue(redis_url, job_name, server=server).status()
+        click.echo(f"ingest {job_name}: {s['state']}; files queued {s['queued']}, in flight {s['in_flight']}, "
+                   f"{s['workers_alive']} worker{'s' if s['workers_alive'] != 1 else ''} alive")
     for job_name in names:
         s = job_status(server, job_name)
         click.echo(f"job {s.job}: {s.state}; queued {s.queued}, seen {s.seen}, pages {s.pages_claimed}, "
