@@ -14,7 +14,7 @@ from corpus.ingest.run import ingest_files
 from crawler.distributed.keys import connect
 from tests.corpus.ingest.test_ingest import ex, warc
 from tests.crawler.conftest import CLI, REPO, check_store_integrity, child_env, read_rows
-from tests.crawler.distributed.conftest import REDIS_GROUP, redis_server  # noqa: F401 (a fixture)
+from tests.crawler.distributed.conftest import REDIS_GROUP
 
 pytestmark = pytest.mark.xdist_group(REDIS_GROUP)
 

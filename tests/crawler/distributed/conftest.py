@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -13,30 +11,13 @@ import pytest
 
 from crawler.distributed.local_server import LocalRedis
 from spamcorpus.sample_web import serve_sample_web
+from tests.conftest import redis_or_skip
 from tests.crawler.conftest import CLI, REPO, child_env, read_rows
 
 # real crawls on one shared Redis and sample web run one after another on one xdist worker
 REDIS_GROUP = "redis_crawl"
 FAST = ["--set", "SPAMCORPUS_REDIS_HEARTBEAT=0.5", "--set", "SPAMCORPUS_REDIS_WORKER_TTL=3",
         "--set", "SPAMCORPUS_PROGRESS=false", "--set", "SPAMCORPUS_RUNSTATS_INTERVAL=0.5"]
-
-
-def redis_or_skip() -> None:
-    """Missing redis-server fails where it must be there (CI, root, who `make test` installs it for); elsewhere the
-    tests skip and say why."""
-    if shutil.which("redis-server"):
-        return
-    if os.environ.get("CI") or os.geteuid() == 0:
-        pytest.fail("redis-server is not installed: `make test` installs Debian's redis-server when run as root")
-    pytest.skip("redis-server is not installed and this user cannot install it (not root): "
-                "apt-get install redis-server, or run `make test` as root")
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    redis_or_skip()
-    with LocalRedis(tmp_path / "redis") as server:
-        yield server
 
 
 @pytest.fixture
