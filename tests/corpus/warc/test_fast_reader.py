@@ -1,0 +1,108 @@
+"""The FastWARC fast path gives exactly the warcio reader's values, on clean files and on any damage."""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from corpus.warc import fast_reader
+from corpus.warc.reader import _date, iter_responses
+from corpus.warc.records import ArchivedResponse, Damaged
+from tests.corpus.warc.test_warc_files import exchange, write
+
+pytestmark = pytest.mark.skipif(not fast_reader.available(), reason="FastWARC is not installed")
+
+
+def both(path: Path) -> list:
+    slow, fast = list(iter_responses(path, fast=False)), list(iter_responses(path, fast=True))
+    assert fast == slow
+    return fast
+
+
+def fast_only(path: Path) -> tuple[int, int | None]:
+    """How many values the fast path gave before it stopped, and where it stopped."""
+    got = 0
+    try:
+        for _ in fast_reader.fast_responses(path, 0, 10 << 20, _date, fast_reader.warcio_decode):
+            got += 1
+    except fast_reader.FastStop as stop:
+        return got, stop.offset
+    raise AssertionError("the fast path ends with FastStop")
+
+
+def varied(tmp_path: Path) -> tuple[Path, list[int]]:
+    """Pages, a gzip-encoded one, a redirect, an error, an empty body, a percent-encoded URL, a non-ASCII header
+    value (the writer percent-encodes it)."""
+    html = b"<html><p>" + b"compressed page " * 200 + b"</p></html>"
+    wire = gzip.compress(html)
+    exchanges = [exchange(0), exchange(1, status=301, headers=[("Location", "/p0")], body=b""),
+                 exchange(2, wire, headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")]),
+                 exchange(3, status=404), exchange(4, b""), exchange(5, uri="http://a.test/%E9%A1%B5?x=1"),
+                 exchange(6, headers=[("Content-Type", "text/html"), ("X-Note", "caf\u00e9")]), exchange(7)]
+    path = tmp_path / "varied.warc.gz"
+    offsets = write(path, exchanges)
+    return path, [offsets[e.record_id] for e in exchanges]
+
+
+def test_a_clean_file_is_read_whole_by_the_fast_path_with_the_same_values(tmp_path):
+    path, offsets = varied(tmp_path)
+    got = both(path)
+    assert len(got) == 8 and all(isinstance(r, ArchivedResponse) for r in got)
+    assert got[2].body.startswith(b"<html><p>compressed page")  # decoded as the warcio path decodes it
+    assert fast_only(path) == (8, None)  # every record vouched for: warcio read none of them
+
+
+def test_damage_hands_over_to_warcio_at_the_damaged_record(tmp_path):
+    exchanges = [exchange(i) for i in range(6)]
+    path = tmp_path / "d.warc.gz"
+    written = write(path, exchanges)
+    offsets = [written[e.record_id] for e in exchanges]
+    data = path.read_bytes()
+    member = gzip.decompress(data[offsets[3]: offsets[4]])
+    length = re.search(rb"\r\nContent-Length: (\d+)\r\n", member)
+    forged = member.replace(length.group(0), b"\r\nContent-Length: %d\r\n" % (int(length.group(1)) - 40), 1)
+    path.write_bytes(data[: offsets[3]] + gzip.compress(forged) + data[offsets[4]:])
+    got = both(path)
+    assert [(d.offset, d.reason) for d in got if isinstance(d, Damaged)] == [(offsets[3], "warc_bad_digest")]
+    assert fast_only(path) == (3, offsets[3])  # three pages fast, the rest by warcio from the damaged one
+
+
+def test_a_member_holding_more_than_its_record_is_left_to_warcio(tmp_path):
+    exchanges = [exchange(i) for i in range(3)]
+    path = tmp_path / "m.warc.gz"
+    written = write(path, exchanges)
+    offsets = [written[e.record_id] for e in exchanges]
+    data = path.read_bytes()
+    member = gzip.decompress(data[offsets[1]: offsets[2]])
+    # junk between the block and its closing line ends: the digest still verifies, warcio names it malformed
+    padded = member[:-4] + b"junk" + member[-4:]
+    path.write_bytes(data[: offsets[1]] + gzip.compress(padded) + data[offsets[2]:])
+    got = both(path)
+    assert fast_only(path)[1] == offsets[1]
+    assert any(isinstance(d, Damaged) for d in got)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.floats(0, 1), flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), max_size=3),
+       insert=st.one_of(st.none(), st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=40))))
+def test_any_damage_gives_the_same_values_both_ways(tmp_path_factory, cut, flips, insert):
+    tmp = tmp_path_factory.mktemp("fuzz")
+    path, _ = varied(tmp)
+    data = bytearray(path.read_bytes())
+    for where, xor in flips:
+        data[int(where * (len(data) - 1))] ^= xor
+    if insert is not None:
+        at = int(insert[0] * len(data))
+        data[at:at] = insert[1]
+    data = data[: max(3, int(len(data) * (0.5 + cut / 2)))]
+    path.write_bytes(bytes(data))
+    try:
+        slow = list(iter_responses(path, fast=False))
+    except Exception:  # noqa: BLE001 (e.g. the first bytes no longer say WARC: sniff refuses the file both ways)
+        with pytest.raises(Exception):
+            list(iter_responses(path, fast=True))
+        return
+    assert list(iter_responses(path, fast=True)) == slow
