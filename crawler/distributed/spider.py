@@ -69,6 +69,11 @@ class DistributedCorpusSpider(CorpusSpider):
         return
         yield  # an async generator that yields nothing: every request went through engine.crawl
 
+    def _frontier_is_shallower(self, link: str, depth: int) -> bool:
+        # every start request is queued in Redis at once, so no link can overtake a frontier request; and a
+        # worker's own frontier (read when it joined) may hold URLs no process queued: never defer to it
+        return False
+
     # -- the page limit is the job's, across workers ------------------------------------------------
     def _claim_page(self, response) -> bool:
         if not self.job.max_pages:

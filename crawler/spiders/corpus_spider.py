@@ -40,6 +40,7 @@ class CorpusSpider(scrapy.Spider):
     """Fetches a crawl job's pages; each page is handed to corpus.page.row.build_row."""
 
     name = "corpus"
+    frontier_depth: dict[str, int] = {}  # the resume frontier's URLs and depths, set by start() (never mutated here)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -97,6 +98,15 @@ class CorpusSpider(scrapy.Spider):
         self.crawler.stats.set_value("spamcorpus/run_id", self.settings.get("SPAMCORPUS_RUN_ID"))
         self.crawler.stats.set_value("spamcorpus/job", job.name)
         frontier = self._committed_frontier()  # (what is committed is filtered by the scheduler's dupefilter)
+        # Scrapy takes start requests lazily, so a page fetched early can link to a frontier URL before its
+        # frontier request is scheduled; that link must not win the dupefilter at a greater depth (it would
+        # lose the pages below it at the depth limit)
+        self.frontier_depth: dict[str, int] = {}
+        for url, depth, _referrer in frontier:
+            try:
+                self.frontier_depth.setdefault(canonicalize_url(url), depth)
+            except InvalidURL:
+                continue
         for url in job.seeds:
             req = self._page_request(url, referrer=None)
             if req is not None:
@@ -123,6 +133,15 @@ class CorpusSpider(scrapy.Spider):
             self.crawler.stats.set_value("spamcorpus/resume/committed_rows", state.committed_rows)
             self.crawler.stats.set_value("spamcorpus/resume/frontier_links", len(state.frontier))
         return state.frontier
+
+    def _frontier_is_shallower(self, link: str, depth: int) -> bool:
+        """Whether the resume frontier asks for `link` at a smaller depth than this link would give it."""
+        if not self.frontier_depth:
+            return False
+        try:
+            return self.frontier_depth.get(canonicalize_url(link), depth) < depth
+        except InvalidURL:
+            return False
 
     # -- requests --------------------------------------------------------------------------------
     def _page_request(self, url: str, *, referrer: str | None, meta: dict | None = None,
@@ -190,7 +209,11 @@ class CorpusSpider(scrapy.Spider):
         row["warc_file"] = response.meta.get(RECORD_META)  # the record's id until the store commits it
         yield row
         if follows(self.job, row["spam_score"]):  # links past the job's depth: DepthMiddleware (DEPTH_LIMIT)
+            depth = response.meta.get("depth", 0) + 1
             for link in row["links"][: self.max_links]:
+                if self._frontier_is_shallower(link, depth):
+                    self.crawler.stats.inc_value("spamcorpus/resume/link_left_to_frontier")
+                    continue
                 req = self._page_request(link, referrer=row["final_url"])
                 if req is not None:
                     yield req

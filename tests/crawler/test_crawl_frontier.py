@@ -9,6 +9,8 @@ from corpus.store import CorpusStore
 from crawler.job import CrawlJob
 from crawler.spiders.frontier import committed_frontier, follows
 from tests.conftest import make_row
+from tests.crawler.conftest import read_rows
+from tests.crawler.tiny_site import Route, TinySite, crawl, page, serve
 
 B = "http://site.example"
 
@@ -81,3 +83,30 @@ def test_a_resumed_crawl_asks_for_the_query_as_written(tmp_path):
                            links=[f"{B}/shop?x", f"{B}/shop?x=", f"{B}/list?b=2&a=1&utm_source=feed"])])
     urls = [u for u, *_ in committed_frontier(store, job(), max_links=500).frontier]
     assert urls == [f"{B}/list?b=2&a=1", f"{B}/shop?x"]  # one request for the one canonical page; order as written
+
+
+@pytest.mark.slow
+def test_a_frontier_link_keeps_its_depth_when_an_earlier_page_links_to_it_deeper(tmp_path):
+    # Scrapy pulls start requests a few at a time, so a frontier page (/a, depth 1) can be fetched and its link
+    # to /z (depth 2) found before the frontier's own request for /z (depth 1) is pulled; that link would win the
+    # dupefilter, and /leaf below /z would fall past the depth limit. It happened in a resume test under load
+    # (four sample-web pages lost); here the timing is not forced, so what is checked is the rule that closes it:
+    # a link the frontier asks for at a smaller depth is left to the frontier, counted, and depths come out right
+    fillers = [f"/m{i:02d}" for i in range(30)]
+    routes = {"/": Route(page("home", ["/a", *fillers, "/z"])), "/a": Route(page("a", ["/z"])),
+              "/z": Route(page("z", ["/leaf"])), "/leaf": Route(page("leaf"))}
+    site = TinySite({**routes, **{f: Route(page(f.strip("/"))) for f in fillers}})
+    server = serve(site)
+    try:
+        follow = "[follow]\ndepth = 2\n"
+        first = crawl(site, tmp_path, ["/"], extra=follow + "[limits]\npages = 1\n")
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert [r["final_url"] for r in read_rows(tmp_path / "corpus", ["final_url"])] == [site.url("/")]
+        resumed = crawl(site, tmp_path, ["/"], extra=follow)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+    finally:
+        server.shutdown()
+    rows = read_rows(tmp_path / "corpus", ["final_url", "depth"])
+    depths = {r["final_url"].rsplit("/", 1)[1]: r["depth"] for r in rows}
+    assert depths == {"": 0, "a": 1, "z": 1, "leaf": 2, **{f.strip("/"): 1 for f in fillers}}
+    assert resumed.stats.get("spamcorpus/resume/link_left_to_frontier") == 1
