@@ -55,31 +55,33 @@ def test_a_clean_file_is_read_whole_by_the_fast_path_with_the_same_values(tmp_pa
     assert fast_only(path) == (8, None)  # every record vouched for: warcio read none of them
 
 
-def test_damage_hands_over_to_warcio_at_the_damaged_record(tmp_path):
-    exchanges = [exchange(i) for i in range(6)]
+def rewrite_member(tmp_path: Path, count: int, index: int, change) -> tuple[Path, list[int]]:
+    """`count` pages in one file, the `index`th record's gzip member replaced by `change(its inflated bytes)`."""
+    exchanges = [exchange(i) for i in range(count)]
     path = tmp_path / "d.warc.gz"
     written = write(path, exchanges)
     offsets = [written[e.record_id] for e in exchanges]
     data = path.read_bytes()
-    member = gzip.decompress(data[offsets[3]: offsets[4]])
+    member = gzip.decompress(data[offsets[index]: offsets[index + 1]])
+    path.write_bytes(data[: offsets[index]] + gzip.compress(change(member)) + data[offsets[index + 1]:])
+    return path, offsets
+
+
+def shorter_length(member: bytes) -> bytes:
     length = re.search(rb"\r\nContent-Length: (\d+)\r\n", member)
-    forged = member.replace(length.group(0), b"\r\nContent-Length: %d\r\n" % (int(length.group(1)) - 40), 1)
-    path.write_bytes(data[: offsets[3]] + gzip.compress(forged) + data[offsets[4]:])
+    return member.replace(length.group(0), b"\r\nContent-Length: %d\r\n" % (int(length.group(1)) - 40), 1)
+
+
+def test_damage_hands_over_to_warcio_at_the_damaged_record(tmp_path):
+    path, offsets = rewrite_member(tmp_path, 6, 3, shorter_length)
     got = both(path)
     assert [(d.offset, d.reason) for d in got if isinstance(d, Damaged)] == [(offsets[3], "warc_bad_digest")]
     assert fast_only(path) == (3, offsets[3])  # three pages fast, the rest by warcio from the damaged one
 
 
 def test_a_member_holding_more_than_its_record_is_left_to_warcio(tmp_path):
-    exchanges = [exchange(i) for i in range(3)]
-    path = tmp_path / "m.warc.gz"
-    written = write(path, exchanges)
-    offsets = [written[e.record_id] for e in exchanges]
-    data = path.read_bytes()
-    member = gzip.decompress(data[offsets[1]: offsets[2]])
     # junk between the block and its closing line ends: the digest still verifies, warcio names it malformed
-    padded = member[:-4] + b"junk" + member[-4:]
-    path.write_bytes(data[: offsets[1]] + gzip.compress(padded) + data[offsets[2]:])
+    path, offsets = rewrite_member(tmp_path, 3, 1, lambda member: member[:-4] + b"junk" + member[-4:])
     got = both(path)
     assert fast_only(path)[1] == offsets[1]
     assert any(isinstance(d, Damaged) for d in got)
