@@ -109,8 +109,11 @@ class ParquetStorePipeline:
         try:
             result = await written
         except Exception:  # noqa: BLE001 (StoreError, a full disk: nothing of this shard is committed)
-            # the pages will be fetched again on resume
+            # the pages will be fetched again on resume (and archived then); the shard's other exchanges
+            # (robots.txt, redirects, errors) are not in any WARC file: counted, not silently gone
             self.stats.inc_value("spamcorpus/drops/store_error", count)
+            if records:
+                self.stats.inc_value("spamcorpus/warc/records_not_archived", records)
             logger.exception("commit of %d rows failed; stopping the crawl", count)
             if not self.closing and self.crawler.engine is not None:
                 self.closing = True

@@ -40,7 +40,7 @@ class FailingStore(ParquetStorePipeline):
     def _write(self, rows, exchanges):
         self.commits += 1
         if self.commits > 1:
-            _record(failed=len(rows))
+            _record(failed=len(rows), exchanges=len(exchanges))
             raise StoreError("no space left on device (test)")
         result = super()._write(rows, exchanges)
         _record(rows=result.written)
