@@ -4,7 +4,8 @@ warcio parses the records; this module adds what a hostile or damaged archive ne
 garbage gzip member, a wrong Content-Length or a failed digest becomes a `Damaged` value (a counted drop, never an
 exception), and reading goes on from the next gzip member (or the next `WARC/` line of an uncompressed file).
 Bodies are read with their Content-Encoding decoded (as Scrapy hands them to the page pipeline), at most
-`max_body` bytes (a decompression-bomb guard, like the crawl's DOWNLOAD_MAXSIZE).
+`max_body` bytes (a decompression-bomb guard, like the crawl's DOWNLOAD_MAXSIZE). Gzipped WARC files are read by
+FastWARC first, as far as every record checks out (fast_reader.py); warcio reads on from the first one that does not.
 """
 from __future__ import annotations
 
