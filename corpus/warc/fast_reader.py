@@ -74,6 +74,8 @@ def fast_responses(path: str | os.PathLike[str], start: int, max_body: int, date
         try:
             for record in ArchiveIterator(fh, parse_http=False, verify_digests=False):
                 offset = start + record.stream_pos
+                if held_offset is None and offset != start:
+                    raise FastStop(start)  # FastWARC stepped over bytes before its first record: warcio names them
                 if held_offset is not None:
                     if not _member_ok(members, held_offset, offset, held_length):
                         raise FastStop(held_offset)
