@@ -120,3 +120,41 @@ def test_ingest_without_files_or_redis_is_a_usage_error(tmp_path):
                           env=child_env(), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "name the WARC/ARC files" in proc.stderr
+
+
+@pytest.mark.slow
+def test_losing_redis_mid_ingest_is_a_clean_failure_and_a_rerun_finishes(redis_server, tmp_path, monkeypatch):
+    import threading
+
+    from click.testing import CliRunner
+
+    import corpus.ingest.queue as queue_module
+    from spamcorpus.cli import main
+
+    files = make_archives(tmp_path / "warc", files=6, pages=30)
+    ingest_files(files, tmp_path / "reference", "q-lost", workers=0)
+    # Redis commands give up after 1 s here (60 s in real use), so the test does not wait a minute
+    monkeypatch.setattr(queue_module, "connect", lambda url: connect(url, patience=1))
+    corpus = tmp_path / "corpus"
+    args = ["ingest", str(tmp_path / "warc"), "--out", str(corpus), "--job", "q-lost", "--redis", redis_server.url,
+            "--workers", "0", "--shard-rows", "10"]
+
+    def stop_redis_after_a_commit() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (corpus / "_manifest.jsonl").exists():
+            time.sleep(0.02)
+        redis_server.stop()
+
+    stopper = threading.Thread(target=stop_redis_after_a_commit)
+    stopper.start()
+    result = CliRunner().invoke(main, args)
+    stopper.join()
+    assert result.exit_code == 1, result.output
+    assert "lost the Redis of the queue" in result.output and "Traceback" not in result.output
+    before = ids_of(corpus)
+    assert 0 < len(before) < 180 and len(before) == len(set(before))
+    redis_server.start()  # an empty Redis (nothing was saved): the rerun queues the files again
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    ids = ids_of(corpus)
+    assert len(ids) == len(set(ids)) and set(ids) == set(ids_of(tmp_path / "reference"))
