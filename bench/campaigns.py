@@ -26,6 +26,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.result_file import write_result  # noqa: E402
+
 RESULTS = HERE / "results" / "campaigns.json"
 SIGN_FLOOR = 5000.0   # docs/s, one core
 GROUP_FLOOR = 60.0    # seconds for the whole grouping of 100,000 documents
@@ -365,10 +367,7 @@ def main(argv: list[str] | None = None) -> dict:
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps({k: result[k] for k in ("signatures", "grouping", "memory", "incremental", "pairs_minhash_and_contacts",
                                              "pairs_minhash_only", "floors", "floors_met")}, indent=1))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"wrote {out}")
+    write_result(result, args.out)
     return result
 
 

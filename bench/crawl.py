@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.result_file import write_result  # noqa: E402
 from bench.site import build_site, size_stats  # noqa: E402
 from bench.site_server import SiteServer, measure_capacity  # noqa: E402
 
@@ -164,10 +165,7 @@ def main(argv: list[str] | None = None) -> dict:
                         "rss_growth < 0.20": result["rss_growth"] < MEMORY_FLOOR}
     result["floors_met"] = all(result["floors"].values())
     print_table(result)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"wrote {out}")
+    write_result(result, args.out)
     return result
 
 

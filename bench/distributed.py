@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.result_file import record_floors, write_result  # noqa: E402
 from bench.site import build_site, size_stats  # noqa: E402
 from bench.site_server import SiteServer  # noqa: E402
 from crawler.distributed.local_server import LocalRedis  # noqa: E402
@@ -125,8 +126,6 @@ def main(argv: list[str] | None = None) -> dict:
                                                / med("redis", 1, "wall_pages_per_s"), 3),
                   one_worker_vs_one_process=round(med("redis", 1) / med("full", 1), 3),
                   load_end=_load(), seconds=round(time.perf_counter() - started, 1))
-    result["floors"] = {f"distributed_ratio >= {FLOOR}": redis_ratio >= FLOOR}
-    result["floors_met"] = all(result["floors"].values())
     print(f"\ndistributed benchmark: {args.pages} pages, {args.reps} reps per mode, alternated; {result['cpus']} cores; "
           f"server {result['server']}; load {result['load_start']} -> {result['load_end']}")
     print(f"{'':34}{'1 process':>11}{'2 processes':>13}{'ratio':>8}")
@@ -135,12 +134,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{label + ' (pages/s)':34}{med(kind, 1):>11.1f}{med(kind, 2):>13.1f}{ratio:>8.2f}")
     print(f"one worker on Redis vs the same pipeline in one process without Redis: "
           f"{med('redis', 1):.1f} vs {med('full', 1):.1f} pages/s ({result['one_worker_vs_one_process']:.2f})")
-    for name, ok in result["floors"].items():
-        print(f"floor {name}: {'met' if ok else 'NOT MET'}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(f"wrote {out}")
+    record_floors(result, {f"distributed_ratio >= {FLOOR}": redis_ratio >= FLOOR})
+    write_result(result, args.out)
     return result
 
 

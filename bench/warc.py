@@ -31,6 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import _load, run_child  # noqa: E402
+from bench.result_file import record_floors, write_result  # noqa: E402
 from bench.site import build_site, size_stats  # noqa: E402
 from bench.site_server import SiteServer  # noqa: E402
 
@@ -199,9 +200,6 @@ def main(argv: list[str] | None = None) -> dict:
         ingest_one_worker_ratio=round(med(single, "docs_per_s") / own_wall, 3),
         load_end=_load(), seconds=round(time.perf_counter() - started, 1),
     )
-    result["floors"] = {f"crawl_ratio >= {CRAWL_FLOOR}": result["crawl_ratio"] >= CRAWL_FLOOR,
-                        f"ingest_ratio >= {INGEST_FLOOR}": result["ingest_ratio"] >= INGEST_FLOOR}
-    result["floors_met"] = all(result["floors"].values())
     print(f"\nWARC benchmark ({cores} cores, {args.pages} pages, {args.reps} reps alternated, load "
           f"{result['load_start']} -> {result['load_end']}):")
     print(f"  crawl pages/s (median): WARC on {on}, off {off}: ratio {result['crawl_ratio']:.2f}; crawler CPU "
@@ -214,12 +212,9 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  wall clock: ingest docs/s per core {wall_core} end to end, {steady_core} steady; page worker "
           f"{own_wall} docs/s: ratios {result['ingest_wall_ratio']:.2f}, {result['ingest_steady_ratio']:.2f}; "
           f"one worker {med(single, 'docs_per_s')} docs/s ({result['ingest_one_worker_ratio']:.2f})")
-    for name, ok in result["floors"].items():
-        print(f"  floor {name}: {'met' if ok else 'NOT MET'}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(f"wrote {out}")
+    record_floors(result, {f"crawl_ratio >= {CRAWL_FLOOR}": result["crawl_ratio"] >= CRAWL_FLOOR,
+                           f"ingest_ratio >= {INGEST_FLOOR}": result["ingest_ratio"] >= INGEST_FLOOR}, indent="  ")
+    write_result(result, args.out)
     return result
 
 

@@ -113,12 +113,16 @@ def sample_server():
         yield server
 
 
+def job_file(server: SampleWebServer, tmp_path_factory) -> Path:
+    """The bundled job file aimed at `server` (same text, this server's port), in a fresh directory."""
+    path = tmp_path_factory.mktemp("job") / "sample_web.toml"
+    path.write_text(server.job_toml(), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_job(sample_server, tmp_path_factory) -> Path:
-    """The bundled job file, aimed at the session's server (same text, this server's port)."""
-    path = tmp_path_factory.mktemp("job") / "sample_web.toml"
-    path.write_text(sample_server.job_toml(), encoding="utf-8")
-    return path
+    return job_file(sample_server, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 from crawler.distributed.local_server import LocalRedis
 from spamcorpus.sample_web import serve_sample_web
 from tests.conftest import redis_or_skip
-from tests.crawler.conftest import CLI, REPO, child_env, read_rows
+from tests.crawler.conftest import CLI, REPO, child_env, job_file, read_rows
 
 # real crawls on one shared Redis and sample web run one after another on one xdist worker
 REDIS_GROUP = "redis_crawl"
@@ -36,9 +36,7 @@ def small_web():
 
 @pytest.fixture(scope="module")
 def small_job(small_web, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("job") / "sample_web.toml"
-    path.write_text(small_web.job_toml(), encoding="utf-8")
-    return path
+    return job_file(small_web, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
