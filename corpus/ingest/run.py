@@ -89,7 +89,11 @@ def ingest_files(files: Iterable[str | os.PathLike[str]], out: str | os.PathLike
             if path is None:
                 time.sleep(POLL)
                 continue
-            done(ingest_file(path, options))
+            try:
+                result = ingest_file(path, options)
+            except OSError as exc:
+                raise _unreadable(path, exc) from None
+            done(result)
     else:
         _in_pool(files, options, workers, done)
     report.seconds = time.monotonic() - started
@@ -135,7 +139,15 @@ def _in_pool(files: Iterable, options: IngestOptions, workers: int, done: Callab
                 except BrokenProcessPool as exc:
                     raise IngestFailed(f"a worker died while ingesting {names[future]} ({exc}); the files finished "
                                        "so far are kept: run the same command again to resume") from None
+                except OSError as exc:
+                    raise _unreadable(names[future], exc) from None
                 done(result)
+
+
+def _unreadable(path, exc: OSError) -> IngestFailed:
+    # a queued path another machine wrote may not exist here: the run stops, and the file goes back to the queue
+    return IngestFailed(f"cannot read {path} ({exc.strerror or exc}): on several machines every one must see the "
+                        "archives under the same path; the files finished so far are kept")
 
 
 def _save_run(out: str | os.PathLike[str], job: str, report: IngestReport, started: datetime,

@@ -158,3 +158,16 @@ def test_losing_redis_mid_ingest_is_a_clean_failure_and_a_rerun_finishes(redis_s
     assert again.exit_code == 0, again.output
     ids = ids_of(corpus)
     assert len(ids) == len(set(ids)) and set(ids) == set(ids_of(tmp_path / "reference"))
+
+
+def test_a_queued_file_this_machine_cannot_read_stops_the_worker_and_goes_back(redis_server, tmp_path):
+    # another machine queued a path that is not mounted here
+    missing = "/mnt/not-mounted-here/part-00.warc.gz"
+    FileQueue(redis_server.url, "q-missing").add([missing])
+    proc = subprocess.run([str(CLI), "ingest", "--out", str(tmp_path / "c"), "--job", "q-missing", "--redis",
+                           redis_server.url, "--workers", "1"], cwd=REPO, env=child_env(), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"cannot read {missing}" in proc.stderr and "same path" in proc.stderr
+    status = FileQueue(redis_server.url, "q-missing").status()
+    assert (status["queued"], status["in_flight"]) == (1, 0)  # handed back for a machine that can read it
