@@ -98,7 +98,7 @@ def candidates() -> dict[str, Callable]:
         "plain char_wb 1-3-gram TF-IDF + LR (release baseline)": lambda examples, folds: _plain_ngram_oof(examples, folds) >= 0.5,
         "signals only, learned weights": learned(FeatureSet(ngrams=False, dense_columns=_signal_columns())),
         "dense features only (signals, lexicons, contacts, shape)": learned(FeatureSet(ngrams=False)),
-        "hashed n-grams only": learned(FeatureSet(dense=False)),
+        "hashed n-gram TF-IDF only": learned(FeatureSet(dense=False)),
         "detector: n-grams + dense (shipped)": learned(FULL),
     }
 

@@ -10,7 +10,7 @@ import numpy as np
 from corpus.textfold import FULLWIDTH_ASCII, FULLWIDTH_OFFSET
 
 # 2**HASH_BITS buckets for the character n-grams of all regions together; 2**18 keeps collisions rare on a
-# corpus of this size while the shipped weights stay small (float16, only buckets seen in training).
+# corpus of this size while the shipped weights stay small (only buckets seen in training are stored).
 HASH_BITS = 18
 NGRAM_ORDERS = (1, 2, 3, 4)
 # Spam puts its pitch and its contact at the ends of a page, around borrowed text: the head and the tail get
@@ -96,21 +96,22 @@ def regions(view: DocumentView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]
                  "tail": (max(len(title), len(cps) - EDGE_CHARS), len(cps))}
 
 
-def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Buckets and values of every n-gram, region after region, and how many each region has. A region's values
-    sum to sqrt(n-grams): long pages count more than short ones, but far less than in proportion."""
+def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
+    """Bucket of every n-gram, region after region, and how many each region has."""
     cps, spans = regions(view)
     rolling = _rolling(cps)
-    buckets, values, counts = [], [], []
+    buckets, counts = [], []
     for salt, (lo, hi) in enumerate(spans.values()):
         b = _buckets(rolling, lo, hi, salt + 1)
         counts.append(len(b))
-        if len(b):
-            buckets.append(b)
-            values.append(np.full(len(b), 1.0 / math.sqrt(len(b)), dtype=np.float32))
-    if not buckets:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), counts
-    return np.concatenate(buckets).astype(np.int64), np.concatenate(values), counts
+        buckets.append(b)
+    return np.concatenate(buckets).astype(np.int64), counts
+
+
+def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:
+    """ln((1 + n) / (1 + df)) + 1, as scikit-learn's smooth idf: an n-gram no training document had gets the
+    largest weight, so it still counts in the page's norm though it has no learned weight."""
+    return np.log((1.0 + documents) / (1.0 + document_frequency)) + 1.0
 
 
 def _contact_parts(contact) -> tuple[str, str, str]:

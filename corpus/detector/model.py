@@ -15,7 +15,7 @@ import numpy as np
 from corpus.detector.features import HASH_BITS, REGIONS, DocumentView, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
-FORMAT = "spamcorpus-detector/1"
+FORMAT = "spamcorpus-detector/2"
 SHIPPED = Path(__file__).resolve().parent / "detector.bin"
 # A feature is named in spam_signals when it moves the log-odds at least this much.
 REPORT_AT = 0.25
@@ -30,8 +30,10 @@ class DetectorModel:
     version: str
     dense_names: list[str]
     dense_weights: np.ndarray     # float32, one per dense feature
-    buckets: np.ndarray           # int32, hashed n-gram buckets with a weight (sorted)
-    bucket_weights: np.ndarray    # float32
+    buckets: np.ndarray           # int32, hashed n-gram buckets seen in training (sorted)
+    bucket_weights: np.ndarray    # float32, weight of a bucket's tf-idf value
+    bucket_idf: np.ndarray        # float32, its inverse document frequency in training
+    default_idf: float            # idf of a bucket no training document had
     bias: float
     platt: tuple[float, float]    # calibration: p = sigmoid(a * z + b)
     families: list[str]           # family classes of the family model
@@ -40,17 +42,25 @@ class DetectorModel:
     meta: dict
 
     def __post_init__(self) -> None:
-        # A dense table makes scoring one gather per n-gram; 1 MiB of float32.
+        # Dense tables make scoring one gather per n-gram; 1 MiB of float32 each.
         self._table = np.zeros(1 << HASH_BITS, dtype=np.float32)
         self._table[self.buckets] = self.bucket_weights
+        self._idf = np.full(1 << HASH_BITS, self.default_idf, dtype=np.float32)
+        self._idf[self.buckets] = self.bucket_idf
 
     # -- scoring --------------------------------------------------------------------------------------------------
     def decision(self, view: DocumentView, dense: np.ndarray | None = None) -> tuple[float, np.ndarray, dict]:
         """Raw log-odds, the dense vector and the n-gram contribution of each region."""
         if dense is None:
             dense = dense_vector(view)
-        buckets, values, counts = hashed_ngrams(view)
-        per_gram = self._table[buckets] * values
+        buckets, counts = hashed_ngrams(view)
+        # train.tfidf_rows computed per occurrence (no sort for unique buckets): an n-gram occurring n times
+        # carries 1/n of its bucket's value each time, so sums over occurrences are sums over buckets, and regions
+        # can be told apart
+        n = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
+        x = (1.0 + np.log(n)) * self._idf[buckets] / n
+        norm = math.sqrt(float(x @ (x * n))) or 1.0
+        per_gram = self._table[buckets] * (x / norm)
         ends = np.cumsum(counts)
         by_region = {f"ngrams:{name}": float(per_gram[end - n:end].sum())
                      for name, n, end in zip(REGIONS, counts, ends) if n}
@@ -84,10 +94,10 @@ class DetectorModel:
     # -- file -----------------------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         header = {"format": FORMAT, "version": self.version, "hash_bits": HASH_BITS, "dense_names": self.dense_names,
-                  "bias": self.bias, "platt": list(self.platt), "families": self.families, "meta": self.meta,
+                  "bias": self.bias, "default_idf": self.default_idf, "platt": list(self.platt), "families": self.families, "meta": self.meta,
                   "arrays": {}}
         arrays = {"dense_weights": self.dense_weights.astype("<f4"), "buckets": self.buckets.astype("<i4"),
-                  "bucket_weights": self.bucket_weights.astype("<f4"),
+                  "bucket_weights": self.bucket_weights.astype("<f4"), "bucket_idf": self.bucket_idf.astype("<f4"),
                   "family_weights": self.family_weights.astype("<f4"), "family_bias": self.family_bias.astype("<f4")}
         body, offset = io.BytesIO(), 0
         for name, arr in arrays.items():
@@ -120,6 +130,7 @@ class DetectorModel:
             dtype = "<i4" if name == "buckets" else "<f4"
             arrays[name] = np.frombuffer(body[offset:offset + length], dtype=dtype).reshape(shape).copy()
         return cls(version=header["version"], dense_names=header["dense_names"], bias=float(header["bias"]),
+                   default_idf=float(header["default_idf"]),
                    platt=tuple(header["platt"]), families=header["families"], meta=header["meta"], **arrays)
 
     def save(self, path: str | Path) -> None:

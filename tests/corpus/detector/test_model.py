@@ -8,7 +8,7 @@ import corpus.signals as signals
 from corpus.detector.data import realworld_examples
 from corpus.detector.features import DocumentView, fold, hashed_ngrams
 from corpus.detector.model import SHIPPED, DetectorModel, ModelError, load_model
-from corpus.detector.train import train_model
+from corpus.detector.train import C, Design, _logreg, train_model
 from corpus.labels import FAMILIES
 
 
@@ -66,6 +66,22 @@ def test_folding_keeps_shapes_not_values():
     assert fold("ＱＱ１２３４５  Call\tNOW") == "qq00000  call now"
     a, b = DocumentView(text="TG @abc 12345"), DocumentView(text="TG @abc 99999")
     assert np.array_equal(hashed_ngrams(a)[0], hashed_ngrams(b)[0])
-    buckets, values, counts = hashed_ngrams(DocumentView(title="x", text="hello world"))
-    assert len(buckets) == len(values) == sum(counts)
+    buckets, counts = hashed_ngrams(DocumentView(title="x", text="hello world"))
+    assert len(buckets) == sum(counts) and len(counts) == 3
     assert hashed_ngrams(DocumentView())[0].size <= 2  # the joining newline alone
+
+
+def test_the_model_file_scores_exactly_what_the_fitted_regression_does(examples):
+    # the page worker recomputes tf-idf from the stored idf per bucket: one slip (a bucket's idf, the norm, a
+    # scale) and the shipped scores drift from the model the cross-validation measured
+    part = examples[1::2]
+    model = train_model(part, calibrate=False)
+    design = Design(part)
+    X = design.matrix(design.idf())
+    y = np.array([ex.spam for ex in part])
+    expected = _logreg(C).fit(X, y).decision_function(X)
+    got = np.array([model.decision(ex.view)[0] for ex in part])
+    assert np.abs(got - expected).max() < 1e-4
+    # a page with n-grams no training document had: its unseen n-grams weigh in the norm, with no weight
+    z, _, by_region = model.decision(DocumentView(title="zzqx", text="qqvvzz " * 40))
+    assert np.isfinite(z) and set(by_region) <= {"ngrams:all", "ngrams:head", "ngrams:tail"}
