@@ -78,14 +78,14 @@ def idf_of(counts: sp.csr_matrix) -> np.ndarray:
     return smooth_idf(df.astype(np.float64), counts.shape[0])
 
 
-def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear term frequency times idf, each row L2-normalised, times NGRAM_SCALE: an n-gram every page has
+def tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, scale: float = NGRAM_SCALE) -> sp.csr_matrix:
+    """Sublinear term frequency times idf, each row L2-normalised, times `scale`: an n-gram every page has
     (markup, common words) weighs little, and a long page does not outweigh a short one."""
     out = counts.copy()
     out.data = (1.0 + np.log(out.data)) * idf[out.indices]
     norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return (sp.diags(NGRAM_SCALE / norms) @ out).tocsr()
+    return (sp.diags(scale / norms) @ out).tocsr()
 
 
 class Design:
@@ -97,7 +97,7 @@ class Design:
         self.counts = ngram_counts(examples) if fs.ngrams else None
         dense = None
         if fs.dense:
-            dense = np.vstack([ex.features()[0] for ex in examples]).astype(np.float64) * DENSE_SCALE
+            dense = np.vstack([ex.features()[0] for ex in examples]).astype(np.float64)
             if fs.dense_columns is not None:
                 mask = np.zeros(dense.shape[1], dtype=bool)
                 mask[list(fs.dense_columns)] = True
@@ -110,12 +110,14 @@ class Design:
             return None
         return idf_of(self.counts if rows is None else self.counts[rows])
 
-    def matrix(self, idf: np.ndarray | None = None) -> sp.csr_matrix:
+    def matrix(self, idf: np.ndarray | None = None, scales: tuple[float, float] | None = None) -> sp.csr_matrix:
+        """The model's input; `scales` (n-gram block, dense block) default to the shipped ones."""
+        ngram_scale, dense_scale = scales or (NGRAM_SCALE, DENSE_SCALE)
         blocks = []
         if self.counts is not None:
-            blocks.append(tfidf_rows(self.counts, self.idf() if idf is None else idf))
+            blocks.append(tfidf_rows(self.counts, self.idf() if idf is None else idf, ngram_scale))
         if self.dense is not None:
-            blocks.append(self.dense)
+            blocks.append(self.dense * dense_scale)
         return sp.hstack(blocks).tocsr()
 
 
@@ -149,9 +151,10 @@ def grouped_folds(groups: list[str], k: int = FOLDS, seed: int = 0, strata: list
 
 
 def out_of_fold(examples: list[Example], fs: FeatureSet = FULL, c: float = C, folds: np.ndarray | None = None,
-                train_mask: np.ndarray | None = None) -> np.ndarray:
+                train_mask: np.ndarray | None = None, scales: tuple[float, float] | None = None,
+                design: Design | None = None) -> np.ndarray:
     """Decision value of every example from a model that never saw its operation."""
-    design = Design(examples, fs)
+    design = design or Design(examples, fs)
     y = np.array([ex.spam for ex in examples])
     folds = grouped_folds([ex.group for ex in examples], strata=[ex.spam for ex in examples]) if folds is None else folds
     z = np.zeros(len(examples))
@@ -161,7 +164,7 @@ def out_of_fold(examples: list[Example], fs: FeatureSet = FULL, c: float = C, fo
             train &= train_mask
         if len(np.unique(y[train])) < 2:
             continue
-        X = design.matrix(design.idf(train))
+        X = design.matrix(design.idf(train), scales)
         z[folds == f] = _logreg(c).fit(X[train], y[train]).decision_function(X[folds == f])
     return z
 

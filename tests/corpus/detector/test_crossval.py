@@ -1,0 +1,44 @@
+"""Grouped cross-validation of the detector: a test fold's own labels never reach its prediction, nested choice included."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import corpus.detector.crossval as crossval
+from corpus.detector.crossval import _calibrated_oof, _nested_oof
+from corpus.detector.data import realworld_examples
+from corpus.detector.train import FULL, grouped_folds
+
+
+@pytest.fixture(scope="module")
+def small():
+    """Every third real document: enough of both classes for inner folds, small enough to fit in seconds."""
+    examples = realworld_examples()[0][::3]
+    folds = grouped_folds([ex.group for ex in examples], k=2, strata=[ex.spam for ex in examples])
+    return examples, folds
+
+
+def _flip_fold(examples, folds, fold):
+    return [dataclasses.replace(ex, spam=not ex.spam) if f == fold else ex for ex, f in zip(examples, folds)]
+
+
+def test_a_test_folds_labels_do_not_move_its_calibrated_probabilities(small):
+    examples, folds = small
+    before = _calibrated_oof(examples, FULL, folds)
+    after = _calibrated_oof(_flip_fold(examples, folds, 0), FULL, folds)
+    assert np.allclose(before[folds == 0], after[folds == 0])
+    assert not np.allclose(before[folds == 1], after[folds == 1])  # the other fold trained on the flipped labels
+
+
+def test_the_nested_choice_is_made_without_the_test_fold(small, monkeypatch):
+    examples, folds = small
+    grid = ((1.0, 2.0), (8.0, 1.0))  # two choices that rank differently on this set, at a third of the grid's cost
+    monkeypatch.setattr(crossval, "SCALE_GRID", grid)
+    before, chosen = _nested_oof(examples, folds)
+    after, chosen_after = _nested_oof(_flip_fold(examples, folds, 0), folds)
+    assert ((before >= 0) & (before <= 1)).all()
+    assert len(chosen) == 2 and all(tuple(c) in grid for c in chosen)
+    assert chosen[0] == chosen_after[0]
+    assert np.allclose(before[folds == 0], after[folds == 0])
