@@ -193,17 +193,24 @@ def family_accuracy(examples: list[Example], folds: np.ndarray) -> dict:
     """Out-of-fold accuracy on spam of the learned family model, the lexicon's guess, and the shipped combination
     (lexicon where its terms are clear, else learned)."""
     from corpus.detector.model import family_sums
-    from corpus.detector.train import fit_family
+    from corpus.detector.train import fit_family, fold_columns, tfidf_rows
     from corpus.signals.score import guess_family_from_sums
     right = {"learned": 0, "lexicon": 0, "combined": 0}
     n = 0
+    design = Design(examples)
     for f in np.unique(folds):
-        families, w, b = fit_family([ex for ex, g in zip(examples, folds) if g != f])
-        for ex, g in zip(examples, folds):
-            if g != f or not ex.spam or not ex.family:
-                continue
+        train = folds != f
+        idf = design.idf(train)
+        families, w_dense, w_ngram, b = fit_family([ex for ex, t in zip(examples, train) if t], idf=idf)
+        test = [i for i in np.flatnonzero(~train) if examples[i].spam and examples[i].family]
+        if not test:
+            continue
+        # the model's weights are for raw tf-idf values: tfidf_rows at scale 1 is what decision() folds
+        folded = fold_columns(tfidf_rows(design.counts[test], idf, 1.0)).toarray()
+        for i, v in zip(test, folded):
+            ex = examples[i]
             dense = ex.features()[0]
-            learned = families[int(np.argmax(w @ dense + b))] if families else "other"
+            learned = families[int(np.argmax(w_dense @ dense + w_ngram @ v + b))] if families else "other"
             lexicon = guess_family_from_sums(family_sums(dense))
             n += 1
             right["learned"] += learned == ex.family

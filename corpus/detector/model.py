@@ -15,7 +15,8 @@ import numpy as np
 from corpus.detector.features import HASH_BITS, REGIONS, DocumentView, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
-FORMAT = "spamcorpus-detector/2"
+FORMAT = "spamcorpus-detector/3"
+FAMILY_COLUMNS = 1 << 12  # train.FAMILY_BITS: the family model reads n-grams folded to this many columns
 SHIPPED = Path(__file__).resolve().parent / "detector.bin"
 # A feature is named in spam_signals when it moves the log-odds at least this much.
 REPORT_AT = 0.25
@@ -38,6 +39,7 @@ class DetectorModel:
     platt: tuple[float, float]    # calibration: p = sigmoid(a * z + b)
     families: list[str]           # family classes of the family model
     family_weights: np.ndarray    # float32 (len(families), len(dense_names))
+    family_ngram_weights: np.ndarray  # float32 (len(families), FAMILY_COLUMNS): folded n-gram tf-idf
     family_bias: np.ndarray       # float32 (len(families),)
     meta: dict
 
@@ -49,8 +51,10 @@ class DetectorModel:
         self._idf[self.buckets] = self.bucket_idf
 
     # -- scoring --------------------------------------------------------------------------------------------------
-    def decision(self, view: DocumentView, dense: np.ndarray | None = None) -> tuple[float, np.ndarray, dict]:
-        """Raw log-odds, the dense vector and the n-gram contribution of each region."""
+    def decision(self, view: DocumentView, dense: np.ndarray | None = None
+                 ) -> tuple[float, np.ndarray, dict, np.ndarray]:
+        """Raw log-odds, the dense vector, the n-gram contribution of each region, and the folded n-grams the
+        family model reads."""
         if dense is None:
             dense = dense_vector(view)
         buckets, counts = hashed_ngrams(view)
@@ -60,18 +64,20 @@ class DetectorModel:
         n = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
         x = (1.0 + np.log(n)) * self._idf[buckets] / n
         norm = math.sqrt(float(x @ (x * n))) or 1.0
-        per_gram = self._table[buckets] * (x / norm)
+        x /= norm
+        per_gram = self._table[buckets] * x
+        folded = np.bincount(buckets & (FAMILY_COLUMNS - 1), weights=x, minlength=FAMILY_COLUMNS)
         ends = np.cumsum(counts)
         by_region = {f"ngrams:{name}": float(per_gram[end - n:end].sum())
                      for name, n, end in zip(REGIONS, counts, ends) if n}
         z = self.bias + float(dense @ self.dense_weights) + float(per_gram.sum())
-        return z, dense, by_region
+        return z, dense, by_region, folded
 
     def probability(self, z: float) -> float:
         a, b = self.platt
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, a * z + b))))
 
-    def family(self, dense: np.ndarray) -> str:
+    def family(self, dense: np.ndarray, folded: np.ndarray) -> str:
         """The lexicon's family where its terms are clear, else the learned guess: with ~100 real spam posts over
         13 families the lexicon is right more often (grouped CV on the real set: bench/detector_cv.py)."""
         from corpus.signals.score import guess_family_from_sums
@@ -79,10 +85,10 @@ class DetectorModel:
         lexicon = guess_family_from_sums(family_sums(dense))
         if lexicon != "other" or not self.families:
             return lexicon
-        return self.learned_family(dense)
+        return self.learned_family(dense, folded)
 
-    def learned_family(self, dense: np.ndarray) -> str:
-        logits = self.family_weights @ dense + self.family_bias
+    def learned_family(self, dense: np.ndarray, folded: np.ndarray) -> str:
+        logits = self.family_weights @ dense + self.family_ngram_weights @ folded + self.family_bias
         return self.families[int(np.argmax(logits))]
 
     def explain(self, dense: np.ndarray, by_region: dict) -> list[tuple[str, float]]:
@@ -98,7 +104,9 @@ class DetectorModel:
                   "arrays": {}}
         arrays = {"dense_weights": self.dense_weights.astype("<f4"), "buckets": self.buckets.astype("<i4"),
                   "bucket_weights": self.bucket_weights.astype("<f4"), "bucket_idf": self.bucket_idf.astype("<f4"),
-                  "family_weights": self.family_weights.astype("<f4"), "family_bias": self.family_bias.astype("<f4")}
+                  "family_weights": self.family_weights.astype("<f4"),
+                  "family_ngram_weights": self.family_ngram_weights.astype("<f4"),
+                  "family_bias": self.family_bias.astype("<f4")}
         body, offset = io.BytesIO(), 0
         for name, arr in arrays.items():
             raw = arr.tobytes()

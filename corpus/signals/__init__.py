@@ -64,9 +64,9 @@ def score_document(title: str, text: str, *, contacts=(), links=(), lang: str = 
     model = load_model()
     view = DocumentView(title or "", text or "", boilerplate or "", list(contacts), list(links or ()),
                         lang or "und", doc_format or "")
-    z, dense, by_region = model.decision(view)
+    z, dense, by_region, folded = model.decision(view)
     probability = model.probability(z)
-    family = model.family(dense)
+    family = model.family(dense, folded)
     names = [_display(name) for name, c in model.explain(dense, by_region) if abs(c) >= MODEL_REPORT_AT]
     return Verdict(round(probability, 4), tuple(names[:MAX_REPORTED]), family)
 

@@ -83,5 +83,21 @@ def test_the_model_file_scores_exactly_what_the_fitted_regression_does(examples)
     got = np.array([model.decision(ex.view)[0] for ex in part])
     assert np.abs(got - expected).max() < 1e-4
     # a page with n-grams no training document had: its unseen n-grams weigh in the norm, with no weight
-    z, _, by_region = model.decision(DocumentView(title="zzqx", text="qqvvzz " * 40))
+    z, _, by_region, folded = model.decision(DocumentView(title="zzqx", text="qqvvzz " * 40))
     assert np.isfinite(z) and set(by_region) <= {"ngrams:all", "ngrams:head", "ngrams:tail"}
+    assert np.isfinite(folded).all() and folded.sum() > 0
+
+
+def test_the_model_file_guesses_the_family_the_fitted_family_model_does(examples):
+    from sklearn.linear_model import LogisticRegression
+
+    from corpus.detector.train import FAMILY_C, family_inputs
+    part = examples[1::2]
+    model = train_model(part, calibrate=False)
+    design = Design(part)
+    rows = [i for i, ex in enumerate(part) if ex.spam and ex.family]
+    X = family_inputs(design, design.idf(), rows)
+    fitted = LogisticRegression(C=FAMILY_C, solver="lbfgs", max_iter=5000).fit(X, [part[i].family for i in rows])
+    got = [model.learned_family(*[model.decision(part[i].view)[k] for k in (1, 3)]) for i in rows]
+    assert got == list(fitted.predict(X))
+    assert len(set(got)) > 3  # the n-grams and dense features tell families apart, not one answer for all
