@@ -12,6 +12,9 @@ from corpus.textfold import FULLWIDTH_ASCII, FULLWIDTH_OFFSET
 # 2**HASH_BITS buckets for the character n-grams of all regions together; 2**18 keeps collisions rare on a
 # corpus of this size while the shipped weights stay small (only buckets seen in training are stored).
 HASH_BITS = 18
+# The family model reads the n-grams folded to 2**FAMILY_BITS columns (bucket mod 4,096): per-family weights over
+# all 2**18 buckets would be ~13 MB for 13 families.
+FAMILY_BITS = 12
 NGRAM_ORDERS = (1, 2, 3, 4)
 # Spam puts its pitch and its contact at the ends of a page, around borrowed text: the head and the tail get
 # their own n-gram spaces, so a gambling header over random tech news is not averaged away by the body.

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.detector.features import HASH_BITS, REGIONS, DocumentView, hashed_ngrams
+from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
 FORMAT = "spamcorpus-detector/3"
-FAMILY_COLUMNS = 1 << 12  # train.FAMILY_BITS: the family model reads n-grams folded to this many columns
 SHIPPED = Path(__file__).resolve().parent / "detector.bin"
 # A feature is named in spam_signals when it moves the log-odds at least this much.
 REPORT_AT = 0.25
@@ -39,7 +38,7 @@ class DetectorModel:
     platt: tuple[float, float]    # calibration: p = sigmoid(a * z + b)
     families: list[str]           # family classes of the family model
     family_weights: np.ndarray    # float32 (len(families), len(dense_names))
-    family_ngram_weights: np.ndarray  # float32 (len(families), FAMILY_COLUMNS): folded n-gram tf-idf
+    family_ngram_weights: np.ndarray  # float32 (len(families), 2**FAMILY_BITS): folded n-gram tf-idf
     family_bias: np.ndarray       # float32 (len(families),)
     meta: dict
 
@@ -61,15 +60,15 @@ class DetectorModel:
         # train.tfidf_rows computed per occurrence (no sort for unique buckets): an n-gram occurring n times
         # carries 1/n of its bucket's value each time, so sums over occurrences are sums over buckets, and regions
         # can be told apart
-        n = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
-        x = (1.0 + np.log(n)) * self._idf[buckets] / n
-        norm = math.sqrt(float(x @ (x * n))) or 1.0
+        occurs = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
+        x = (1.0 + np.log(occurs)) * self._idf[buckets] / occurs
+        norm = math.sqrt(float(x @ (x * occurs))) or 1.0
         x /= norm
         per_gram = self._table[buckets] * x
-        folded = np.bincount(buckets & (FAMILY_COLUMNS - 1), weights=x, minlength=FAMILY_COLUMNS)
+        folded = np.bincount(buckets & ((1 << FAMILY_BITS) - 1), weights=x, minlength=1 << FAMILY_BITS)
         ends = np.cumsum(counts)
-        by_region = {f"ngrams:{name}": float(per_gram[end - n:end].sum())
-                     for name, n, end in zip(REGIONS, counts, ends) if n}
+        by_region = {f"ngrams:{name}": float(per_gram[end - size:end].sum())
+                     for name, size, end in zip(REGIONS, counts, ends) if size}
         z = self.bias + float(dense @ self.dense_weights) + float(per_gram.sum())
         return z, dense, by_region, folded
 
@@ -100,8 +99,8 @@ class DetectorModel:
     # -- file -----------------------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         header = {"format": FORMAT, "version": self.version, "hash_bits": HASH_BITS, "dense_names": self.dense_names,
-                  "bias": self.bias, "default_idf": self.default_idf, "platt": list(self.platt), "families": self.families, "meta": self.meta,
-                  "arrays": {}}
+                  "bias": self.bias, "default_idf": self.default_idf, "platt": list(self.platt),
+                  "families": self.families, "meta": self.meta, "arrays": {}}
         arrays = {"dense_weights": self.dense_weights.astype("<f4"), "buckets": self.buckets.astype("<i4"),
                   "bucket_weights": self.bucket_weights.astype("<f4"), "bucket_idf": self.bucket_idf.astype("<f4"),
                   "family_weights": self.family_weights.astype("<f4"),
@@ -133,13 +132,17 @@ class DetectorModel:
             raise ModelError(f"model {header.get('version')} was built for other features than this code reads: "
                              "retrain it with `spamcorpus train`")
         body = raw[8 + size:]
-        arrays = {}
-        for name, (offset, length, shape) in header["arrays"].items():
-            dtype = "<i4" if name == "buckets" else "<f4"
-            arrays[name] = np.frombuffer(body[offset:offset + length], dtype=dtype).reshape(shape).copy()
-        return cls(version=header["version"], dense_names=header["dense_names"], bias=float(header["bias"]),
-                   default_idf=float(header["default_idf"]),
-                   platt=tuple(header["platt"]), families=header["families"], meta=header["meta"], **arrays)
+        try:
+            arrays = {}
+            for name, (offset, length, shape) in header["arrays"].items():
+                dtype = "<i4" if name == "buckets" else "<f4"
+                arrays[name] = np.frombuffer(body[offset:offset + length], dtype=dtype).reshape(shape).copy()
+            return cls(version=header["version"], dense_names=header["dense_names"], bias=float(header["bias"]),
+                       default_idf=float(header["default_idf"]), platt=tuple(header["platt"]),
+                       families=header["families"], meta=header["meta"], **arrays)
+        except (KeyError, TypeError, ValueError) as exc:  # a torn or hand-edited file of the right format
+            raise ModelError(f"model {header.get('version')} is damaged ({type(exc).__name__}: {exc}): "
+                             "rebuild it with `spamcorpus train`") from None
 
     def save(self, path: str | Path) -> None:
         from corpus.durable import write_atomic

@@ -33,6 +33,8 @@ def ingest(archives, out, job_name, workers, shard_rows, redis_url, worker_ttl, 
     (no ARCHIVES) on other machines to join. Every machine must see the files and the corpus under the same paths
     (a shared filesystem). A killed worker's files go back to the queue after --worker-ttl seconds.
     Exit 2 for a path that is not an archive, 1 if nothing could be committed or Redis cannot be reached."""
+    from redis.exceptions import RedisError
+
     from corpus.ingest.files import IngestInputError, archive_files
     from corpus.ingest.run import IngestFailed, ingest_files
     from corpus.store import StoreError, check_job_name
@@ -53,18 +55,15 @@ def ingest(archives, out, job_name, workers, shard_rows, redis_url, worker_ttl, 
             report = ingest_files(files, out, job_name, workers=workers, shard_rows=shard_rows)
     except (StoreError, IngestFailed) as exc:
         raise Failure(str(exc)) from None
-    except Exception as exc:
-        if not _is_redis_error(exc):
-            raise
+    except RedisError as exc:
         raise Failure(f"lost the Redis of the queue ({exc}); the files finished so far are kept: run the same "
                       "command again to resume") from None
     finally:
         if queue is not None:
             try:
                 queue.close()
-            except Exception as exc:  # noqa: BLE001 (Redis gone: its heartbeat expires and others take the files)
-                if not _is_redis_error(exc):
-                    raise
+            except RedisError:  # Redis gone: this worker's heartbeat expires and others take its files
+                pass
     drops = ", ".join(f"{k} {v}" for k, v in sorted(report.drops.items())) or "none"
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or "none"
     rate = report.records / report.seconds if report.seconds else 0.0
@@ -72,12 +71,6 @@ def ingest(archives, out, job_name, workers, shard_rows, redis_url, worker_ttl, 
                f"({report.done_before} finished before): {report.records} records, {report.rows} rows committed, "
                f"{rate:.0f} records/s; drops: {drops}; skipped: {skipped}")
     click.echo(f"corpus: {out}  (run {report.run_id})")
-
-
-def _is_redis_error(exc: BaseException) -> bool:
-    from redis.exceptions import RedisError
-
-    return isinstance(exc, RedisError)
 
 
 def _join_queue(url: str, job: str, files, ttl: float, join_wait: float):

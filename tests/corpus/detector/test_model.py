@@ -29,6 +29,28 @@ def test_file_round_trip_is_byte_exact_and_bad_files_are_refused(tmp_path):
         DetectorModel.load(tmp_path / "missing.bin")
 
 
+def _rewritten(data: bytes, change) -> bytes:
+    """The model file with its JSON header changed by `change(header)`."""
+    import gzip
+    import json
+    raw = gzip.decompress(data)
+    size = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + size])
+    change(header)
+    head = json.dumps(header).encode()
+    return gzip.compress(len(head).to_bytes(8, "little") + head + raw[8 + size:])
+
+
+def test_an_older_or_damaged_model_file_is_a_clean_error():
+    data = load_model().to_bytes()
+    with pytest.raises(ModelError, match="other features"):  # a learned-1 file (format 1, no idf)
+        DetectorModel.from_bytes(_rewritten(data, lambda h: h.update(format="spamcorpus-detector/1")))
+    with pytest.raises(ModelError, match="damaged"):
+        DetectorModel.from_bytes(_rewritten(data, lambda h: h.pop("default_idf")))
+    with pytest.raises(ModelError, match="damaged"):
+        DetectorModel.from_bytes(_rewritten(data, lambda h: h["arrays"].pop("bucket_idf")))
+
+
 def test_the_shipped_model_is_what_training_on_the_pinned_set_gives(examples):
     # a change to contacts, language, lexicons or features without `spamcorpus train` leaves a stale model
     rebuilt = train_model(examples, note="real-world set")
