@@ -75,16 +75,9 @@ def _rolling(cps: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def _buckets(rolling: dict[int, np.ndarray], lo: int, hi: int, salt: int) -> np.ndarray:
-    """Buckets of the n-grams starting in [lo, hi) for one region: the region's salt is mixed in at the end."""
-    parts = []
-    for n, h in rolling.items():
-        g = h[lo:min(hi, len(h))] ^ np.uint32((salt * 0x27D4EB2F + n * 0x165667B1) & 0xFFFFFFFF)
-        g = g ^ (g >> np.uint32(15))
-        g *= _MIX
-        g ^= g >> np.uint32(13)
-        parts.append(g >> np.uint32(32 - HASH_BITS))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+# Each region's salt per n-gram order, mixed into the hash before the final avalanche (regions x orders).
+_SALTS = np.array([[((salt + 1) * 0x27D4EB2F + n * 0x165667B1) & 0xFFFFFFFF for n in NGRAM_ORDERS]
+                   for salt in range(len(REGIONS))], dtype=np.uint32)
 
 
 def regions(view: DocumentView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
@@ -100,15 +93,34 @@ def regions(view: DocumentView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]
 
 
 def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
-    """Bucket of every n-gram, region after region, and how many each region has."""
+    """Bucket (uint32) of every n-gram, region after region (each region's orders in turn), and how many each region
+    has.
+    All regions and orders go through one vectorised avalanche: a dozen small numpy calls per order and region
+    cost more than the arithmetic."""
     cps, spans = regions(view)
-    rolling = _rolling(cps)
-    buckets, counts = [], []
-    for salt, (lo, hi) in enumerate(spans.values()):
-        b = _buckets(rolling, lo, hi, salt + 1)
-        counts.append(len(b))
-        buckets.append(b)
-    return np.concatenate(buckets).astype(np.int64), counts
+    rolling = list(_rolling(cps).values())
+    pieces, sizes, counts = [], [], []
+    for lo, hi in spans.values():
+        region = [h[lo:min(hi, len(h))] for h in rolling]
+        pieces += region
+        sizes += [len(p) for p in region]
+        counts.append(sum(sizes[-len(region):]) if region else 0)
+    if not pieces:
+        return np.zeros(0, dtype=np.uint32), counts
+    g = np.concatenate(pieces) ^ np.repeat(_SALTS[:, :len(rolling)].ravel(), sizes)
+    g ^= g >> np.uint32(15)
+    g *= _MIX
+    g ^= g >> np.uint32(13)
+    g >>= np.uint32(32 - HASH_BITS)
+    return g, counts
+
+
+def bucket_counts(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct buckets (sorted) and how often each occurs: np.unique's answer, by one sort of the buckets."""
+    ordered = np.sort(buckets)
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else \
+        np.zeros(0, dtype=np.int64)
+    return ordered[starts], np.diff(starts, append=len(ordered))
 
 
 def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:

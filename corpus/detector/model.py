@@ -6,13 +6,14 @@ import hashlib
 import io
 import json
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, hashed_ngrams
+from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, bucket_counts, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
 FORMAT = "spamcorpus-detector/3"
@@ -57,19 +58,27 @@ class DetectorModel:
         if dense is None:
             dense = dense_vector(view)
         buckets, counts = hashed_ngrams(view)
-        # train.tfidf_rows computed per occurrence (no sort for unique buckets): an n-gram occurring n times
-        # carries 1/n of its bucket's value each time, so sums over occurrences are sums over buckets, and regions
-        # can be told apart
-        occurs = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
-        x = (1.0 + np.log(occurs)) * self._idf[buckets] / occurs
-        norm = math.sqrt(float(x @ (x * occurs))) or 1.0
-        x /= norm
-        per_gram = self._table[buckets] * x
-        folded = np.bincount(buckets & ((1 << FAMILY_BITS) - 1), weights=x, minlength=1 << FAMILY_BITS)
+        # train.tfidf_rows on this one page: sublinear tf times idf over its distinct buckets, L2-normalised
+        distinct, occurs = bucket_counts(buckets)
+        occurs = occurs.astype(np.float32)
+        x = (1.0 + np.log(occurs)) * self._idf[distinct]
+        x /= math.sqrt(float(x @ x)) or 1.0
+        contribution = self._table[distinct] * x
+        folded = np.bincount(distinct & ((1 << FAMILY_BITS) - 1), weights=x, minlength=1 << FAMILY_BITS)
+        # each occurrence carries 1/n of its bucket's contribution, so the regions' shares add up to the total; the
+        # head and tail are short, so "all" is what they leave
+        share = _scratch()
         ends = np.cumsum(counts)
-        by_region = {f"ngrams:{name}": float(per_gram[end - size:end].sum())
-                     for name, size, end in zip(REGIONS, counts, ends) if size}
-        z = self.bias + float(dense @ self.dense_weights) + float(per_gram.sum())
+        share[distinct] = contribution / occurs
+        try:
+            by_region = {f"ngrams:{name}": float(share[buckets[end - size:end]].sum())
+                         for name, size, end in zip(REGIONS[1:], counts[1:], ends[1:]) if size}
+        finally:
+            share[distinct] = 0.0
+        total = float(contribution.sum())
+        if counts and counts[0]:
+            by_region = {f"ngrams:{REGIONS[0]}": total - sum(by_region.values()), **by_region}
+        z = self.bias + float(dense @ self.dense_weights) + total
         return z, dense, by_region, folded
 
     def probability(self, z: float) -> float:
@@ -169,6 +178,18 @@ def model_digest(parts: list[bytes]) -> str:
     for p in parts:
         h.update(hashlib.sha256(p).digest())
     return h.hexdigest()
+
+
+_local = threading.local()
+
+
+def _scratch() -> np.ndarray:
+    """A zeroed float32 array of 2**HASH_BITS for this thread, left zeroed after use: scoring a page touches a few
+    thousand of its entries, so zeroing a fresh MiB per page would cost more than the scoring."""
+    buf = getattr(_local, "scratch", None)
+    if buf is None:
+        buf = _local.scratch = np.zeros(1 << HASH_BITS, dtype=np.float32)
+    return buf
 
 
 @lru_cache(maxsize=4)
