@@ -159,14 +159,18 @@ def is_placeholder(kind: str, value: str) -> bool:
 # Contact-shaped stand-ins a page may write (`@your_channel`, `<your_token>`, `user@example.com`, `555-0142`, `xxxx`):
 # found by shape here, judged by `is_placeholder` (the one rule set), so the detector's signal and the extractor
 # never disagree on what a placeholder is.
-_STAND_IN = re.compile(r"[a-z0-9._%+-]*@[a-z0-9_][\w.-]*|<(?:your|bot)[_ -]?\w*>|your[_-]?(?:bot|channel|handle|"
-                       r"username)\b|555[-. ]?01\d\d\b|xxxx+|123456789\b")
+_STAND_IN_WITHOUT_AT = (r"<(?:your|bot)[_ -]?\w*>|your[_-]?(?:bot|channel|handle|username)\b|555[-. ]?01\d\d\b|xxxx+|"
+                        r"123456789\b")
+_STAND_IN = re.compile(r"[a-z0-9._%+-]*@[a-z0-9_][\w.-]*|" + _STAND_IN_WITHOUT_AT)
+# The same without the `@` branch, for texts with no `@`: that branch starts with a starred class, so sre tries it at
+# every character of every word; skipping it finds the same stand-ins several times faster.
+_STAND_IN_NO_AT = re.compile(_STAND_IN_WITHOUT_AT)
 
 
 def count_placeholders(low: str) -> int:
     """How many stand-in contacts lowercased text shows (documentation written for readers to fill in)."""
     n = 0
-    for m in _STAND_IN.finditer(low):
+    for m in (_STAND_IN if "@" in low else _STAND_IN_NO_AT).finditer(low):
         token = m.group().strip("<>").rstrip(".")
         local, at, host = token.partition("@")
         if at and local and "." in host:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,8 +141,18 @@ def dense_names() -> list[str]:
     return names
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_CODE_CHARS = re.compile(r"[{};=<>()\[\]$]")
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))  # kana, Han, hangul
+_CODE_CHARS = np.zeros(128, dtype=bool)
+_CODE_CHARS[[ord(c) for c in "{};=<>()[]$"]] = True
+
+
+def _shares(sample: str) -> tuple[int, int]:
+    """How many CJK and how many code-punctuation characters `sample` has (counted on code points: a regex findall
+    builds a string per character)."""
+    cps = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cjk = sum(int(np.count_nonzero((cps >= lo) & (cps <= hi))) for lo, hi in _CJK_RANGES)
+    ascii_ = cps[cps < 128]
+    return cjk, int(np.count_nonzero(_CODE_CHARS[ascii_]))
 
 
 def dense_features(view: DocumentView) -> np.ndarray:
@@ -164,8 +173,9 @@ def dense_features(view: DocumentView) -> np.ndarray:
         if value and value in tail.lower():
             in_tail = 1
     sample = text[:4000]
+    cjk, code = _shares(sample)
     values = [math.log1p(v) for v in kinds.values()] + [math.log1p(v) for v in where.values()]
     values += [math.log1p(sum(1 for v in kinds.values() if v)), in_head, in_tail, math.log1p(len(view.links)) / 3,
-               math.log1p(len(text)) / 10, len(_CJK.findall(sample)) / max(len(sample), 1),
-               min(1.0, 5 * len(_CODE_CHARS.findall(sample)) / max(len(sample), 1))]
+               math.log1p(len(text)) / 10, cjk / max(len(sample), 1),
+               min(1.0, 5 * code / max(len(sample), 1))]
     return np.asarray(values, dtype=np.float32)

@@ -151,3 +151,12 @@ def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram
         assert by_region.keys() == want.keys()
         assert all(abs(by_region[k] - want[k]) < 1e-4 for k in want)
         assert abs(z - model.bias - per_gram.sum()) < 1e-4
+
+
+@given(st.text())
+def test_script_and_code_shares_count_what_a_regex_would(text):
+    import re
+
+    from corpus.detector.features import _shares
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", text))
+    assert _shares(text) == (cjk, len(re.findall(r"[{};=<>()\[\]$]", text)))
