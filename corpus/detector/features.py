@@ -93,8 +93,7 @@ def regions(view: DocumentView) -> tuple[np.ndarray, dict[str, tuple[int, int]]]
 
 def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
     """Bucket (uint32) of every n-gram, region after region (each region's orders in turn), and how many each region
-    has.
-    All regions and orders go through one vectorised avalanche: a dozen small numpy calls per order and region
+    has. All regions and orders go through one vectorised avalanche: a dozen small numpy calls per order and region
     cost more than the arithmetic."""
     cps, spans = regions(view)
     rolling = list(_rolling(cps).values())
