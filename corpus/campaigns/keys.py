@@ -86,6 +86,23 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig,
     return out
 
 
+# Mail trace headers (and their folded continuation lines): relays stamp their own ids there (Google's `SMTP id
+# 3f1490d57ef6-…` is one server prefix on every mail it relays), so two unrelated spam mails that passed the same
+# relay share them. They are the transport's ids, not the operation's.
+_TRACE_HINTS = ("Received:", "Message-I", "DKIM-Signature:", "Smtp-Source:", "ARC-", "Authentication-Results:")
+_MAIL_TRACE = re.compile(
+    r"^(?:x-)?(?:received|received-spf|message-id|(?:x-google-)?dkim-signature|x-google-smtp-source|"
+    r"x-gm-[a-z-]+|arc-[a-z-]+|authentication-results|x-beenthere|x-original-[a-z-]+|list-[a-z-]+|"
+    r"mailing-list|delivered-to):[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
+
+
+def without_mail_trace(text: str) -> str:
+    """`text` without mail trace headers; unchanged (and cheap) for a text that is not a mail."""
+    if not any(hint in text for hint in _TRACE_HINTS):
+        return text
+    return _MAIL_TRACE.sub("", text)
+
+
 @functools.lru_cache(maxsize=4)
 def _runs(min_len: int) -> re.Pattern[str]:
     return re.compile(rf"[A-Za-z0-9_]{{{max(min_len, 1)},}}")
@@ -93,9 +110,11 @@ def _runs(min_len: int) -> re.Pattern[str]:
 
 def rare_tokens(title: str | None, text: str | None, config: CampaignConfig) -> list[str]:
     """Random-looking ASCII ids (letters, digits, `_`; several letter/digit switches), first `max_tokens`:
-    tracking codes and markers an operation pastes into every post (`8cf37b1e13`, `/m/033_l8`)."""
+    tracking codes and markers an operation pastes into every post (`8cf37b1e13`, `/m/033_l8`); a mail's trace
+    headers are left out."""
     out: list[str] = []
-    for tok in _runs(config.token_min_len).findall(f"{title or ''}\n{text or ''}"):  # whole runs, found in C
+    body = without_mail_trace(text or "")
+    for tok in _runs(config.token_min_len).findall(f"{title or ''}\n{body}"):  # whole runs, found in C
         if tok.isalpha():  # most words, rejected in C too
             continue
         tok = tok.lower()

@@ -99,6 +99,29 @@ def test_rare_tokens_are_random_ids_not_technical_words():
     assert rare_tokens("", text, CFG) == ["033_l8", "8cf37b1e13"]
 
 
+def _relayed_mail(seed: int, pitch: str) -> str:
+    """A spam mail as a list archive keeps it: the relay's trace headers (one server prefix on every mail it
+    relays, folded continuation lines), then the operation's own text."""
+    rng = random.Random(seed)
+    ids = ["".join(rng.choice("0123456789abcdef") for _ in range(11)) for _ in range(3)]
+    return (f"Received: by mail-yb1-xb4{seed}.google.com with SMTP id 3f1490d57ef6-{ids[0]}sf1267.1\n"
+            f"        for <lists+dev@lfdr.de>; Tue, 27 Aug 2024\n"
+            f"X-Received: by 2002:a05:6902:724:b0:e16 with SMTP id 3f1490d57ef6-{ids[1]}mr129.20;\n"
+            f"X-Google-Smtp-Source: AGHT+IFEq{ids[2]}Kz9mZ\n"
+            f"Message-ID: <CAF{ids[2]}q7x@mail.gmail.com>\n"
+            f"Subject: {pitch}\n\n{pitch}\n{prose(rng, 4)}")
+
+
+def test_mail_trace_ids_are_not_operation_tokens_and_join_no_two_operations():
+    # two operations' mails relayed by the same server share its SMTP id prefix, and nothing else
+    drugs, notes = _relayed_mail(1, "Order pills, ref code a7k29x41q"), _relayed_mail(2, "Fake notes, batch 88zq3w1")
+    assert "3f1490d57ef6" not in rare_tokens("", drugs, CFG)
+    assert "a7k29x41q" in rare_tokens("", drugs, CFG)  # the operation's own code still counts
+    keys = [set(row_keys("", t, [], 0.9, CFG, is_placeholder, f"https://lists.example.org/{i}")[0])
+            for i, t in enumerate((drugs, notes))]
+    assert not keys[0] & keys[1]
+
+
 def test_contact_keys_skip_generic_own_and_placeholder_sites():
     contacts = [{"kind": k, "value": v, "where": "text"} for k, v in [
         ("domain", "hy8866.vip"), ("domain", "npmjs.com"), ("domain", "docs.github.com"), ("domain", "2025-03-28.by"),
