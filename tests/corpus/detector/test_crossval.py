@@ -42,3 +42,15 @@ def test_the_nested_choice_is_made_without_the_test_fold(small, monkeypatch):
     assert len(chosen) == 2 and all(tuple(c) in grid for c in chosen)
     assert chosen[0] == chosen_after[0]
     assert np.allclose(before[folds == 0], after[folds == 0])
+
+
+def test_the_oracle_cut_is_the_best_cut_and_reported_as_such():
+    from types import SimpleNamespace
+
+    examples = [SimpleNamespace(spam=s, hard_negative=h) for s, h in
+                [(True, False)] * 4 + [(False, True), (False, False), (False, False)]]
+    # the spam sit at 0.30-0.45: the 0.5 cut finds none of them, the cut at 0.3 all of them and one hard negative
+    prob = np.array([0.45, 0.40, 0.35, 0.30, 0.32, 0.10, 0.05])
+    got = crossval.oracle_threshold(prob, examples)
+    assert got["cut"] <= 0.30 and got["f1"] == round(2 * 0.8 * 1.0 / 1.8, 4) and got["hard_fp_rate"] == 1.0
+    assert crossval.metrics(prob >= 0.5, np.array([e.spam for e in examples]), np.zeros(7, bool))["f1"] == 0.0
