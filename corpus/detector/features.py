@@ -96,29 +96,16 @@ def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
     has. All regions and orders go through one vectorised avalanche: a dozen small numpy calls per order and region
     cost more than the arithmetic."""
     cps, spans = regions(view)
-    rolling = list(_rolling(cps).values())
-    pieces, sizes, counts = [], [], []
-    for lo, hi in spans.values():
-        region = [h[lo:min(hi, len(h))] for h in rolling]
-        pieces += region
-        sizes += [len(p) for p in region]
-        counts.append(sum(sizes[-len(region):]) if region else 0)
-    if not pieces:
-        return np.zeros(0, dtype=np.uint32), counts
+    rolling = list(_rolling(cps).values())  # never empty: the title's newline is always there
+    pieces = [h[lo:min(hi, len(h))] for lo, hi in spans.values() for h in rolling]
+    sizes = [len(p) for p in pieces]
+    counts = [sum(sizes[i:i + len(rolling)]) for i in range(0, len(sizes), len(rolling))]
     g = np.concatenate(pieces) ^ np.repeat(_SALTS[:, :len(rolling)].ravel(), sizes)
     g ^= g >> np.uint32(15)
     g *= _MIX
     g ^= g >> np.uint32(13)
     g >>= np.uint32(32 - HASH_BITS)
     return g, counts
-
-
-def bucket_counts(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct buckets (sorted) and how often each occurs: np.unique's answer, by one sort of the buckets."""
-    ordered = np.sort(buckets)
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else \
-        np.zeros(0, dtype=np.int64)
-    return ordered[starts], np.diff(starts, append=len(ordered))
 
 
 def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:

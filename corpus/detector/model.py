@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, bucket_counts, hashed_ngrams
+from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
 FORMAT = "spamcorpus-detector/3"
@@ -59,7 +59,7 @@ class DetectorModel:
             dense = dense_vector(view)
         buckets, counts = hashed_ngrams(view)
         # train.tfidf_rows on this one page: sublinear tf times idf over its distinct buckets, L2-normalised
-        distinct, occurs = bucket_counts(buckets)
+        distinct, occurs = np.unique(buckets, return_counts=True)
         occurs = occurs.astype(np.float32)
         x = (1.0 + np.log(occurs)) * self._idf[distinct]
         x /= math.sqrt(float(x @ x)) or 1.0

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import corpus.signals as signals
 from corpus.detector.data import realworld_examples
-from corpus.detector.features import DocumentView, bucket_counts, fold, hashed_ngrams
+from corpus.detector.features import DocumentView, fold, hashed_ngrams
 from corpus.detector.model import SHIPPED, DetectorModel, ModelError, load_model
 from corpus.detector.train import C, Design, _logreg, train_model
 from corpus.labels import FAMILIES
@@ -125,14 +125,6 @@ def test_the_model_file_guesses_the_family_the_fitted_family_model_does(examples
     got = [model.learned_family(*[model.decision(part[i].view)[k] for k in (1, 3)]) for i in rows]
     assert got == list(fitted.predict(X))
     assert len(set(got)) > 3  # the n-grams and dense features tell families apart, not one answer for all
-
-
-@given(st.lists(st.integers(0, (1 << 18) - 1), max_size=300))
-def test_bucket_counts_is_numpys_unique(values):
-    buckets = np.asarray(values, dtype=np.uint32)
-    distinct, occurs = bucket_counts(buckets)
-    want_distinct, want_occurs = np.unique(buckets, return_counts=True)
-    assert np.array_equal(distinct, want_distinct) and np.array_equal(occurs, want_occurs)
 
 
 def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram_total(examples):
