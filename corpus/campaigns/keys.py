@@ -88,7 +88,9 @@ def template_lines(title: str | None, text: str | None, config: CampaignConfig,
 
 # Mail trace headers (and their folded continuation lines): relays stamp their own ids there (Google's `SMTP id
 # 3f1490d57ef6-…` is one server prefix on every mail it relays), so two unrelated spam mails that passed the same
-# relay share them. They are the transport's ids, not the operation's.
+# relay share them. They are the transport's ids, not the operation's. (corpus.contacts.scan's _MAIL_HEADER is the
+# wider list of routing headers whose addresses are not contacts; From/To/Reply-To stay here: an operation's
+# sender and reply addresses are its own.)
 _TRACE_HINTS = ("Received:", "Message-I", "DKIM-Signature:", "Smtp-Source:", "ARC-", "Authentication-Results:")
 _MAIL_TRACE = re.compile(
     r"^(?:x-)?(?:received|received-spf|message-id|(?:x-google-)?dkim-signature|x-google-smtp-source|"
