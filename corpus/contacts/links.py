@@ -58,7 +58,10 @@ def classify_url(url: str, cta: bool = False) -> tuple[str, str] | None:
         if host == "wa.me" or (host.endswith("whatsapp.com") and host != "chat.whatsapp.com"):
             digits = segs[0] if host == "wa.me" and segs else (query.get("phone") or [""])[0]
             number = normal("whatsapp", "+" + digits.lstrip("+")) if digits.lstrip("+").isdigit() else None
-            return ("whatsapp", number) if number else _url_contact(url) if host == "wa.me" else None
+            if number:
+                return "whatsapp", number
+            # `wa.me/message/…` is an invite; `wa.me/` and `wa.me/${n}` are a link built in code, not a contact
+            return _url_contact(url) if host == "wa.me" and segs and segs[0][:1].isalnum() else None
         if host.endswith("qq.com") and (number := (query.get("group_code") or query.get("uin") or [""])[0]):
             qq = normal("qq", number)  # qm.qq.com/cgi-bin/qm/qr?…&group_code=N: a QQ group's number
             return ("qq", qq) if qq else _url_contact(url)
@@ -97,12 +100,13 @@ def _url_contact(url: str) -> tuple[str, str] | None:
 
 
 def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None = None,
-                        page_url: str | None = None) -> list[Contact]:
+                        page_url: str | None = None, declared: Iterable[str] = ()) -> list[Contact]:
     """Contacts among a page's link targets (where="link"); `anchors` maps a URL to its anchor text.
 
     A link is a call to action by its anchor (`联系我们`, `buy now`) only if it leaves the page's own site:
     a site's navigation to its own contact page is not a contact. The sites the links promote (corpus.contacts.promote)
-    follow as `domain` contacts.
+    follow as `domain` contacts; a site the page `declared` as its own (canonical link, og:url) is one of them
+    unless it is the site the page was fetched from.
     """
     out = []
     urls = list(urls)
@@ -113,7 +117,7 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
         got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))
-    out += [Contact("domain", d, "link") for d in link_sites(urls, anchors, own) if not is_placeholder("domain", d)]
+    out += [Contact("domain", d, "link") for d in link_sites(urls, anchors, own, declared) if not is_placeholder("domain", d)]
     return out
 
 

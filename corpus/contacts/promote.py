@@ -84,10 +84,16 @@ class Sites:
                 if d in self.strong or n >= DOMINANT_MIN and 2 * n >= total or d in branded]
 
 
-def link_sites(urls: Iterable[str], anchors: dict[str, str] | None, own: str | None) -> list[str]:
-    """The promoted sites among a page's links (anchor text as the context); the page's own site is left out."""
+def link_sites(urls: Iterable[str], anchors: dict[str, str] | None, own: str | None,
+               declared: Iterable[str] = ()) -> list[str]:
+    """The promoted sites among a page's links (anchor text as the context) and the sites it declares as its own;
+    the site the page was fetched from is left out."""
     sites = Sites()
     own_domain = registrable(own) if own else None
+    for url in declared:
+        domain = None if never_promoted(url) else domain_normal(url)
+        if domain and domain != own_domain:
+            sites.add(domain, True)
     for url in urls:
         if not url.startswith(("http://", "https://", "HTTP", "Http")):
             continue

@@ -249,11 +249,27 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
         raw, a = _unbracketed(low, m.group(), m.start())
         value, b = _number(low, "phone", raw, a, None)
         add(a, b, "phone", value)
+    found = _templated_whatsapp(low, found)
     if sites.count:  # a site's mention may lie inside a link already read as another kind: no overlap check
         names = [v for *_, k, v in found if k in ("email", "telegram")]
         found += [(*sites.first[d], "domain", d) for d in sites.promoted(names)]
     found.sort()
     return found
+
+
+# A WhatsApp link built in code from a variable (`wa.me/${phoneNumber}`, `wa.me/' + num`, `?phone={{ phone }}`)
+_WA_TEMPLATE = re.compile(r"(?:wa\.me/|whatsapp\.com/send/?\?phone=|whatsapp://send\?phone=)"
+                          r"(?:\$\{|\{\{|['\"`]\s*\+|%s|\{[a-z_])")
+
+
+def _templated_whatsapp(low: str, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """A page's source that builds its WhatsApp link from a variable, and writes one phone number and no WhatsApp
+    number: that number is the WhatsApp contact (the site's button), not a phone-only one."""
+    if "wa.me" not in low and "whatsapp" not in low or not _WA_TEMPLATE.search(low):
+        return found
+    if len({v for *_, k, v in found if k == "phone"}) != 1 or any(k == "whatsapp" for *_, k, _ in found):
+        return found
+    return [(a, b, "whatsapp" if k == "phone" else k, v) for a, b, k, v in found]
 
 
 def find_contacts(text: str, where: str = "text", known_handles: Collection[str] = (),

@@ -37,9 +37,17 @@ class Extraction:
     contact_hrefs: list[str]  # tg:, mailto:, tel:, weixin:, whatsapp: ... targets, deduplicated
     doc_format: DocFormat
     anchors: dict[str, str] = field(default_factory=dict)  # link -> first non-empty anchor text
+    declared: list[str] = field(default_factory=list)  # the site's own address as its <head> declares it
 
 
 _HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S)
+# A source file's first line (shebang, coding line, PHP open tag, imports and exports, package and namespace lines):
+# its `# comment` lines are not Markdown headings, and HTML inside its strings is text, not markup to strip.
+_CODE_HEAD = re.compile(
+    r"\s*(?:#!|#\s*-\*-|<\?php\b|(?:import|export|package|namespace|using|from\s+\S+\s+import|require|"
+    r"const|let|var|def|class|function|public|private|#include|['\"]use (?:strict|client|server)['\"])[\s;({])")
+SOURCE_SUFFIXES = (".py", ".php", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".rb", ".rs",
+                   ".c", ".h", ".cc", ".cpp", ".cs", ".sh", ".pl", ".lua", ".swift", ".vue", ".svelte")
 _MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)
 
 
@@ -53,6 +61,8 @@ def detect_format(content_type: str | None, url: str, head: str) -> DocFormat:
     if _HTML_HEAD.match(head):
         return "html"
     path = urlsplit(url).path.lower() if url else ""
+    if not path.endswith(MARKDOWN_SUFFIXES) and (path.endswith(SOURCE_SUFFIXES) or _CODE_HEAD.match(head)):
+        return "text"
     if path.endswith(MARKDOWN_SUFFIXES) or len(_MD_SIGNS.findall(head[:4096])) >= 2:
         return "markdown"
     if not mtype and "<" in head and re.search(r"</(?:p|div|a|span)>", head, re.I):
@@ -147,8 +157,31 @@ def extract_html(html: str, base_url: str) -> Extraction:
         candidate = _canonical(base_el.attributes.get("href") or "", base_url)
         base = candidate[1] if candidate and candidate[0] == "link" else base_url
     links = _html_links(dom, base)
+    declared = _head_declarations(dom, base, links)
     return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
-                      links.anchors)
+                      links.anchors, declared)
+
+
+# A page's <head> names its own site (canonical link, Open Graph and Twitter URLs, the old SEO `url` and
+# `identifier-url` tags) and its reply address. A spam
+# page's source pushed to a code host keeps them, while its visible text may never write the site.
+_DECLARED_URL = ('link[rel="canonical"][href], meta[property="og:url"][content], meta[name="twitter:url"][content], '
+                 'meta[name="url"][content], meta[name="identifier-url"][content]')
+_REPLY_TO = re.compile(r"[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
+
+
+def _head_declarations(dom: LexborHTMLParser, base: str, links: _Links) -> list[str]:
+    """The site URLs the page declares as its own; a `<meta name="reply-to">` address joins its contact links."""
+    declared = []
+    for node in dom.css(_DECLARED_URL):
+        got = _canonical(node.attributes.get("href") or node.attributes.get("content") or "", base)
+        if got and got[0] == "link" and got[1] not in declared:
+            declared.append(got[1])
+    for node in dom.css('meta[name="reply-to"][content]'):
+        address = (node.attributes.get("content") or "").strip().removeprefix("mailto:")
+        if _REPLY_TO.fullmatch(address):
+            links.add("mailto:" + address)
+    return declared
 
 
 def _html_links(dom: LexborHTMLParser, base: str, image_alts: bool = False) -> _Links:

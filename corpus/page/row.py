@@ -84,7 +84,7 @@ def extract_page(page: PageInput) -> ExtractedPage:
         raise PageRejected("empty_text")
     lang, script = detect_language(ex.text or ex.title)
     boilerplate = _boilerplate(ex.full_text, ex.text)
-    linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors, page.final_url)
+    linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors, page.final_url, declared=ex.declared)
     # a bare @handle counts as Telegram when the page also links it through t.me
     handles = {c.value for c in linked if c.kind == "telegram"}
     tag = language_tag(lang, script)  # lets local-format phone numbers resolve to the language's countries

@@ -108,6 +108,13 @@ def test_plain_text():
     ("", "https://a.example/page", "<html><body><p>x</p></body></html>", "html"),
     ("", "https://a.example/page", "<!-- c --><html><body><p>x</p></body></html>", "html"),
     (None, "https://a.example/page", "hello", "text"),
+    # source files: their `# comment` lines are not headings (and HTML in their strings is kept as text)
+    ("text/plain", "https://a.example/raw/patch.txt", "# -*- coding: utf-8 -*-\nimport os\n# step one\n# two\n", "text"),
+    ("text/plain", "https://a.example/raw/page.txt", "<?php\n# one\n# two\n", "text"),
+    ("text/plain", "https://a.example/raw/site.txt", 'export const SITE = "x";\n# a\n# b\n', "text"),
+    ("text/plain", "https://a.example/raw/tool.py", "# Tool\n\n- item\n- item\n", "text"),
+    ("text/plain", "https://a.example/raw/README.md", "import this\n", "markdown"),
+    ("text/plain", "https://a.example/raw/notes", "Using this tool\n# a\n# b\n", "markdown"),
 ])
 def test_detect_format(ctype, url, head, expected):
     assert detect_format(ctype, url, head) == expected

@@ -103,3 +103,20 @@ def test_rejections_carry_a_reason(body, ctype, reason):
     with pytest.raises(PageRejected) as err:
         extract_page(page(body, ctype))
     assert err.value.reason == reason
+
+
+def test_a_site_declaring_its_own_address_is_not_promoting_it():
+    head = ('<html><head><link rel="canonical" href="https://www.{site}/guide">'
+            '<meta property="og:url" content="https://{site}/guide"></head>'
+            "<body><p>How to water shade plants in a dry summer.</p></body></html>")
+    at_home = PageInput(url="https://greencorner.org/guide", final_url="https://greencorner.org/guide", status=200,
+                        headers={"content-type": "text/html"}, body=head.format(site="greencorner.org").encode(),
+                        fetched_at=datetime(2026, 11, 1, tzinfo=timezone.utc), crawl_job="t", run_id="r")
+    assert [c for c in extract_page(at_home).contacts if c.kind == "domain"] == []
+    # the same page fetched from elsewhere (a copy pushed to a code host) names a site that is not the host's
+    elsewhere = extract_page(page(head.format(site="greencorner.org").encode(), "text/html"))
+    assert [(c.kind, c.value) for c in elsewhere.contacts] == [("domain", "greencorner.org")]
+    # a declared address that is not a URL, or a reply-to that is not an address, gives nothing
+    junk = ('<html><head><link rel="canonical" href="javascript:alert(1)"><meta name="reply-to" content="webmaster">'
+            "</head><body><p>Text.</p></body></html>")
+    assert extract_page(page(junk.encode(), "text/html")).contacts == []
