@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import corpus.signals as signals
 from corpus.detector.data import realworld_examples
-from corpus.detector.features import DocumentView, fold, hashed_ngrams
+from corpus.detector.features import DocumentView, fold, hashed_ngrams, link_points
 from corpus.detector.model import SHIPPED, DetectorModel, ModelError, load_model
 from corpus.detector.train import C, Design, _logreg, train_model
 from corpus.labels import FAMILIES
@@ -91,8 +91,26 @@ def test_folding_keeps_shapes_not_values():
     a, b = DocumentView(text="TG @abc 12345"), DocumentView(text="TG @abc 99999")
     assert np.array_equal(hashed_ngrams(a)[0], hashed_ngrams(b)[0])
     buckets, counts = hashed_ngrams(DocumentView(title="x", text="hello world"))
-    assert len(buckets) == sum(counts) and len(counts) == 3
+    assert len(buckets) == sum(counts) and len(counts) == 4 and counts[3] == 0  # no links, no fourth region
     assert hashed_ngrams(DocumentView())[0].size <= 2  # the joining newline alone
+
+
+def test_a_page_s_links_are_a_region_of_their_own():
+    links = ["https://dailyplay.example/best-online-pokies-australia/", "https://kx777.vip/?ref=12"]
+    assert link_points(DocumentView(links=links)).tobytes().decode("utf-32-le") == (
+        "dailyplay.example/best-online-pokies-australia/ kx000.vip/?ref=00")  # newlines fold to spaces
+    view = DocumentView(title="Pokies", text="The best pokies this year.", links=links)
+    buckets, counts = hashed_ngrams(view)
+    words = len(link_points(view))
+    assert counts[3] == sum(words - n + 1 for n in (1, 2, 3, 4))
+    # the text's regions are what they are without links, and the same words in the text are other buckets
+    bare, bare_counts = hashed_ngrams(DocumentView(title="Pokies", text="The best pokies this year."))
+    assert bare_counts == counts[:3] + [0] and np.array_equal(buckets[:sum(counts[:3])], bare)
+    # a host in the links and the same host written in the text are different features (salted apart)
+    in_links, link_counts = hashed_ngrams(DocumentView(links=["https://kx777.vip"]))
+    in_text, text_counts = hashed_ngrams(DocumentView(text="kx777.vip"))
+    assert link_counts[3] and not set(in_links[sum(link_counts[:3]):].tolist()) & set(in_text.tolist())
+    assert link_points(DocumentView(links=["https://a.example/" + "x" * 9000])).size == 4000
 
 
 def test_the_model_file_scores_exactly_what_the_fitted_regression_does(examples):
@@ -108,7 +126,7 @@ def test_the_model_file_scores_exactly_what_the_fitted_regression_does(examples)
     assert np.abs(got - expected).max() < 1e-4
     # a page with n-grams no training document had: its unseen n-grams weigh in the norm, with no weight
     z, _, by_region, folded = model.decision(DocumentView(title="zzqx", text="qqvvzz " * 40))
-    assert np.isfinite(z) and set(by_region) <= {"ngrams:all", "ngrams:head", "ngrams:tail"}
+    assert np.isfinite(z) and set(by_region) <= {"ngrams:all", "ngrams:head", "ngrams:tail", "ngrams:links"}
     assert np.isfinite(folded).all() and folded.sum() > 0
 
 
@@ -130,7 +148,9 @@ def test_the_model_file_guesses_the_family_the_fitted_family_model_does(examples
 def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram_total(examples):
     # the fast path scores distinct buckets and derives the regions; recompute both per occurrence, the slow way
     model = train_model(examples[1::2], calibrate=False)
-    for ex in examples[:40:4]:
+    linked = [ex for ex in examples[1:40:4] if ex.view.links][:3]
+    assert linked  # real pages with links: the fourth region is checked too
+    for ex in examples[:40:4] + linked:
         dense = np.zeros(len(model.dense_names), dtype=np.float32)
         z, _, by_region, _ = model.decision(ex.view, dense)
         buckets, counts = hashed_ngrams(ex.view)
@@ -139,7 +159,7 @@ def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram
         x /= np.sqrt((x * x * occurs).sum())
         per_gram = model._table[buckets] * x
         ends = np.cumsum(counts)
-        want = {f"ngrams:{r}": per_gram[e - n:e].sum() for r, n, e in zip(("all", "head", "tail"), counts, ends) if n}
+        want = {f"ngrams:{r}": per_gram[e - n:e].sum() for r, n, e in zip(("all", "head", "tail", "links"), counts, ends) if n}
         assert by_region.keys() == want.keys()
         assert all(abs(by_region[k] - want[k]) < 1e-4 for k in want)
         assert abs(z - model.bias - per_gram.sum()) < 1e-4
