@@ -53,6 +53,8 @@ def _obfuscations(low: str, text: str = "") -> list[tuple[int, int, str]]:
         if token not in low:
             continue
         for m in pattern.finditer(low):
+            if token == "。" and m.start() and low[m.start() - 1] == " ":
+                continue  # `@kx777 。aa`: a spaced full stop ends a sentence; obfuscators glue it (`t。me`)
             a = m.start() - (token[0] != " " and m.start() > 0 and low[m.start() - 1] == " ")
             if a > 0 and low[a - 1] in _ALNUM:
                 edits.append((a, m.end(), "@" if token in AT_TOKENS else "."))

@@ -256,3 +256,9 @@ def test_classify_url_ignores_garbage():
 ])
 def test_written_forms_seen_on_the_sample_web(text, expected):
     assert pairs(text) == expected
+
+
+def test_a_spaced_full_stop_after_a_handle_ends_the_sentence():
+    # found by hypothesis (tests/annotate/test_tasks.py): ` 。aa` was read as an obfuscated `.aa` and ate the handle
+    assert [(c.kind, c.value) for c in find_contacts(" Telegram: @kxshop88 。aa")] == [("telegram", "kxshop88")]
+    assert [(c.kind, c.value) for c in find_contacts("飞机 t。me/kxshop88")] == [("telegram", "kxshop88")]
