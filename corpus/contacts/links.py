@@ -117,7 +117,8 @@ def contacts_from_links(urls: Iterable[str], anchors: Mapping[str, str] | None =
         got = classify_url(url, cta=cta)
         if got and not is_placeholder(*got):
             out.append(Contact(got[0], got[1], "link"))
-    out += [Contact("domain", d, "link") for d in link_sites(urls, anchors, own, declared) if not is_placeholder("domain", d)]
+    out += [Contact("domain", d, "link") for d in link_sites(urls, anchors, own, declared)
+            if not is_placeholder("domain", d)]
     return out
 
 

@@ -163,8 +163,8 @@ def extract_html(html: str, base_url: str) -> Extraction:
 
 
 # A page's <head> names its own site (canonical link, Open Graph and Twitter URLs, the old SEO `url` and
-# `identifier-url` tags) and its reply address. A spam
-# page's source pushed to a code host keeps them, while its visible text may never write the site.
+# `identifier-url` tags) and its reply address. A spam page's source pushed to a code host keeps them, while its
+# visible text may never write the site.
 _DECLARED_URL = ('link[rel="canonical"][href], meta[property="og:url"][content], meta[name="twitter:url"][content], '
                  'meta[name="url"][content], meta[name="identifier-url"][content]')
 _REPLY_TO = re.compile(r"[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
