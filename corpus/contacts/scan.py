@@ -54,10 +54,21 @@ def _emails(low: str, add) -> None:
             left = _EMAIL_LEFT.search(low, left.start() + left.group().rindex("..") + 2, at)
         right = _EMAIL_RIGHT.match(low, at + 1)
         ssh = right and re.match(r":[^\s]", low[right.end():right.end() + 2])  # git@host:path is an SSH remote
-        header = left and _MAIL_HEADER.match(low, low.rfind("\n", 0, left.start()) + 1)
+        header = left and _in_mail_header(low, left.start())
         if left and right and (cut or not (left.start() and low[left.start() - 1] in _LOCAL_CHARS)) and not ssh and not header:
             add(left.start(), right.end(), "email", normal("email", low[left.start():right.end()]))
         at = low.find("@", at + 1)
+
+
+def _in_mail_header(low: str, pos: int) -> bool:
+    """The line at `pos` is a routing header, or a folded continuation (leading space or tab) of one: a spam
+    filter's report quotes the sender's address on such lines (`X-Spam-Report: … [iu7307906[at]gmail.com]`)."""
+    start = low.rfind("\n", 0, pos) + 1
+    for _ in range(64):  # a header folded over more lines than this is not one
+        if not start or low[start:start + 1] not in (" ", "\t"):
+            break
+        start = low.rfind("\n", 0, start - 1) + 1
+    return bool(_MAIL_HEADER.match(low, start))
 
 
 def _window(text: str, a: int, b: int, before: int, after: int) -> str:
