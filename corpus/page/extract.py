@@ -42,10 +42,18 @@ class Extraction:
 
 _HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S)
 # A source file's first line (shebang, coding line, PHP open tag, imports and exports, package and namespace lines):
-# its `# comment` lines are not Markdown headings, and HTML inside its strings is text, not markup to strip.
+# its `# comment` lines are not Markdown headings, and HTML inside its strings is text, not markup to strip. Each
+# keyword needs the syntax that follows it in code: a post whose first line is "let me explain…" is prose.
+_IDENT = r"[A-Za-z_$][\w$]*"
 _CODE_HEAD = re.compile(
-    r"\s*(?:#!|#\s*-\*-|<\?php\b|(?:import|export|package|namespace|using|from\s+\S+\s+import|require|"
-    r"const|let|var|def|class|function|public|private|#include|['\"]use (?:strict|client|server)['\"])[\s;({])")
+    r"\s*(?:#!|#\s*-\*-|<\?php\b|#include\s*[<\"]|['\"]use (?:strict|client|server)['\"]"
+    rf"|import\s+(?:{_IDENT}\s*(?:,|from\b|as\b|;|$)|{_IDENT}(?:\.{_IDENT})+|[*{{]|['\"])|from\s+[\w.]+\s+import\s"
+    r"|export\s+(?:default|const|let|var|function|class|async|type|interface|enum|\{|\*)"
+    rf"|(?:const|let|var)\s+(?:{_IDENT}\s*[=;:,]|[{{\[])"
+    rf"|package\s+[\w.]+\s*;?\s*$|namespace\s+[\w\\.]+\s*[;{{]?\s*$|using\s+(?:namespace\s+)?[\w.]+\s*;"
+    rf"|require(?:_once)?\s*\(|require(?:_once)?\s+['\"]|def\s+{_IDENT}\s*\(|function\s*(?:{_IDENT})?\s*\("
+    rf"|class\s+{_IDENT}\s*(?:[:({{]|extends\b|implements\b|$)|(?:public|private)\s+(?:static\s+|final\s+|abstract\s+)*"
+    rf"(?:class|interface|enum|void|function|{_IDENT}\s+{_IDENT}\s*[=(;]))", re.M)
 SOURCE_SUFFIXES = (".py", ".php", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".rb", ".rs",
                    ".c", ".h", ".cc", ".cpp", ".cs", ".sh", ".pl", ".lua", ".swift", ".vue", ".svelte")
 _MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)

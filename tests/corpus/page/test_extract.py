@@ -115,6 +115,16 @@ def test_plain_text():
     ("text/plain", "https://a.example/raw/tool.py", "# Tool\n\n- item\n- item\n", "text"),
     ("text/plain", "https://a.example/raw/README.md", "import this\n", "markdown"),
     ("text/plain", "https://a.example/raw/notes", "Using this tool\n# a\n# b\n", "markdown"),
+    # a keyword starts a source file only with the syntax that follows it in code; prose that starts with it is not one
+    ("text/plain", "https://a.example/raw/notes", "let me explain how it works\n# a\n# b\n", "markdown"),
+    ("text/plain", "https://a.example/raw/notes", "import the file into Excel\n# a\n# b\n", "markdown"),
+    ("text/plain", "https://a.example/raw/notes", "using this tool you can\n# a\n# b\n", "markdown"),
+    ("text/plain", "https://a.example/raw/notes", "function of the card\n# a\n# b\n", "markdown"),
+    ("text/plain", "https://a.example/raw/bot", "let handler = async (m, { conn }) => {\n# a\n# b\n", "text"),
+    ("text/plain", "https://a.example/raw/app", "import streamlit as st\n# a\n# b\n", "text"),
+    ("text/plain", "https://a.example/raw/main", "package main\n# a\n# b\n", "text"),
+    ("text/plain", "https://a.example/raw/Site", "using System;\n# a\n# b\n", "text"),
+    ("text/plain", "https://a.example/raw/Site", "public class Site {\n# a\n# b\n", "text"),
 ])
 def test_detect_format(ctype, url, head, expected):
     assert detect_format(ctype, url, head) == expected
