@@ -92,7 +92,28 @@ def detect_language(text: str) -> tuple[str, str]:
 
     Code is read through its string literals, comments and markup text (corpus.lang_code). A script other than
     Latin decides by its share of the letters, so that English identifiers and UI labels do not outvote the copy.
+    A Markdown page whose prose is too short to tell has its fenced blocks read as text: what a README puts in them
+    is often words (a command's help, a chat transcript), and words in any language beat `und`.
     """
+    found = _detect(text)
+    if found[0] == "und" and text and ("```" in text or "~~~" in text):
+        found = _detect(_FENCE_LINE.sub("", text))
+    return found
+
+
+def page_language(text: str, title: str = "", source: str = "") -> tuple[str, str]:
+    """The language of a page: of its text (or, with no text, its title); failing that, of its source's comments,
+    strings and markup text, as a page whose visible words are drawn by its scripts still says them there."""
+    found = detect_language(text or title)
+    if found[0] == "und" and source:
+        found = detect_language(source)
+    return found
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(?:```|~~~)[^\n]*$", re.M)
+
+
+def _detect(text: str) -> tuple[str, str]:
     sample = prose((text or "")[:SCAN_CHARS], PROSE_CHARS)
     runs = _NON_LATIN.findall(sample)
     if sum(map(len, runs)) >= MIN_CJK:

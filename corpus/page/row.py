@@ -8,7 +8,7 @@ from typing import Any
 
 from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_contacts
 from corpus.ids import canonicalize_url, doc_id, host_of
-from corpus.lang import detect_language, language_tag
+from corpus.lang import language_tag, page_language
 from corpus.schema import SCHEMA_VERSION
 import corpus.signals as detector
 from corpus.page.encoding import decode_body
@@ -82,7 +82,7 @@ def extract_page(page: PageInput) -> ExtractedPage:
     ex = extract(decoded.text, base_url=page.final_url, doc_format=fmt)
     if not ex.text.strip() and not ex.title.strip():
         raise PageRejected("empty_text")
-    lang, script = detect_language(ex.text or ex.title)
+    lang, script = page_language(ex.text, ex.title, decoded.text if ex.doc_format == "html" else "")
     boilerplate = _boilerplate(ex.full_text, ex.text)
     linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors, page.final_url, declared=ex.declared)
     # a bare @handle counts as Telegram when the page also links it through t.me
