@@ -9,6 +9,7 @@ false positives <= 8 %. Writes bench/results/detector_cv.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -22,8 +23,9 @@ SHIPPED = "detector: n-grams + dense (shipped)"
 
 
 def main(argv: list[str] | None = None) -> dict:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    quick = "--quick" in argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one fold seed, no learning curve (a screen, not a result)")
+    quick = parser.parse_args(argv).quick
     from corpus.detector.crossval import NESTED, SEEDS, breakdown, compare, learning_curve
     from corpus.detector.data import realworld_examples
     from corpus.realworld import REALWORLD_SHA256
