@@ -120,3 +120,18 @@ def test_a_site_declaring_its_own_address_is_not_promoting_it():
     junk = ('<html><head><link rel="canonical" href="javascript:alert(1)"><meta name="reply-to" content="webmaster">'
             "</head><body><p>Text.</p></body></html>")
     assert extract_page(page(junk.encode(), "text/html")).contacts == []
+
+
+@pytest.mark.parametrize("url,final_url", [
+    ("http://Shop.Example:80/a/../p?utm_source=x&b=2&a=1#top", "http://Shop.Example:80/a/../p?utm_source=x&b=2&a=1#top"),
+    ("http://127.0.0.1:8000/old", "https://BÜCHER.example/neu/./seite?z=1&a=2"),
+])
+def test_row_ids_are_those_of_the_canonical_urls(url, final_url):
+    from corpus.ids import canonicalize_url, doc_id, host_of
+
+    page = load_input("zh_hans_spam_utf8")
+    row = build_row(PageInput(url=url, final_url=final_url, status=200, headers=page.headers, body=page.body,
+                              fetched_at=page.fetched_at, crawl_job="fixtures", run_id="test"))
+    assert row["doc_id"] == doc_id(final_url)
+    assert (row["url"], row["final_url"]) == (canonicalize_url(url), canonicalize_url(final_url))
+    assert row["host"] == host_of(final_url)
