@@ -236,7 +236,8 @@ def _tail_from(path: Path, offset: int) -> str:
 
 
 def _terminate(pid: int, grace: float = 15.0) -> None:
-    """SIGTERM the server's process group, SIGKILL it if it lingers."""
+    """SIGTERM the server's process group, SIGKILL it if it lingers; return once every process of the group is gone
+    (not only its leader), so that its port is free."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(pid, sig)
@@ -244,9 +245,19 @@ def _terminate(pid: int, grace: float = 15.0) -> None:
             return
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
-            if not _pid_alive(pid):
+            if not _pid_alive(pid) and not state.group_alive(pid):
                 return
             time.sleep(0.1)
+
+
+def _await_port_release(host: str, port, timeout: float = 10.0) -> None:
+    """Return once the stopped server's port can be bound again: its listening socket can outlive the processes we
+    waited for by a few milliseconds (seen in tests binding the port right after `studio stop`)."""
+    if not port:
+        return
+    deadline = time.monotonic() + timeout
+    while not port_is_free(int(port), host) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def stop(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
@@ -255,6 +266,7 @@ def stop(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     info = _running_info(data_dir)
     if info is not None:
         _terminate(int(info["pid"]))
+        _await_port_release(info.get("host") or HOST, info.get("port"))
     recorded = (state.read_pidfile(data_dir) or {}).get("started_by")
     (data_dir / PIDFILE).unlink(missing_ok=True)
     if recorded:   # only recorded servers touch the per-user record

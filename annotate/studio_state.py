@@ -93,6 +93,18 @@ def pid_alive(pid: int) -> bool:
             return False
 
 
+def group_alive(pgid: int) -> bool:
+    """True while a process of group pgid runs (zombies aside): the server's workers hold its listening socket
+    until they exit, which can be after the group's leader."""
+    for proc in psutil.process_iter():
+        try:
+            if os.getpgid(proc.pid) == pgid and proc.status() != psutil.STATUS_ZOMBIE:
+                return True
+        except (OSError, psutil.Error):  # gone meanwhile
+            continue
+    return False
+
+
 def is_server_of(pid: int, data_dir: str | Path, pid_started: float | None = None) -> bool:
     """Whether pid is the Label Studio of data_dir: checked before any signal, since a pid can be recycled.
 

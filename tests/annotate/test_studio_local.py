@@ -95,3 +95,37 @@ def test_stale_pid_file_is_not_a_running_studio(tmp_path):
     assert not studio.status(tmp_path).running
     assert not studio.stop(tmp_path)  # and never signals the process the stale file names
     assert not (tmp_path / studio.PIDFILE).exists()
+
+
+def test_stopping_waits_for_the_whole_process_group_and_frees_its_port(tmp_path):
+    # a leader that exits at once on SIGTERM and a worker that holds the listening socket a while longer, as a
+    # server's workers can: the port is free only once the worker is gone too
+    import subprocess
+    import sys
+    import time
+
+    from annotate import studio_state
+
+    worker = tmp_path / "worker.py"
+    worker.write_text(
+        "import signal, socket, sys, time\n"
+        "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        "s.bind(('127.0.0.1', 0)); s.listen()\n"
+        "signal.signal(signal.SIGTERM, lambda *a: (time.sleep(1.0), sys.exit(0)))\n"
+        "print(s.getsockname()[1], flush=True)\n"
+        "time.sleep(60)\n")
+    leader = subprocess.Popen(["sh", "-c", f'"{sys.executable}" "{worker}" & wait'], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        port = int(leader.stdout.readline())
+        assert not studio.port_is_free(port) and studio_state.group_alive(leader.pid)
+        started = time.monotonic()
+        studio._terminate(leader.pid)
+        assert time.monotonic() - started >= 0.8  # it waited for the worker, not only for the leader
+        assert not studio_state.group_alive(leader.pid) and studio.port_is_free(port)
+    finally:
+        try:
+            os.killpg(leader.pid, 9)
+        except ProcessLookupError:
+            pass
+        leader.wait()
