@@ -8,13 +8,11 @@ import numpy as np
 
 from corpus.textfold import FULLWIDTH_ASCII, FULLWIDTH_OFFSET
 
-# 2**HASH_BITS buckets for the character n-grams of all regions together. 16 bits: a bucket fits in a uint16, whose
-# radix sort counts a page's n-grams ~4x faster than sorting 32-bit ones, and the model's lookup tables (256 KB
-# each) stay in cache. Grouped CV on the real set (3 seeds): F1 0.836 +- 0.011, 12.3 % of hard negatives flagged,
-# against 0.839 +- 0.008 / 13.0 % with 18 bits and 0.839 / 13.0 % with 20: collisions cost nothing measurable.
-HASH_BITS = 16
+# 2**HASH_BITS buckets for the character n-grams of all regions together; 2**18 keeps collisions rare on a
+# corpus of this size while the shipped weights stay small (only buckets seen in training are stored).
+HASH_BITS = 18
 # The family model reads the n-grams folded to 2**FAMILY_BITS columns (bucket mod 4,096): per-family weights over
-# all 2**16 buckets would be ~3.4 MB for 13 families.
+# all 2**18 buckets would be ~13 MB for 13 families.
 FAMILY_BITS = 12
 NGRAM_ORDERS = (1, 2, 3, 4)
 # Spam puts its pitch and its contact at the ends of a page, around borrowed text: the head and the tail get
@@ -29,7 +27,7 @@ ALL_CHARS = 12_000  # a long page is read at its start and end (what the crawler
 # what it sells. Grouped CV on the real set: bench/detector_cv.py.
 REGIONS = ("all", "head", "tail", "links")
 LINK_CHARS = 4000  # the first links of a page: a link farm says what it is in its first few dozen
-_MULT = np.uint32(0x9E3779B1)  # 32-bit arithmetic: half the memory traffic of 64-bit, ample for 2**16 buckets
+_MULT = np.uint32(0x9E3779B1)  # 32-bit arithmetic: half the memory traffic of 64-bit, ample for 2**18 buckets
 _MIX = np.uint32(0x85EBCA6B)
 
 CONTACT_KINDS = ("telegram", "whatsapp", "phone", "wechat", "qq", "line", "email", "url", "domain")
@@ -109,7 +107,7 @@ _EMPTY = np.zeros(0, dtype=np.uint32)
 
 
 def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
-    """Bucket (uint16) of every n-gram, region after region (each region's orders in turn), and how many each region
+    """Bucket (uint32) of every n-gram, region after region (each region's orders in turn), and how many each region
     has. All regions and orders go through one vectorised avalanche: a dozen small numpy calls per order and region
     cost more than the arithmetic."""
     cps, spans = regions(view)
@@ -124,20 +122,7 @@ def hashed_ngrams(view: DocumentView) -> tuple[np.ndarray, list[int]]:
     g *= _MIX
     g ^= g >> np.uint32(13)
     g >>= np.uint32(32 - HASH_BITS)
-    return g.astype(np.uint16), counts
-
-
-def distinct_counts(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct buckets (sorted) and how often each occurs: np.unique's answer, by a stable sort, which numpy
-    does as a radix sort for 16-bit keys."""
-    if not len(buckets):
-        return buckets, np.zeros(0, dtype=np.int64)
-    ordered = np.sort(buckets, kind="stable")
-    starts = np.empty(len(ordered), dtype=bool)
-    starts[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    first = np.flatnonzero(starts)
-    return ordered[first], np.diff(first, append=len(ordered))
+    return g, counts
 
 
 def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, distinct_counts, hashed_ngrams
+from corpus.detector.features import FAMILY_BITS, HASH_BITS, REGIONS, DocumentView, hashed_ngrams
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
 FORMAT = "spamcorpus-detector/3"
@@ -44,7 +44,7 @@ class DetectorModel:
     meta: dict
 
     def __post_init__(self) -> None:
-        # Dense tables make scoring one gather per n-gram; 256 KiB of float32 each.
+        # Dense tables make scoring one gather per n-gram; 1 MiB of float32 each.
         self._table = np.zeros(1 << HASH_BITS, dtype=np.float32)
         self._table[self.buckets] = self.bucket_weights
         self._idf = np.full(1 << HASH_BITS, self.default_idf, dtype=np.float32)
@@ -59,7 +59,7 @@ class DetectorModel:
             dense = dense_vector(view)
         buckets, counts = hashed_ngrams(view)
         # train.tfidf_rows on this one page: sublinear tf times idf over its distinct buckets, L2-normalised
-        distinct, occurs = distinct_counts(buckets)
+        distinct, occurs = np.unique(buckets, return_counts=True)
         occurs = occurs.astype(np.float32)
         x = (1.0 + np.log(occurs)) * self._idf[distinct]
         x /= math.sqrt(float(x @ x)) or 1.0
@@ -185,7 +185,7 @@ _local = threading.local()
 
 def _scratch() -> np.ndarray:
     """A zeroed float32 array of 2**HASH_BITS for this thread, left zeroed after use: scoring a page touches a few
-    thousand of its entries, so zeroing a fresh table per page would cost more than the scoring."""
+    thousand of its entries, so zeroing a fresh MiB per page would cost more than the scoring."""
     buf = getattr(_local, "scratch", None)
     if buf is None:
         buf = _local.scratch = np.zeros(1 << HASH_BITS, dtype=np.float32)

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from corpus.detector.features import (FAMILY_BITS, HASH_BITS, DocumentView, distinct_counts, hashed_ngrams,
-                                      smooth_idf)
+from corpus.detector.features import FAMILY_BITS, HASH_BITS, DocumentView, hashed_ngrams, smooth_idf
 from corpus.detector.model import DetectorModel, model_digest
 from corpus.detector.vector import DENSE_NAMES, dense_vector
 
@@ -47,7 +46,7 @@ class Example:
         """The dense vector and the (bucket, count) pairs of the document's n-grams."""
         if self.dense is None:
             self.dense = dense_vector(self.view)
-            buckets, occurs = distinct_counts(hashed_ngrams(self.view)[0])
+            buckets, occurs = np.unique(hashed_ngrams(self.view)[0], return_counts=True)
             self.ngrams = (buckets.astype(np.int64), occurs)
         return self.dense, self.ngrams
 
