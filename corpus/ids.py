@@ -77,12 +77,7 @@ def canonicalize_url(url: str) -> str:
 
 def doc_id(url: str) -> str:
     """Stable id of the document at `url`: hex sha256 of its canonical form."""
-    return id_of_canonical(canonicalize_url(url))
-
-
-def id_of_canonical(canonical: str) -> str:
-    """doc_id of a URL already in canonical form (canonicalize_url's output)."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonicalize_url(url).encode("utf-8")).hexdigest()
 
 
 def host_of(url: str) -> str:

@@ -97,7 +97,7 @@ def detect_language(text: str) -> tuple[str, str]:
     """
     found = _detect(text)
     if found[0] == "und" and text and ("```" in text or "~~~" in text):
-        found = _detect(_FENCE_LINE.sub("", text))
+        found = _detect(_FENCE_LINE.sub("", text[:SCAN_CHARS]))
     return found
 
 

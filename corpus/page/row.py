@@ -5,10 +5,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_contacts
-from corpus.ids import canonicalize_url, id_of_canonical
+from corpus.ids import canonicalize_url, doc_id, host_of
 from corpus.lang import language_tag, page_language
 from corpus.schema import SCHEMA_VERSION
 import corpus.signals as detector
@@ -104,13 +103,11 @@ def build_row(page: PageInput) -> dict[str, Any]:
     ex = extract_page(page)
     verdict = detector.score_document(ex.title, ex.text, contacts=ex.contacts, links=ex.links, lang=ex.lang,
                                       boilerplate=ex.boilerplate, doc_format=ex.doc_format)
-    # one canonical form serves the id, both URLs (most pages were not redirected) and the host
-    final_url = canonicalize_url(page.final_url)
     return {
-        "doc_id": id_of_canonical(final_url),
-        "url": final_url if page.url == page.final_url else canonicalize_url(page.url),
-        "final_url": final_url,
-        "host": urlsplit(final_url).hostname or "",
+        "doc_id": doc_id(page.final_url),
+        "url": canonicalize_url(page.url),
+        "final_url": canonicalize_url(page.final_url),
+        "host": host_of(page.final_url),
         "fetched_at": page.fetched_at,
         "status": page.status,
         "content_type": ex.content_type or None,
