@@ -34,6 +34,7 @@ def browser(tmp_path_factory):
         yield b
 
 
+@pytest.mark.realworld  # its page is a real spam post of the pinned set
 def test_labelling_view_explains_the_guess_on_the_first_screen(spam_page, shared_server, browser, tmp_path):
     (row,) = spam_page.rows()
     assert row["spam_score"] >= 0.5 and row["spam_signals"] and row["family_guess"] != "other", row

@@ -8,6 +8,8 @@ import pytest
 from corpus.realworld import (REALWORLD_SHA256, RealWorldError, file_sha256, group_folds, load_realworld,
                               realworld_path, rule_holdout)
 
+pytestmark = pytest.mark.realworld  # reads the pinned real-world set
+
 
 def test_the_set_is_the_pinned_file():
     # an edit to the shared set (or a different copy) must show here before any figure is reported on it

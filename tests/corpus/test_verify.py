@@ -98,7 +98,8 @@ READERS = {
 }
 
 
-@pytest.mark.parametrize("reader", list(READERS))
+@pytest.mark.parametrize("reader", [pytest.param(r, marks=pytest.mark.realworld) if r.startswith("train") else r
+                                    for r in READERS])
 def test_every_reader_names_the_damaged_shard_in_one_line(tmp_path, reader):
     corpus, shards = build(tmp_path)
     _annotations(tmp_path, corpus)

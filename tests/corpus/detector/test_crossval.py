@@ -11,6 +11,8 @@ from corpus.detector.crossval import _calibrated_oof, _nested_oof
 from corpus.detector.data import realworld_examples
 from corpus.detector.train import FULL, grouped_folds
 
+pytestmark = pytest.mark.realworld  # reads the pinned real-world set
+
 
 @pytest.fixture(scope="module")
 def small():

@@ -13,6 +13,8 @@ from corpus.detector.model import SHIPPED, DetectorModel, ModelError, load_model
 from corpus.detector.train import C, Design, _logreg, train_model
 from corpus.labels import FAMILIES
 
+pytestmark = pytest.mark.realworld  # reads the pinned real-world set
+
 
 @pytest.fixture(scope="module")
 def examples():

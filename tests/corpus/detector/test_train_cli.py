@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pyarrow as pa
+import pytest
 import pyarrow.parquet as pq
 from click.testing import CliRunner
 
@@ -12,6 +13,8 @@ from spamcorpus.cli import main
 from corpus.detector.model import DetectorModel, load_model
 from corpus.store import CorpusStore
 from corpus.page.row import PageInput, build_row
+
+pytestmark = pytest.mark.realworld  # reads the pinned real-world set
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 SPAM = ("<html><head><title>【官网 lk{i}●vip】 真人娱乐 注册送彩金</title></head><body><p>【官网 lk{i}●vip】 注册即送 88 元"
