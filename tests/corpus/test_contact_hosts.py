@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
 from corpus.contacts import hosts
 from corpus.contacts.domains import domain_normal
@@ -40,3 +41,22 @@ def test_messaging_link_signal_fires_on_listed_hosts_only():
 def test_placeholder_signal_uses_the_extractors_rules(text, count):
     assert count_placeholders(text.lower()) == count
     assert is_placeholder("telegram", "your_channel") and not is_placeholder("telegram", "hy8866kefu")
+
+
+
+_STAND_IN_PIECES = st.sampled_from(["@your_channel", "user@example.com", "555-0142", "5550199", "<your_token>",
+                                    "<bot>", "xxxxx", "123456789", "your-handle", "Your_Bot", " ", "\n", "@", "x"])
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), _STAND_IN_PIECES), max_size=12))
+def test_the_substring_shortcut_counts_what_the_full_scan_does(pieces):
+    # count_placeholders skips the regex scan when none of its branches' literals is in the text; "" is in every
+    # text, so with it as the only literal the scan always runs
+    from unittest import mock
+
+    from corpus.contacts import kinds
+
+    low = "".join(pieces).lower()
+    with mock.patch.object(kinds, "_STAND_IN_NEEDS", ("",)):
+        scanned = count_placeholders(low)
+    assert count_placeholders(low) == scanned

@@ -148,7 +148,8 @@ def test_the_model_file_guesses_the_family_the_fitted_family_model_does(examples
 
 
 def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram_total(examples):
-    # the fast path scores distinct buckets and derives the regions; recompute both per occurrence, the slow way
+    # the scorer works per occurrence in float32; recompute in float64, the regions per occurrence and the total
+    # from distinct buckets (tf-idf as train.tfidf_rows defines it)
     model = train_model(examples[1::2], calibrate=False)
     linked = [ex for ex in examples[1:40:4] if ex.view.links][:3]
     assert linked  # real pages with links: the fourth region is checked too
@@ -165,6 +166,9 @@ def test_region_contributions_are_each_occurrences_share_and_add_up_to_the_ngram
         assert by_region.keys() == want.keys()
         assert all(abs(by_region[k] - want[k]) < 1e-4 for k in want)
         assert abs(z - model.bias - per_gram.sum()) < 1e-4
+        distinct, n = np.unique(buckets, return_counts=True)
+        value = (1 + np.log(n)) * model._idf[distinct].astype(np.float64)
+        assert abs(z - model.bias - model._table[distinct] @ value / np.sqrt(value @ value)) < 1e-4
 
 
 @given(st.text())
