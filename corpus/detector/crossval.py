@@ -132,6 +132,10 @@ def candidates(nested: bool = False) -> dict[str, Callable]:
     def learned(fs):
         return lambda examples, folds: _calibrated_oof(examples, fs, folds) >= 0.5
 
+    def trees(examples, folds):
+        from corpus.detector.stack import stack_out_of_fold
+        return stack_out_of_fold(examples, folds) >= 0.5
+
     def shipped(examples, folds):
         prob = _calibrated_oof(examples, FULL, folds)
         return prob >= 0.5, {"oracle_threshold": oracle_threshold(prob, examples)}
@@ -143,6 +147,7 @@ def candidates(nested: bool = False) -> dict[str, Callable]:
         "signals only, learned weights": learned(FeatureSet(ngrams=False, dense_columns=_signal_columns())),
         "dense features only (signals, lexicons, contacts, shape)": learned(FeatureSet(ngrams=False)),
         "hashed n-gram TF-IDF only": learned(FeatureSet(dense=False)),
+        "boosted trees over out-of-fold n-gram log-odds + dense (not shipped)": trees,
         "detector: n-grams + dense (shipped)": shipped,
     }
     if nested:

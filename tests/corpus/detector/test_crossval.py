@@ -46,6 +46,17 @@ def test_the_nested_choice_is_made_without_the_test_fold(small, monkeypatch):
     assert np.allclose(before[folds == 0], after[folds == 0])
 
 
+def test_the_boosted_trees_candidate_never_sees_a_test_folds_labels(small):
+    from corpus.detector.stack import stack_out_of_fold
+
+    examples, folds = small
+    before = stack_out_of_fold(examples, folds)
+    after = stack_out_of_fold(_flip_fold(examples, folds, 0), folds)
+    assert ((before >= 0) & (before <= 1)).all()
+    assert np.allclose(before[folds == 0], after[folds == 0])
+    assert not np.allclose(before[folds == 1], after[folds == 1])
+
+
 def test_the_oracle_cut_is_the_best_cut_and_reported_as_such():
     from types import SimpleNamespace
 
