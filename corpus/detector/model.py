@@ -43,11 +43,12 @@ class DetectorModel:
     meta: dict
 
     def __post_init__(self) -> None:
-        # Dense tables make scoring one gather per n-gram; 1 MiB of float32 each.
-        self._table = np.zeros(1 << HASH_BITS, dtype=np.float32)
-        self._table[self.buckets] = self.bucket_weights
-        self._idf = np.full(1 << HASH_BITS, self.default_idf, dtype=np.float32)
-        self._idf[self.buckets] = self.bucket_idf
+        # One dense table (idf, weight) per bucket makes scoring one gather of 8 bytes per n-gram; 2 MiB.
+        self._pairs = np.zeros((1 << HASH_BITS, 2), dtype=np.float32)
+        self._pairs[:, 0] = self.default_idf
+        self._pairs[self.buckets, 0] = self.bucket_idf
+        self._pairs[self.buckets, 1] = self.bucket_weights
+        self._idf, self._table = self._pairs[:, 0], self._pairs[:, 1]  # views, for readers of one column
 
     # -- scoring --------------------------------------------------------------------------------------------------
     def decision(self, view: DocumentView, dense: np.ndarray | None = None
@@ -57,14 +58,16 @@ class DetectorModel:
         if dense is None:
             dense = dense_vector(view)
         buckets, counts = hashed_ngrams(view)
+        buckets = buckets.astype(np.intp)  # numpy converts any other index type on every gather
         # train.tfidf_rows on this one page (sublinear tf times idf, L2-normalised), computed per occurrence: an
         # occurrence of a bucket seen n times carries 1/n of the bucket's value, so sums over occurrences are sums
         # over distinct buckets. A bincount over the 2**18 buckets costs a fifth of the sort np.unique would.
-        occurs = np.bincount(buckets, minlength=1 << HASH_BITS)[buckets].astype(np.float32)
-        value = (1.0 + np.log(occurs)) * self._idf[buckets]
+        occurs = np.take(np.bincount(buckets, minlength=1 << HASH_BITS), buckets).astype(np.float32)
+        pairs = np.take(self._pairs, buckets, axis=0)
+        value = (1.0 + np.log(occurs)) * pairs[:, 0]
         x = value / occurs
         x /= math.sqrt(float(value @ x)) or 1.0
-        share = self._table[buckets] * x
+        share = pairs[:, 1] * x
         folded = np.bincount(buckets & ((1 << FAMILY_BITS) - 1), weights=x, minlength=1 << FAMILY_BITS)
         ends = np.cumsum(counts)
         # the head and tail are short, so "all" is what they leave
