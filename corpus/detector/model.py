@@ -165,10 +165,13 @@ class DetectorModel:
         return cls.from_bytes(data)
 
 
+_FAMILY_COLUMNS = [i for i, name in enumerate(DENSE_NAMES) if name.startswith("lexicon:family:")]
+_FAMILY_NAMES = [DENSE_NAMES[i][len("lexicon:family:"):] for i in _FAMILY_COLUMNS]
+
+
 def family_sums(dense: np.ndarray) -> dict[str, float]:
     """Family lexicon sums back from the dense vector (stored as log1p(sum) / 3)."""
-    return {name[len("lexicon:family:"):]: float(np.expm1(v * 3)) for name, v in zip(DENSE_NAMES, dense)
-            if name.startswith("lexicon:family:")}
+    return dict(zip(_FAMILY_NAMES, np.expm1(np.asarray(dense)[_FAMILY_COLUMNS] * 3).tolist()))
 
 
 def model_digest(parts: list[bytes]) -> str:
