@@ -3,8 +3,8 @@
 Two labelled sets that no candidate trains on:
 - the sample web's articles (the crawl tests' synthetic web, each page extracted as the crawler extracts it);
 - the project's hand-written set (bench/devset/*.jsonl, contacts and links read as `spamcorpus evaluate` reads them).
-Both are the project's own writing, so their figures say how far a model's judgement carries beyond the real set's
-make-up (its benign pages are mostly developer READMEs), not how accurate it is on the web. Candidates, each fitted
+Both are the project's own writing, so their figures say how far a model's judgement carries beyond the real set,
+not how accurate it is on the web. Candidates, each fitted
 on all 223 scored real documents in this run: the shipped regression (train_model, as `spamcorpus train` builds
 it), the boosted-trees candidate (corpus/detector/stack.py) and the plain char n-gram baseline of the release card.
 Every probability is cut at 0.5. Writes bench/results/detector_transfer.json.
