@@ -49,19 +49,13 @@ def sample_web_examples() -> list:
 
 
 def devset_examples() -> list:
-    from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
     from corpus.detector.features import DocumentView
     from corpus.detector.train import Example
-    from corpus.evaluate import load_labelled
+    from corpus.evaluate import document_contacts, load_labelled
 
     docs, _ = load_labelled(sorted((HERE / "devset").glob("*.jsonl")))
-    out = []
-    for doc in docs:
-        contacts = merge_contacts([find_contacts(doc.title, "title", lang=doc.lang),
-                                   find_contacts(doc.text, "text", lang=doc.lang), contacts_from_links(doc.links)])
-        view = DocumentView(doc.title, doc.text, "", contacts, list(doc.links), doc.lang)
-        out.append(Example(doc.id, view, doc.spam, group=doc.id, hard_negative=doc.hard_negative and not doc.spam))
-    return out
+    return [Example(doc.id, DocumentView(doc.title, doc.text, "", document_contacts(doc), list(doc.links), doc.lang),
+                    doc.spam, group=doc.id, hard_negative=doc.hard_negative and not doc.spam) for doc in docs]
 
 
 def candidates(real: list) -> dict:
@@ -85,13 +79,14 @@ def candidates(real: list) -> dict:
 
 
 def scores(prob: np.ndarray, examples: list) -> dict:
+    from corpus.detector.crossval import metrics
+
     y = np.array([ex.spam for ex in examples])
-    pred = prob >= 0.5
-    tp, fp, fn = int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum())
-    p, r = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
     hard = np.array([ex.hard_negative for ex in examples])
-    return {"documents": len(examples), "spam": int(y.sum()), "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "false_positives": fp,
+    pred = prob >= 0.5
+    m = metrics(pred, y, hard)
+    return {"documents": len(examples), "spam": int(y.sum()), "precision": round(m["precision"], 4),
+            "recall": round(m["recall"], 4), "f1": round(m["f1"], 4), "false_positives": m["fp"],
             "benign": int((~y).sum()), "hard_negatives_flagged": f"{int((pred & hard).sum())}/{int(hard.sum())}"}
 
 

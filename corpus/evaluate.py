@@ -167,16 +167,21 @@ def load_labelled(paths: Iterable[str | Path]) -> tuple[list[LabelledDoc], int]:
     return docs, skipped
 
 
+def document_contacts(doc: LabelledDoc) -> list:
+    """The contacts the crawler would extract from a labelled document's title, text and links."""
+    from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
+
+    return merge_contacts([find_contacts(doc.title, "title", lang=doc.lang),
+                           find_contacts(doc.text, "text", lang=doc.lang), contacts_from_links(doc.links)])
+
+
 def run(docs: list[LabelledDoc]) -> list[Outcome]:
     """Extract contacts and score each document the way the crawler does (title, text, links)."""
-    from corpus.contacts import contacts_from_links, find_contacts, merge_contacts
     from corpus.signals import score_document
 
     outcomes = []
     for doc in docs:
-        contacts = merge_contacts([find_contacts(doc.title, "title", lang=doc.lang),
-                                   find_contacts(doc.text, "text", lang=doc.lang),
-                                   contacts_from_links(doc.links)])
+        contacts = document_contacts(doc)
         verdict = score_document(doc.title, doc.text, contacts=contacts, links=doc.links, lang=doc.lang)
         outcomes.append(Outcome(doc, verdict.score, verdict.family, verdict.signals,
                                 {(c.kind, c.value) for c in contacts}))
