@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from corpus.contacts.domains import PLACEHOLDER_SITES, domain_normal
+from corpus.contacts.normalise import AT_TOKENS
 from corpus.contacts.phones import is_fictional_phone, phone_e164, repetitive
 from corpus.ids import canonicalize_url
 
@@ -49,7 +50,10 @@ def plain_normal(kind: str, raw: str, region: str | tuple[str, ...] | None = Non
     them through the link rules first; `tel:`/`sms:` prefixes are plain text here.
     """
     if kind == "telegram":
-        value = raw.removeprefix("@").lower()
+        value = raw.lower()
+        # `TG[at]kx777`: the scan reads an obfuscated at as `@`, so the mention it reports slices back to one
+        value = value[len(at):] if (at := next((t for t in AT_TOKENS if value.startswith(t)), "")) else value
+        value = value.removeprefix("@")
         return value if TELEGRAM_RE.fullmatch(value) and "__" not in value else None
     if kind in ("phone", "whatsapp", "qq") and raw[:4].lower() in ("tel:", "sms:"):
         raw = raw[4:].split("?")[0].split(";")[0]

@@ -5,7 +5,7 @@ import re
 
 import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corpus.contacts import (
@@ -220,6 +220,7 @@ TRICKY = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=200), TRICKY))
+@example("TG[AT]A0000")  # an obfuscated at glued to its cue: the mention is `[AT]A0000` and must read back
 def test_properties_on_arbitrary_text(text):
     found = find_contacts(text)
     for c in found:
