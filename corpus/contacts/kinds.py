@@ -102,6 +102,10 @@ SERVICE_BOTS = frozenset({
     "jsondumpbot", "chatid_echo_bot", "get_id_bot", "showjsonbot", "getchatid_bot", "raw_info_bot", "idbot",
     "stickers", "gif", "vid", "pic", "bing", "wiki", "imdb", "like", "vote", "telegraph", "spambot", "gamebot",
     "webpagebot", "quizbot", "tgstat", "tgstat_bot", "notoscam", "jobs_bot", "premiumbot", "wallet"})
+# First path segments of t.me that are Telegram's own (share buttons, sticker packs, proxies, boosts): no user can
+# hold these names, so `t.me/login` and `TG @login` name nobody alike.
+TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "setlanguage", "proxy", "socks",
+                               "iv", "login", "bg", "invoice", "confirmphone", "addlist", "boost", "contact"})
 PLACEHOLDER_HANDLES = frozenset({
     "username", "user_name", "channel", "channelname", "channel_name", "botname", "bot_name", "example",
     "examplebot", "example_bot", "testbot", "test_bot", "handle", "mybot", "my_bot", "mychannel",
@@ -140,7 +144,7 @@ def is_placeholder(kind: str, value: str) -> bool:
     v = value.lower()
     if re.fullmatch(r"[x*._@+-]*", v) or "xxx" in v or "***" in v:
         return True
-    if kind == "telegram" and v in SERVICE_BOTS:
+    if kind == "telegram" and (v in SERVICE_BOTS or v in TELEGRAM_RESERVED):
         return True
     if kind in ("telegram", "wechat", "line"):
         return v in PLACEHOLDER_HANDLES or v.startswith(("your", "my_")) or v.endswith(("_here", "_name"))

@@ -8,13 +8,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from corpus.contacts.cues import CTA_CUE
 from corpus.contacts.hosts import LINE_HOSTS, MESSAGING_HOSTS, MESSENGER_HOSTS, SHORTENERS, TELEGRAM_HOSTS, bare_host
-from corpus.contacts.kinds import Contact, canonical_url, is_placeholder
+from corpus.contacts.kinds import TELEGRAM_RESERVED, Contact, canonical_url, is_placeholder
 from corpus.contacts.kinds import plain_normal as normal
 from corpus.contacts.promote import link_sites
 
-# first path segments of t.me that are not user names (share buttons, sticker packs, proxies)
-TELEGRAM_RESERVED = frozenset({"share", "addstickers", "addemoji", "addtheme", "setlanguage", "proxy", "socks",
-                               "iv", "login", "bg", "invoice", "confirmphone", "addlist", "boost", "contact"})
 CONTACT_HOSTS = frozenset({*MESSAGING_HOSTS, *SHORTENERS, *(f"www.{h}" for h in (*MESSAGING_HOSTS, *SHORTENERS))})
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _DOUBLED_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?://)", re.IGNORECASE)
