@@ -165,8 +165,10 @@ def oracle_threshold(prob: np.ndarray, examples: list[Example]) -> dict:
     return {"cut": float(best[2]), "f1": round(at["f1"], 4), "hard_fp_rate": round(at["hard_fp_rate"], 4)}
 
 
-def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None, nested: bool = False) -> dict:
-    """Every candidate on the same grouped folds, for each seed; mean and spread."""
+def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None, nested: bool = False,
+            predictions: dict | None = None) -> dict:
+    """Every candidate on the same grouped folds, for each seed; mean and spread. `predictions`, if given, receives
+    each candidate's out-of-fold verdicts on the first seed's folds (for corpus.detector.uncertainty)."""
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
     results = {}
@@ -178,6 +180,8 @@ def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None,
             folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
             out = fn(examples, folds)
             pred, facts = out if isinstance(out, tuple) else (out, {})
+            if predictions is not None and seed == seeds[0]:
+                predictions[name] = np.asarray(pred, dtype=bool)
             runs.append({**metrics(pred, y, hard), **facts})
         results[name] = {**_summary(runs), "runs": runs}
     return results
