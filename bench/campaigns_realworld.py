@@ -215,10 +215,14 @@ def pair_scores(truth: dict[str, str | None], got: dict[str, str]) -> dict:
         tp += same_true and same_pred
         fp += same_pred and not same_true
         fn += same_true and not same_pred
+    from corpus.detector.uncertainty import wilson
+
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
+    # the real set's operations have two posts each at most: its few true pairs are independent, and few
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "true_pairs": tp + fn, "found": tp, "false_pairs": fp}
+            "true_pairs": tp + fn, "found": tp, "false_pairs": fp,
+            "interval_95": {"precision": wilson(tp, tp + fp), "recall": wilson(tp, tp + fn)}}
 
 
 def largest_share(truth: dict[str, str | None], got: dict[str, str], name: str) -> float:
@@ -249,6 +253,10 @@ def fixture_figures(config=None, parts: int = 1) -> dict:
                                  and sum(1 for g in got.values() if g == got[d]) > 1)}
 
 
+def _span(interval) -> str:
+    return "-" if interval is None else f"{interval[0]:.2f}-{interval[1]:.2f}"
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -270,7 +278,8 @@ def main(argv: list[str] | None = None) -> dict:
     for name in ("real", "real_gate_free"):
         for part, f in result[name].items():
             print(f"{name:15} {part:12} docs {f['documents']:3}  P {f['precision']:.3f}  R {f['recall']:.3f}  "
-                  f"F1 {f['f1']:.3f}  ({f['found']}/{f['true_pairs']} true pairs, {f['false_pairs']} false)")
+                  f"F1 {f['f1']:.3f}  ({f['found']}/{f['true_pairs']} true pairs, {f['false_pairs']} false; "
+                  f"recall 95 % Wilson {_span(f['interval_95']['recall'])})")
     for name in ("fixtures", "fixtures_incremental_3_parts", "fixtures_version_1_rules"):
         f = result[name]
         print(f"{name:30} P {f['pairs']['precision']:.3f} R {f['pairs']['recall']:.3f}  largest share "

@@ -60,7 +60,10 @@ def labelled(doc) -> set[tuple[str, str]]:
 
 
 def score(docs) -> dict:
-    """Per kind tp/fp/fn/P/R over (doc, page) pairs, and the per-document errors."""
+    """Per kind tp/fp/fn/P/R over (doc, page) pairs with 95 % Wilson intervals (a kind's figures often rest on a
+    handful of contacts), and the per-document errors."""
+    from corpus.detector.uncertainty import wilson
+
     counts = {k: Counter() for k in LABELLED_KINDS}
     errors = []
     for doc, page in docs:
@@ -81,7 +84,8 @@ def score(docs) -> dict:
         tp, fp, fn = c["tp"], c["fp"], c["fn"]
         table[kind] = {"tp": tp, "fp": fp, "fn": fn,
                        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
-                       "recall": round(tp / (tp + fn), 4) if tp + fn else None}
+                       "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+                       "interval_95": {"precision": wilson(tp, tp + fp), "recall": wilson(tp, tp + fn)}}
     return {"documents": len(docs), "kinds": table, "errors": errors}
 
 
@@ -126,10 +130,16 @@ def _fmt(v) -> str:
 
 def print_table(name: str, result: dict) -> None:
     print(f"\n{name}: {result['documents']} documents")
-    print(f"  {'kind':<9} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>5} {'R':>5}")
+    print(f"  {'kind':<9} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>5} {'R':>5}   95 % Wilson intervals")
     for kind, row in result["kinds"].items():
+        iv = row["interval_95"]
+        spans = "  ".join(f"{name[0].upper()} {_span(iv[name])}" for name in ("precision", "recall"))
         print(f"  {kind:<9} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4} {_fmt(row['precision']):>5} "
-              f"{_fmt(row['recall']):>5}")
+              f"{_fmt(row['recall']):>5}   {spans}")
+
+
+def _span(interval) -> str:
+    return "    -    " if interval is None else f"{interval[0]:.2f}-{interval[1]:.2f}"
 
 
 def main(argv: list[str] | None = None) -> int:

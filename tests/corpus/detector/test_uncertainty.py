@@ -56,3 +56,13 @@ def test_errors_bunched_in_one_operation_widen_the_interval():
     narrow = bootstrap({"d": pred}, y, hard, alone, "d", [])["candidates"]["d"]["hard_fp_rate"]
     assert wide[1] - wide[0] > 1.5 * (narrow[1] - narrow[0])
     assert wide[0] == 0.0  # some resamples draw no post of op-x at all
+
+
+def test_wilson_interval_matches_the_textbook_values_and_stays_inside_0_1():
+    from corpus.detector.uncertainty import wilson
+
+    assert wilson(5, 10) == [0.2366, 0.7634]
+    assert wilson(10, 10) == [0.7225, 1.0]   # a clean 10 of 10 is no proof of a 0.9 floor
+    assert wilson(0, 10) == [0.0, 0.2775]
+    assert wilson(7, 8)[0] < 0.9 < wilson(7, 8)[1]
+    assert wilson(0, 0) is None
