@@ -80,6 +80,7 @@ def candidates(real: list) -> dict:
 
 def scores(prob: np.ndarray, examples: list) -> dict:
     from corpus.detector.crossval import metrics
+    from corpus.detector.uncertainty import wilson
 
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative for ex in examples])
@@ -87,7 +88,8 @@ def scores(prob: np.ndarray, examples: list) -> dict:
     m = metrics(pred, y, hard)
     return {"documents": len(examples), "spam": int(y.sum()), "precision": round(m["precision"], 4),
             "recall": round(m["recall"], 4), "f1": round(m["f1"], 4), "false_positives": m["fp"],
-            "benign": int((~y).sum()), "hard_negatives_flagged": f"{int((pred & hard).sum())}/{int(hard.sum())}"}
+            "benign": int((~y).sum()), "false_positive_share_95": wilson(m["fp"], int((~y).sum())),
+            "hard_negatives_flagged": f"{int((pred & hard).sum())}/{int(hard.sum())}"}
 
 
 def main() -> dict:
@@ -103,7 +105,9 @@ def main() -> dict:
         print(name)
         for set_name, s in table[name].items():
             print(f"  {set_name:<34} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
-                  f"false positives {s['false_positives']}/{s['benign']}  hard negatives {s['hard_negatives_flagged']}")
+                  f"false positives {s['false_positives']}/{s['benign']} (95 % Wilson "
+                  f"{s['false_positive_share_95'][0]:.0%}-{s['false_positive_share_95'][1]:.0%})  "
+                  f"hard negatives {s['hard_negatives_flagged']}")
     result = {"benchmark": "detector_transfer", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "trained_on": {"realworld_sha256": REALWORLD_SHA256, "documents": len(real)},
               "candidates": table, "seconds": round(time.time() - start, 1)}
