@@ -1,4 +1,4 @@
-"""How sure a cross-validated figure is: a bootstrap over operations of the out-of-fold verdicts, alone and paired."""
+"""How sure a measured figure is: an operation bootstrap of out-of-fold verdicts (alone and paired), Wilson intervals of counts."""
 from __future__ import annotations
 
 import numpy as np
