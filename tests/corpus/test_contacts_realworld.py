@@ -3,7 +3,7 @@ written the way real posts write them, and properties of the domain normaliser."
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corpus.contacts import contacts_from_links, find_contacts, normalize_value
@@ -169,10 +169,18 @@ def test_domain_normaliser_on_arbitrary_text(raw):
 @settings(max_examples=200, deadline=None)
 @given(st.from_regex(r"(?:https?://)?(?:[a-z0-9]{1,8}\.){1,3}(?:com|cc|vip|co\.uk|github\.io|top)(?:/[a-z]{0,5})?",
                      fullmatch=True))
+@example("x0.com")  # a host that is itself a public suffix (the list's private section): no registrable domain
+@example("br.com")
+@example("a.br.com")
 def test_domain_normaliser_on_hosts(raw):
+    from corpus.contacts.domains import _psl, host_of
+
     value = normalize_value("domain", raw)
-    assert value is not None and value == value.lower() and normalize_value("domain", value) == value
     assert normalize_value("domain", raw.upper()) == value
+    if _psl().is_public(host_of(raw)):
+        assert value is None  # `br.com`, `x0.com` are suffixes others register under, not anyone's site
+        return
+    assert value is not None and value == value.lower() and normalize_value("domain", value) == value
 
 
 def test_public_suffix_list_is_the_bundled_snapshot(monkeypatch):
