@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv studio-venv redis-server clean
+.PHONY: demo test fuzz bench venv studio-venv redis-server clean
 
 venv: $(STAMP)
 
@@ -44,6 +44,11 @@ test: $(STAMP) $(STUDIO_STAMP) redis-server
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
 		echo "chromium is not installed: the browser tests will skip"
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# property tests with fresh examples, 15x their budget (make test draws the same ones every run): run it before a
+# submission; a failure it finds is a real case to fix and to pin with @example
+fuzz: $(STAMP) $(STUDIO_STAMP)
+	SPAMCORPUS_HYPOTHESIS=fuzz $(BIN)/python -m pytest -q -n 2 $$(grep -rl --include="test_*.py" "^from hypothesis" tests)
 
 # the crawl benchmark's site is best served by nginx (so the server is never the bottleneck); without it the
 # benchmark serves the site with asyncio and says so
