@@ -29,6 +29,7 @@ class LabelledDoc:
     hard_negative: bool = False
     contacts: set[tuple[str, str]] | None = None   # expected (kind, value); None = not labelled
     links: list[str] = field(default_factory=list)
+    raw: Any = None  # a raw page (corpus.page.row.PageInput) when the record is one: the crawler extracts it first
 
 
 @dataclass
@@ -59,13 +60,12 @@ def _label(value: Any, where: str) -> bool | None:
     raise EvaluationError(f"{where}: unknown label {value!r} (use spam/benign/borderline, 1/0 or true/false)")
 
 
-def _contacts(value: Any, where: str) -> set[tuple[str, str]] | None:
+def _contacts(value: Any, where: str, lang: str) -> set[tuple[str, str]] | None:
     if value is None:
         return None
-    if isinstance(value, dict):  # the real-world set's form: kind -> values as written
-        from corpus.contacts import normalize_value
-        return {(str(kind), normalize_value(str(kind), str(raw)) or str(raw).strip().lower())
-                for kind, raws in value.items() for raw in (raws or ())}
+    if isinstance(value, dict):  # the real-world set's form: kind -> values as written, read as its bench reads them
+        from corpus.realworld import expected_pairs
+        return expected_pairs({str(k): list(v or ()) for k, v in value.items()}, lang)
     try:
         return {(str(c["kind"]), str(c["value"])) for c in value}
     except (TypeError, KeyError):
@@ -83,12 +83,25 @@ def _doc(record: dict, where: str, index: int) -> LabelledDoc | None:
         return None
     title, text = str(record.get("title") or ""), str(record.get("text") or "")
     links = record.get("links")
+    doc_id = str(record.get("id") or record.get("doc_id") or index)
+    lang = str(record.get("lang") or record.get("language") or "") or _detect_lang(title + "\n" + text)
     return LabelledDoc(
-        id=str(record.get("id") or record.get("doc_id") or index), title=title, text=text, spam=spam,
-        lang=str(record.get("lang") or record.get("language") or "") or _detect_lang(title + "\n" + text),
+        id=doc_id, title=title, text=text, spam=spam, lang=lang,
         family=str(record.get("family") or "other"), hard_negative=bool(record.get("hard_negative") or False),
-        contacts=_contacts(record.get("contacts"), where),
-        links=list(links) if links is not None else sorted(set(_URL.findall(title + "\n" + text))))
+        contacts=_contacts(record.get("contacts"), where, lang),
+        links=list(links) if links is not None else sorted(set(_URL.findall(title + "\n" + text))),
+        raw=_raw_page(record, doc_id, text))
+
+
+def _raw_page(record: dict, doc_id: str, text: str):
+    """A record with a `format` (the real-world set's md, html, txt, other) is a raw file, not extracted text."""
+    from corpus.realworld import RAW_FORMATS, raw_page, stand_in_url
+
+    fmt = record.get("format")
+    if fmt not in RAW_FORMATS:
+        return None
+    source = record.get("source") if isinstance(record.get("source"), dict) else None
+    return raw_page(text, fmt, str(record.get("url") or stand_in_url(doc_id, fmt, source)))
 
 
 def _detect_lang(text: str) -> str:
@@ -179,10 +192,22 @@ def run(docs: list[LabelledDoc]) -> list[Outcome]:
     """Extract contacts and score each document the way the crawler does (title, text, links)."""
     from corpus.signals import score_document
 
+    from corpus.page.row import PageRejected, extract_page
+
     outcomes = []
     for doc in docs:
-        contacts = document_contacts(doc)
-        verdict = score_document(doc.title, doc.text, contacts=contacts, links=doc.links, lang=doc.lang)
+        if doc.raw is not None:  # a raw file: extracted as the crawler extracts a fetched page, then scored
+            try:
+                page = extract_page(doc.raw)
+            except PageRejected as exc:  # the crawler would have dropped it: no score, no contact
+                outcomes.append(Outcome(doc, 0.0, "other", (f"rejected:{exc.reason}",), set()))
+                continue
+            contacts = page.contacts
+            verdict = score_document(page.title, page.text, contacts=contacts, links=page.links, lang=page.lang,
+                                     boilerplate=page.boilerplate, doc_format=page.doc_format)
+        else:
+            contacts = document_contacts(doc)
+            verdict = score_document(doc.title, doc.text, contacts=contacts, links=doc.links, lang=doc.lang)
         outcomes.append(Outcome(doc, verdict.score, verdict.family, verdict.signals,
                                 {(c.kind, c.value) for c in contacts}))
     return outcomes
@@ -215,13 +240,21 @@ def contact_metrics(outcomes: list[Outcome]) -> dict[str, Any]:
     """Contact extraction per kind, over the documents whose expected contacts are labelled."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     labelled = [o for o in outcomes if o.doc.contacts is not None]
+    # `url` is the catch-all kind of links that name no handle: scored only where the set labels it; a labelled
+    # contact of another kind written as such a link (`url:https://t.me/+invite`) is found by that link
+    url_scored = any(kind == "url" for o in labelled for kind, _ in o.doc.contacts or ())
     for o in labelled:
         expected = o.doc.contacts or set()
-        for kind, _ in o.found & expected:
+        urls = {"url:" + v.lower() for k, v in o.found if k == "url"}
+        as_labelled = {(k, v) for k, v in expected if k != "url" and v in urls}
+        taken = {v for _, v in as_labelled}
+        found = {(k, v) for k, v in o.found if k != "url" or url_scored and "url:" + v.lower() not in taken}
+        found |= as_labelled
+        for kind, _ in found & expected:
             counts[kind][0] += 1
-        for kind, _ in o.found - expected:
+        for kind, _ in found - expected:
             counts[kind][1] += 1
-        for kind, _ in expected - o.found:
+        for kind, _ in expected - found:
             counts[kind][2] += 1
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
     return {"documents": len(labelled), "overall": prf(*total),

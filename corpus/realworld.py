@@ -52,15 +52,33 @@ class RealDoc:
 
     @property
     def url(self) -> str:
-        """A stand-in address on a reserved name (never fetched) whose path keeps the file's suffix."""
-        src = self.source or {}
-        path = src.get("path") or f"{self.id}{_SUFFIX.get(self.format, '.txt')}"
-        repo = src.get("repo") or "unknown/unknown"
-        return f"https://code-host.invalid/{repo}/raw/{path}"
+        return stand_in_url(self.id, self.format, self.source)
 
     @property
     def content_type(self) -> str:
         return _CONTENT_TYPES.get(self.format, "text/plain; charset=utf-8")
+
+
+RAW_FORMATS = frozenset(_CONTENT_TYPES)
+
+
+def stand_in_url(doc_id: str, fmt: str, source: dict[str, Any] | None) -> str:
+    """A stand-in address on a reserved name (never fetched) whose path keeps the file's suffix."""
+    src = source or {}
+    path = src.get("path") or f"{doc_id}{_SUFFIX.get(fmt, '.txt')}"
+    repo = src.get("repo") or "unknown/unknown"
+    return f"https://code-host.invalid/{repo}/raw/{path}"
+
+
+def raw_page(text: str, fmt: str, url: str):
+    """A raw document (the set's `format`: md, html, txt, other) as the crawler would have fetched it from a code
+    host."""
+    from corpus.page.row import PageInput
+
+    return PageInput(url=url, final_url=url, status=200,
+                     headers={"content-type": _CONTENT_TYPES.get(fmt, "text/plain; charset=utf-8")},
+                     body=text.encode("utf-8"), fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                     crawl_job="realworld", run_id="realworld")
 
 
 def realworld_path(path: str | os.PathLike | None = None) -> Path:
@@ -96,11 +114,7 @@ def load_realworld(path: str | os.PathLike | None = None, *, verify: bool = True
 
 def page_input(doc: RealDoc):
     """The document as the crawler would have fetched it (raw file from a code host)."""
-    from corpus.page.row import PageInput
-
-    return PageInput(url=doc.url, final_url=doc.url, status=200, headers={"content-type": doc.content_type},
-                     body=doc.text.encode("utf-8"), fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
-                     crawl_job="realworld", run_id="realworld")
+    return raw_page(doc.text, doc.format, doc.url)
 
 
 def extract_document(doc: RealDoc):
@@ -118,7 +132,12 @@ def build_document_row(doc: RealDoc) -> dict[str, Any]:
 
 
 def expected_contacts(doc: RealDoc) -> set[tuple[str, str]]:
-    """The labelled contacts in the project's normal forms, read as a person reads them:
+    """The document's labelled contacts in the project's normal forms (expected_pairs)."""
+    return expected_pairs(doc.contacts, doc.language)
+
+
+def expected_pairs(contacts: dict[str, list[str]], language: str) -> set[tuple[str, str]]:
+    """Labelled contacts (kind -> values as written) in the project's normal forms, read as a person reads them:
     - a number written without its country code (`0912 345 678` on a Vietnamese page) is read in the country of the
       document's language (its first country in phones.LANG_REGIONS), or failing that in the country of another
       labelled number of the document (`0301-7654321` beside `wa.me/923017654321`);
@@ -134,11 +153,12 @@ def expected_contacts(doc: RealDoc) -> set[tuple[str, str]]:
         except ValueError:  # a kind the normaliser does not know
             return None
 
-    intl = [n for k in ("phone", "whatsapp") for raw in doc.contacts.get(k, ()) if (n := normal(k, raw))]
-    regions = [r for r in (*regions_for(doc.language)[:1], *number_regions(intl)) if r]
+    intl = [n for k in ("phone", "whatsapp") for raw in contacts.get(k, ()) or () if (n := normal(k, raw))]
+    regions = [r for r in (*regions_for(language)[:1], *number_regions(intl)) if r]
     out = set()
-    for kind, values in doc.contacts.items():
-        for raw in values:
+    for kind, values in contacts.items():
+        for raw in values or ():
+            raw = str(raw)
             value = normal(kind, raw)
             if kind in ("phone", "whatsapp") and not raw.strip().startswith(("+", "00", "http")):
                 value = next((v for r in regions if (v := normal(kind, raw, r))), value)

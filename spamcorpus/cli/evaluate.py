@@ -18,6 +18,10 @@ def evaluate(labels, as_json, max_errors):
     one such file; columns text and label, optional title, lang, family, hard_negative, contacts, links, id),
     overall, per language and per family, and contact-extraction precision and recall per kind.
 
+    A record with a `format` (md, html, txt, other: the real-world set's form) holds a raw file, which is
+    extracted as the crawler extracts a fetched page before it is scored; other records hold extracted text.
+    `url` contacts are scored only if some record labels one.
+
     Files named together are scored as one set. A directory with several files is refused: name the files,
     so that development and held-out sets are never mixed into one figure."""
     from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled, trained_on

@@ -187,3 +187,53 @@ def test_cli_names_a_file_that_is_not_utf8(tmp_path):
     result = CliRunner().invoke(main, ["evaluate", str(path)])
     assert result.exit_code == 2 and f"{path} line 2: not UTF-8 text" in result.output
     assert "Traceback" not in result.output
+
+
+# A raw Markdown file, as the real-world set holds them: its site is offered only by the anchor of a link.
+RAW_MD = {"id": "r1", "label": "spam", "language": "en", "format": "md",
+          "text": "# Win big today\n\nThe best odds in town, every day of the week.\n\n[Register now](https://kx777.vip/join)\n",
+          "contacts": {"domain": ["kx777.vip"]}}
+
+
+def test_a_raw_file_is_extracted_as_the_crawler_extracts_it(tmp_path):
+    raw = evaluate(load_labelled([write_jsonl(tmp_path / "raw.jsonl", [RAW_MD])])[0])
+    assert raw["contacts"]["by_kind"]["domain"] == prf(1, 0, 0)  # the link's anchor says `register`
+    # the same text without `format` is read as already extracted text: no anchors, so no evidence for the site
+    plain = {k: v for k, v in RAW_MD.items() if k != "format"}
+    text = evaluate(load_labelled([write_jsonl(tmp_path / "plain.jsonl", [plain])])[0])
+    assert text["contacts"]["by_kind"]["domain"] == prf(0, 0, 1)
+
+
+def test_a_raw_file_the_crawler_would_drop_scores_nothing(tmp_path):
+    empty = {**RAW_MD, "id": "r0", "format": "html", "text": "<html><head></head><body>  </body></html>"}
+    report = evaluate(load_labelled([write_jsonl(tmp_path / "set.jsonl", [empty])])[0])
+    assert report["overall"]["fn"] == 1
+    assert report["errors"][0]["signals"] == ["rejected:empty_text"]
+
+
+def test_url_contacts_are_scored_only_where_the_set_labels_them():
+    invite = "https://t.me/+AbCdEf123XyZ"
+    labelled = outcome(True, .9, expected={("telegram", "url:" + invite.lower())},
+                       found={("url", invite), ("url", "https://bit.ly/other")})
+    m = contact_metrics([labelled])
+    assert m["by_kind"]["telegram"] == prf(1, 0, 0)  # a labelled invite link is found through its `url` contact
+    assert "url" not in m["by_kind"]  # nobody labelled `url` contacts: the other link is not a false one
+    with_url = outcome(True, .9, expected={("url", "https://bit.ly/other")}, found={("url", "https://bit.ly/other")})
+    # once the set labels them, the other link is a false one; the invite counts for its kind only
+    assert contact_metrics([labelled, with_url])["by_kind"]["url"] == prf(1, 1, 0)
+
+
+@pytest.mark.realworld
+def test_evaluate_on_the_real_set_gives_the_contact_bench_figures():
+    """`spamcorpus evaluate` on the real-world file and bench/contacts_realworld.py count contacts alike."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.contacts_realworld import documents, score
+    from corpus.realworld import realworld_path
+
+    docs, _ = load_labelled([realworld_path()])
+    by_kind = evaluate(docs)["contacts"]["by_kind"]
+    bench = score(documents("all"))["kinds"]
+    for kind, row in bench.items():
+        if row["tp"] + row["fp"] + row["fn"]:
+            assert (by_kind[kind]["tp"], by_kind[kind]["fp"], by_kind[kind]["fn"]) == (row["tp"], row["fp"], row["fn"])
