@@ -74,7 +74,8 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
                     offset = iterator.offset
                     out = _response(record, offset, iterator, max_body, kind, gzipped)
                     broken = isinstance(out, Damaged) and out.reason != "too_large"
-                    if out is not None and not (broken and resyncing and not read_one):
+                    # damage placed before `start` is the stretch already reported (see below)
+                    if out is not None and not (broken and (resyncing and not read_one or offset < start)):
                         yield out
                     if broken:
                         failed_at = offset  # the stream is out of step: look for the next record
@@ -82,10 +83,12 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
                     read_one = True
             except Exception as exc:  # noqa: BLE001 (a hostile archive may raise anything from the parser)
                 failed_at = iterator.offset
-                if not (resyncing and not read_one):
+                if not (resyncing and not read_one or failed_at < start):
                     yield Damaged(failed_at, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
             resyncing = failed_at is not None
-            start = None if failed_at is None else _next_start(fh, failed_at + 1, gzipped)
+            # warcio may place damage before the byte it was asked to start from (a torn gzip member confuses its
+            # offset arithmetic): the scan must still move forward, or a damaged file is read round and round
+            start = None if failed_at is None else _next_start(fh, max(failed_at, start) + 1, gzipped)
 
 
 def read_record(path: str | os.PathLike[str], offset: int, *, max_body: int = MAX_BODY

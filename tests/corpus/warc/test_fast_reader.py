@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,26 @@ def test_any_damage_gives_the_same_values_both_ways(tmp_path_factory, cut, flips
             list(iter_responses(path, fast=True))
         return
     assert list(iter_responses(path, fast=True)) == slow
+    offsets = [v.offset for v in slow]
+    assert offsets == sorted(set(offsets))  # every value once, in file order: the reader always moves forward
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_damage_warcio_places_before_the_resync_point_is_read_past_once(tmp_path):
+    # Found by `make fuzz`: a file of varied() with three bytes flipped and its end cut. Resyncing at the gzip member
+    # at 4327, warcio reports damage at 4239, before the byte it was asked to start from; the reader scanned on from
+    # there, found 4327 again and looped for ever, yielding the same damage each time (and a crawl's ingest with it).
+    path = tmp_path / "d.warc.gz"
+    path.write_bytes((FIXTURES / "damage-placed-before-resync.warc.gz").read_bytes())
+    # first in a child with a time limit: the loop swallowed any exception raised into it, and grew without bound
+    read = "import sys; from corpus.warc.reader import iter_responses as r; [list(r(sys.argv[1], fast=f)) for f in (0, 1)]"
+    done = subprocess.run([sys.executable, "-c", read, str(path)], cwd=ROOT, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = both(path)
+    offsets = [v.offset for v in got]
+    assert offsets == sorted(set(offsets))
+    assert [v.offset for v in got if isinstance(v, Damaged)] == [705, 4239]  # the stretch at 4239 counted once
+    assert sum(isinstance(v, ArchivedResponse) for v in got) == 7
