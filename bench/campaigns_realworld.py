@@ -215,7 +215,7 @@ def pair_scores(truth: dict[str, str | None], got: dict[str, str]) -> dict:
         tp += same_true and same_pred
         fp += same_pred and not same_true
         fn += same_true and not same_pred
-    from corpus.detector.uncertainty import wilson
+    from corpus.intervals import wilson
 
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0

@@ -62,7 +62,7 @@ def labelled(doc) -> set[tuple[str, str]]:
 def score(docs) -> dict:
     """Per kind tp/fp/fn/P/R over (doc, page) pairs with 95 % Wilson intervals (a kind's figures often rest on a
     handful of contacts), and the per-document errors."""
-    from corpus.detector.uncertainty import wilson
+    from corpus.intervals import wilson
 
     counts = {k: Counter() for k in LABELLED_KINDS}
     errors = []

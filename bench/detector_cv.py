@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     quick = parser.parse_args(argv).quick
     from corpus.detector.crossval import NESTED, SEEDS, breakdown, compare, learning_curve
     from corpus.detector.data import realworld_examples
-    from corpus.detector.uncertainty import bootstrap
+    from corpus.intervals import bootstrap
     from corpus.realworld import REALWORLD_SHA256
 
     start = time.time()

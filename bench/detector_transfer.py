@@ -80,7 +80,7 @@ def candidates(real: list) -> dict:
 
 def scores(prob: np.ndarray, examples: list) -> dict:
     from corpus.detector.crossval import metrics
-    from corpus.detector.uncertainty import wilson
+    from corpus.intervals import wilson
 
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative for ex in examples])

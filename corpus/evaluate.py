@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -90,16 +90,19 @@ def _doc(record: dict, where: str, index: int) -> LabelledDoc | None:
         family=str(record.get("family") or "other"), hard_negative=bool(record.get("hard_negative") or False),
         contacts=_contacts(record.get("contacts"), where, lang),
         links=list(links) if links is not None else sorted(set(_URL.findall(title + "\n" + text))),
-        raw=_raw_page(record, doc_id, text))
+        raw=_raw_page(record, doc_id, text, where))
 
 
-def _raw_page(record: dict, doc_id: str, text: str):
+def _raw_page(record: dict, doc_id: str, text: str, where: str):
     """A record with a `format` (the real-world set's md, html, txt, other) is a raw file, not extracted text."""
     from corpus.realworld import RAW_FORMATS, raw_page, stand_in_url
 
     fmt = record.get("format")
-    if fmt not in RAW_FORMATS:
+    if fmt is None:
         return None
+    if fmt not in RAW_FORMATS:
+        raise EvaluationError(f"{where}: format {fmt!r} is not a raw file's ({', '.join(sorted(RAW_FORMATS))}); "
+                              "leave `format` out for extracted text")
     source = record.get("source") if isinstance(record.get("source"), dict) else None
     return raw_page(text, fmt, str(record.get("url") or stand_in_url(doc_id, fmt, source)))
 
@@ -190,9 +193,8 @@ def document_contacts(doc: LabelledDoc) -> list:
 
 def run(docs: list[LabelledDoc]) -> list[Outcome]:
     """Extract contacts and score each document the way the crawler does (title, text, links)."""
-    from corpus.signals import score_document
-
     from corpus.page.row import PageRejected, extract_page
+    from corpus.signals import score_document
 
     outcomes = []
     for doc in docs:
@@ -282,6 +284,9 @@ def evaluate(docs: list[LabelledDoc], skipped: int = 0) -> dict[str, Any]:
             sum(o.family == o.doc.family for o in spam_with_family) / len(spam_with_family), 4)
             if spam_with_family else 0.0},
         "contacts": contact_metrics(outcomes),
+        # raw files the crawler's extraction refuses (no text at all): scored benign, no contact; by reason
+        "rejected_raw_files": dict(Counter(o.signals[0].removeprefix("rejected:") for o in outcomes
+                                           if o.signals and o.signals[0].startswith("rejected:"))),
         "errors": [{"id": o.doc.id, "label": "spam" if o.doc.spam else "benign", "score": o.score,
                     "lang": o.doc.lang, "family": o.doc.family, "signals": list(o.signals)} for o in errors],
     }
@@ -299,6 +304,8 @@ def format_report(report: dict[str, Any], max_errors: int = 15) -> str:
              _row("overall", report["overall"]),
              f"  hard negatives: {hn['false_positives']}/{hn['documents']} false positives"
              f" ({hn['false_positive_rate']:.1%})",
+             *([f"  raw files the crawler would drop (scored benign): {report['rejected_raw_files']}"]
+               if report.get("rejected_raw_files") else []),
              f"  family guess accuracy on spam: {report['family_guess']['accuracy']:.3f}"
              f" ({report['family_guess']['documents']} documents)", "by language:"]
     lines += [_row(k, v) for k, v in report["by_language"].items()]

@@ -18,7 +18,7 @@ pytest_plugins = ["tests.studio_servers"]
 # Property tests: `ci` (the default, what `make test` runs) draws the same examples on every run, seeded by each
 # test, so CI never fails on a case its author's run did not draw, and never on a slow example (no deadline) on a
 # loaded machine. `fuzz` (`make fuzz`) draws new examples, FUZZ_SCALE times each test's own budget, to look for
-# such cases on purpose: two latent ones were found that way (a Telegram path name, a host that is a public suffix).
+# such cases on purpose (what it found: README, Tests).
 HYPOTHESIS_PROFILE = os.environ.get("SPAMCORPUS_HYPOTHESIS", "ci")
 FUZZ_SCALE = 15
 settings.register_profile("ci", derandomize=True, deadline=None)

@@ -168,7 +168,7 @@ def oracle_threshold(prob: np.ndarray, examples: list[Example]) -> dict:
 def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None, nested: bool = False,
             predictions: dict | None = None) -> dict:
     """Every candidate on the same grouped folds, for each seed; mean and spread. `predictions`, if given, receives
-    each candidate's out-of-fold verdicts on the first seed's folds (for corpus.detector.uncertainty)."""
+    each candidate's out-of-fold verdicts on the first seed's folds (for corpus.intervals)."""
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
     results = {}

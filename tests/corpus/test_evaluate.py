@@ -209,6 +209,14 @@ def test_a_raw_file_the_crawler_would_drop_scores_nothing(tmp_path):
     report = evaluate(load_labelled([write_jsonl(tmp_path / "set.jsonl", [empty])])[0])
     assert report["overall"]["fn"] == 1
     assert report["errors"][0]["signals"] == ["rejected:empty_text"]
+    assert report["rejected_raw_files"] == {"empty_text": 1}  # counted by reason, and shown
+    assert "would drop (scored benign): {'empty_text': 1}" in format_report(report)
+
+
+def test_an_unknown_format_is_a_clear_error_not_silently_text(tmp_path):
+    path = write_jsonl(tmp_path / "set.jsonl", [{**RAW_MD, "format": "pdf"}])
+    with pytest.raises(EvaluationError, match=r"line 1: format 'pdf' is not a raw file's \(html, md, other, txt\)"):
+        load_labelled([path])
 
 
 def test_url_contacts_are_scored_only_where_the_set_labels_them():

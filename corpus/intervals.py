@@ -1,4 +1,4 @@
-"""How sure a figure is: an operation bootstrap of out-of-fold verdicts (alone and paired), Wilson intervals of counts."""
+"""How sure a bench figure is: an operation bootstrap of out-of-fold verdicts (alone and paired), Wilson intervals."""
 from __future__ import annotations
 
 import numpy as np

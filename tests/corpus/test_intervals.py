@@ -1,10 +1,10 @@
-"""The operation bootstrap: counts per resample equal a resampled copy of the documents; intervals behave."""
+"""corpus.intervals: the operation bootstrap equals a resampled copy of the documents; Wilson textbook values."""
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.detector.crossval import metrics
-from corpus.detector.uncertainty import _counts, _f1_and_fp, _group_index, _weights, bootstrap
+from corpus.intervals import _counts, _f1_and_fp, _group_index, _weights, bootstrap
 
 
 def _toy(n=60, seed=0):
@@ -59,7 +59,7 @@ def test_errors_bunched_in_one_operation_widen_the_interval():
 
 
 def test_wilson_interval_matches_the_textbook_values_and_stays_inside_0_1():
-    from corpus.detector.uncertainty import wilson
+    from corpus.intervals import wilson
 
     assert wilson(5, 10) == [0.2366, 0.7634]
     assert wilson(10, 10) == [0.7225, 1.0]   # a clean 10 of 10 is no proof of a 0.9 floor
