@@ -1,7 +1,7 @@
 """Page objects on saved fixtures: inputs/ (body + meta.json) -> output.json; rows fit the schema.
 
 Regenerate expectations after a reviewed change with
-    SPAMCORPUS_UPDATE_FIXTURES=1 .venv/bin/python -m pytest tests/crawler/test_pages.py
+    SPAMCORPUS_UPDATE_FIXTURES=1 .venv/bin/python -m pytest tests/corpus/page/test_row.py
 and read the diff of every output.json before committing it.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from corpus.schema import rows_to_table, validate_row
 from corpus.page.row import PageInput, PageRejected, build_row, extract_page
@@ -135,3 +136,33 @@ def test_row_ids_are_those_of_the_canonical_urls(url, final_url):
     assert row["doc_id"] == doc_id(final_url)
     assert (row["url"], row["final_url"]) == (canonicalize_url(url), canonicalize_url(final_url))
     assert row["host"] == host_of(final_url)
+
+
+# Pieces of what hostile pages are made of: markup, Markdown syntax, obfuscated contacts, bidi and zero-width
+# characters, scripts, addresses a crawler must refuse; the generator glues them to random text.
+_PIECES = ["<html>", "<title>", "</title>", '<meta property="og:url" content="', '<link rel=canonical href="', '">',
+           '<a href="', "</a>", "<script>", "</script>", "<pre><code>", "</code></pre>", '<base href="', "<!--", "-->",
+           "https://t.me/", "tg://resolve?domain=", "mailto:", "tel:+", "weixin://", "wa.me/", "javascript:",
+           "http://169.254.169.254/", "http://[::1]/", "xn--", "[", "](", ")", "![", "```", "\n", "# ", "> ", "- ",
+           "【Q-——", "——】", "《", "》", "●", "点", ".vip", "扣扣", "薇", "V信", "纸飞机", "@", "TG", "+86 138 0013 8000",
+           "８８８", "\u200b", "\u202e", "\ufeff", "\x00", "e\u0301", "&#x", "&amp;", "%2F", "?utm_source=x&", "<?php",
+           "import x\n", "流量卡续费", "casino", "Русский", "ไทย", "العربية"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=10)), max_size=50).map("".join),
+       st.sampled_from(["text/html", "text/html; charset=gbk", "text/markdown", "text/plain; charset=shift_jis",
+                        "text/x-markdown; charset=utf-16", "text/plain", ""]),
+       st.sampled_from(["https://a.example/x", "https://a.example/README.md", "https://a.example/x.py"]),
+       st.sampled_from(["utf-8", "gbk", "utf-16", "latin-1"]), st.binary(max_size=6))
+def test_any_page_is_a_valid_row_or_a_reasoned_rejection(text, ctype, url, encoding, junk):
+    body = junk + text.encode(encoding, "replace")
+    try:
+        row = build_row(PageInput(url=url, final_url=url, status=200, headers={"content-type": ctype}, body=body,
+                                  fetched_at=datetime(2026, 11, 1, tzinfo=timezone.utc), crawl_job="t", run_id="r"))
+    except PageRejected as rejected:
+        assert rejected.reason in ("empty_body", "empty_text")
+        return
+    validate_row(row)
+    assert rows_to_table([row]).num_rows == 1
+    assert 0.0 <= row["spam_score"] <= 1.0
