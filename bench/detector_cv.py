@@ -4,7 +4,8 @@ Every candidate (one-line rule, hand-set weights, plain char n-gram TF-IDF + LR,
 only, the shipped combination, and the shipped combination with its block scales chosen on inner folds, i.e. nested
 cross-validation of that choice) is scored on the same folds for each seed (no operation in two folds); figures are
 means with their spread. Also: recall per family, F1 per language, the learned family guess, calibration, and a
-learning curve (F1 against the share of training operations kept). Floors (issue 9): F1 >= 0.85 and hard-negative
+learning curve (F1 against the share of training operations kept) with power-law fits of where it would reach the
+floors and the goal (what more labels buy). Floors (issue 9): F1 >= 0.85 and hard-negative
 false positives <= 8 %. Writes bench/results/detector_cv.json.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="one fold seed, no learning curve (a screen, not a result)")
     quick = parser.parse_args(argv).quick
     from corpus.detector.crossval import NESTED, SEEDS, breakdown, compare, learning_curve
+    from corpus.detector.curve import extrapolate
     from corpus.detector.data import realworld_examples
     from corpus.intervals import bootstrap
     from corpus.realworld import REALWORLD_SHA256
@@ -49,9 +51,11 @@ def main(argv: list[str] | None = None) -> dict:
                        floors=(F1_FLOOR, HARD_FP_CEILING))
     detail = breakdown(examples)
     curve = [] if quick else learning_curve(examples, seeds=seeds[:2])  # two seeds: the curve costs 5x a row
+    more_labels = extrapolate(curve, f1_targets=(F1_FLOOR, 0.95), fp_targets=(HARD_FP_CEILING, 0.03)) if curve else {}
     best = table[SHIPPED]
     result = {"set_sha256": REALWORLD_SHA256, "documents": len(examples), "borderline_left_out": borderline,
               "seeds": list(seeds), "folds": 5, "candidates": table, **detail, "learning_curve": curve,
+              "learning_curve_extrapolated": more_labels,
               "bootstrap_seed0": spread, "floors": {"f1": F1_FLOOR, "hard_fp_rate": HARD_FP_CEILING},
               "floors_met": best["f1"] >= F1_FLOOR and best["hard_fp_rate"] <= HARD_FP_CEILING,
               "seconds": round(time.time() - start, 1), "quick": quick}
@@ -70,6 +74,12 @@ def main(argv: list[str] | None = None) -> dict:
     for row in curve:
         print(f"  train {row['fraction']:.0%} of operations (~{row['train_documents']} docs): F1 {row['f1']:.3f} "
               f"±{row['f1_sd']:.3f}, hard-negative FP {row['hard_fp_rate']:.1%}")
+    for name, fit in more_labels.get("fits", {}).items():
+        print(f"  if the curve keeps its slope ({name}): training documents for F1 "
+              + ", ".join(f"{t}: {n or '-'}" for t, n in fit["train_documents_for_f1"].items())
+              + "; for hard-negative FP " + ", ".join(f"{t}: {n or '-'}" for t, n in
+                                                      fit["train_documents_for_hard_fp"].items())
+              + f" (measured up to {more_labels['measured_up_to']})")
     level = f"{spread['level']:.0%}"
     print(f"bootstrap over {spread['operations']} operations ({spread['resamples']} resamples, seed 0's folds), "
           f"{level} intervals:")
