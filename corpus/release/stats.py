@@ -22,6 +22,22 @@ def _class(r: dict[str, Any]) -> str:
     return (r["family"] or "spam (no family)") if r["verdict"] == "spam" else r["verdict"]
 
 
+def hub_sites(rows: list[dict[str, Any]], group: list[int], top: int = 3,
+              min_campaigns: int = 3) -> list[tuple[str, int]]:
+    """The sites of the largest group that carry the most campaigns, most first: a platform the build does not know
+    as shared (many people publishing under one host) joins every campaign posted there into one group."""
+    if not group:
+        return []
+    largest = Counter(group).most_common(1)[0][0]
+    campaigns: dict[str, set[str]] = {}
+    for r, g in zip(rows, group):
+        if g == largest:
+            campaigns.setdefault(r["site"], set()).add(r["campaign_id"])
+    ranked = sorted(((site, len(c)) for site, c in campaigns.items() if len(c) >= min_campaigns),
+                    key=lambda p: (-p[1], p[0]))
+    return ranked[:top]
+
+
 def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inputs, resolution, split_result,
                   config) -> dict[str, Any]:
     rows = table.select(["doc_id", "split", "verdict", "family", "label_source", "lang", "campaign_id", "site",
@@ -54,8 +70,12 @@ def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inpu
     warnings = [f"the {name} split is empty: the groups are too few or too large for the target fractions"
                 for name, fraction in config.splits.fractions if fraction > 0 and name not in splits]
     if split_result.largest_group * 2 > len(rows):
+        hubs = hub_sites(rows, split_result.group)
+        named = ", ".join(f"{site} ({n} campaigns)" for site, n in hubs)
+        hint = (f"; the sites that carry most of its campaigns are {named}: if many people publish there, give "
+                "them in a --shared-platforms file") if hubs else ""
         warnings.append(f"one group of documents sharing campaigns, handles or sites holds "
-                        f"{split_result.largest_group} of {len(rows)} documents")
+                        f"{split_result.largest_group} of {len(rows)} documents{hint}")
     unassigned = sum(1 for r in rows if r["doc_id"] not in inputs.campaigns)
     if inputs.campaign_source != WITH_CAMPAIGNS:
         warnings.append("no campaign assignment: run `spamcorpus campaigns` so that template copies share a split")

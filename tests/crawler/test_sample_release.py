@@ -11,6 +11,7 @@ from corpus.release.build import ReleaseConfig, build_release
 from corpus.release.resolve import LabelPolicy
 from corpus.release.splits import (HANDLE_KINDS, SHARED_PLATFORMS, SPLIT_NAMES, SplitConfig, connected_groups,
                                    group_keys, read_platforms, site_of)
+from corpus.release.stats import hub_sites
 from corpus.release.table import read_release_table
 from corpus.release.verify import verify_release
 from spamcorpus.sample_web import PLATFORMS_FILE
@@ -61,5 +62,9 @@ def test_release_of_the_crawl_has_real_leak_free_splits(full_crawl, sample_serve
     assert all(v["spam"] and v["benign"] for v in verdicts.values()), verdicts
 
     # without the platform file every host is one site, and the whole crawl welds into (nearly) one group
-    welded = connected_groups([_keys(r, site_of(r["url"], r["host"], SHARED_PLATFORMS)) for r in rows])
+    by_host = [{**r, "site": site_of(r["url"], r["host"], SHARED_PLATFORMS)} for r in rows]
+    welded = connected_groups([_keys(r, r["site"]) for r in by_host])
     assert Counter(welded).most_common(1)[0][1] >= 0.9 * n
+    # and the build's warning then names the platform hosts that weld it
+    hubs = hub_sites(by_host, welded)
+    assert hubs and all(site.startswith("127.0.0.") and campaigns >= 3 for site, campaigns in hubs), hubs
