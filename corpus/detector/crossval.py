@@ -6,6 +6,7 @@ from typing import Callable
 
 import numpy as np
 
+from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut_oof, metrics, oracle_threshold
 from corpus.detector.train import (C, DENSE_SCALE, FULL, NGRAM_SCALE, Design, Example, FeatureSet, _logreg,
                                    fit_platt, grouped_folds, out_of_fold)
 from corpus.detector.vector import DENSE_NAMES
@@ -21,15 +22,6 @@ def one_line_rule(ex: Example) -> bool:
     """The plain rule the issue measured: a t.me link or a 【Q header means spam."""
     text = ex.view.title + "\n" + ex.view.text
     return "t.me/" in text or "【Q" in text
-
-
-def metrics(pred: np.ndarray, y: np.ndarray, hard: np.ndarray) -> dict:
-    tp, fp, fn = int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum())
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r,
-            "hard_fp_rate": float((pred & hard).sum() / hard.sum()) if hard.any() else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
 
 
 def _summary(runs: list[dict]) -> dict:
@@ -111,6 +103,7 @@ def _signal_columns() -> tuple[int, ...]:
 
 
 NESTED = "detector, block scales chosen on inner folds (nested)"
+CEILING_CUT = f"detector, cut chosen on inner folds for <= {HARD_FP_CEILING:.0%} hard negatives (nested)"
 
 
 def candidates(nested: bool = False) -> dict[str, Callable]:
@@ -149,20 +142,11 @@ def candidates(nested: bool = False) -> dict[str, Callable]:
         "hashed n-gram TF-IDF only": learned(FeatureSet(dense=False)),
         "boosted trees over out-of-fold n-gram log-odds + dense (not shipped)": trees,
         "detector: n-grams + dense (shipped)": shipped,
+        CEILING_CUT: ceiling_cut_oof,
     }
     if nested:
         table[NESTED] = nested_choice
     return table
-
-
-def oracle_threshold(prob: np.ndarray, examples: list[Example]) -> dict:
-    """The best F1 any cut of these out-of-fold probabilities reaches, the cut chosen on the test folds themselves:
-    not a result (no model could pick that cut), an upper bound that tells a ranking problem from a calibration one."""
-    y = np.array([ex.spam for ex in examples])
-    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
-    best = max((metrics(prob >= t, y, hard)["f1"], -abs(t - 0.5), t) for t in np.round(np.arange(0.05, 0.96, 0.01), 2))
-    at = metrics(prob >= best[2], y, hard)
-    return {"cut": float(best[2]), "f1": round(at["f1"], 4), "hard_fp_rate": round(at["hard_fp_rate"], 4)}
 
 
 def compare(examples: list[Example], seeds=SEEDS, only: list[str] | None = None, nested: bool = False,

@@ -221,7 +221,15 @@ def train_model(examples: list[Example], *, calibrate: bool = True, note: str = 
     ngram_w, dense_w = coef[: 1 << HASH_BITS] * NGRAM_SCALE, coef[1 << HASH_BITS:] * DENSE_SCALE
     seen = np.asarray(design.counts.getnnz(axis=0)).ravel() > 0
     buckets = np.flatnonzero(seen).astype(np.int32)  # every bucket with a document frequency, weighted or not
-    platt = fit_platt(out_of_fold(examples), y) if calibrate else (1.0, 0.0)
+    platt, cut = (1.0, 0.0), None
+    if calibrate:
+        from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut  # cuts reads this module
+        z = out_of_fold(examples)
+        platt = fit_platt(z, y)
+        hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
+        # a precision-first cut for silver labels, chosen as the bench's nested candidate chooses it per fold
+        cut = {"cut": ceiling_cut(1 / (1 + np.exp(-(platt[0] * z + platt[1]))), y, hard),
+               "hard_fp_ceiling": HARD_FP_CEILING}
     families, fam_w, fam_ngram_w, fam_b = fit_family(examples, design, idf)
     weights = ngram_w[buckets].astype(np.float32)
     bucket_idf = idf[buckets].astype(np.float32)
@@ -232,7 +240,7 @@ def train_model(examples: list[Example], *, calibrate: bool = True, note: str = 
             "family_C": FAMILY_C,
             "examples": len(examples),
             "spam": int(y.sum()), "sources": _count(ex.source for ex in examples), "data_sha256": data_digest,
-            "note": note}
+            "note": note, "precision_cut": cut}
     return DetectorModel(version=f"learned-{FEATURE_VERSION}.{digest[:10]}", dense_names=list(DENSE_NAMES),
                          dense_weights=dense_w.astype(np.float32), buckets=buckets, bucket_weights=weights,
                          bucket_idf=bucket_idf, default_idf=float(smooth_idf(np.zeros(1), len(examples))[0]),

@@ -54,7 +54,8 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
         raise click.ClickException(f"{target}: cannot write the model ({exc.strerror})") from None
     report = {"model": str(target), "version": model.version, "examples": len(examples),
               "annotated": len(extra), "borderline_left_out": borderline, "spam": model.meta["spam"],
-              "families": model.families, "annotations_left_out": dict(sorted(drops.items()))}
+              "families": model.families, "annotations_left_out": dict(sorted(drops.items())),
+              "precision_cut": model.meta.get("precision_cut")}
     if cross_validate:
         from corpus.detector.crossval import breakdown, compare
         report["cross_validated"] = {k: {m: v[m] for m in v if m != "runs"} for k, v in compare(examples).items()}
@@ -64,6 +65,10 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
         return
     click.echo(f"trained {model.version}: {len(examples)} examples ({model.meta['spam']} spam, {len(extra)} from "
                f"annotations; {borderline} borderline left out) -> {target}")
+    cut = model.meta.get("precision_cut")
+    if cut:
+        click.echo(f"  precision-first cut for silver labels: {cut['cut']:.2f} (at most {cut['hard_fp_ceiling']:.0%} "
+                   "of hard negatives flagged on its cross-validated scores; `spamcorpus release --silver-threshold`)")
     if drops:
         click.echo("  annotations left out: " + ", ".join(f"{k} {v}" for k, v in sorted(drops.items())))
     for name, m in report.get("cross_validated", {}).items():

@@ -58,6 +58,9 @@ def test_train_adds_annotated_rows_and_writes_a_loadable_model(tmp_path):
     model = DetectorModel.load(out)
     assert model.meta["sources"] == {"annotations": 12, "realworld": 223}
     assert model.version != load_model().version  # new labels, new model
+    cut = model.meta["precision_cut"]  # chosen on the new model's own cross-validated scores, and said
+    assert cut["hard_fp_ceiling"] == 0.08 and 0.3 <= cut["cut"] <= 0.85
+    assert f"precision-first cut for silver labels: {cut['cut']:.2f}" in result.output
 
 
 def test_train_user_errors_are_clean(tmp_path):
