@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut_oof, metrics, oracle_threshold
+from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut, metrics, oracle_threshold
 from corpus.detector.train import (C, DENSE_SCALE, FULL, NGRAM_SCALE, Design, Example, FeatureSet, _logreg,
                                    fit_platt, grouped_folds, out_of_fold)
 from corpus.detector.vector import DENSE_NAMES
@@ -78,6 +78,28 @@ def _nested_oof(examples: list[Example], folds: np.ndarray) -> tuple[np.ndarray,
         prob[folds == f] = 1 / (1 + np.exp(-(a * z + b)))
         chosen.append(list(scales))
     return prob, chosen
+
+
+def ceiling_cut_oof(examples: list[Example], folds: np.ndarray, ceiling: float = HARD_FP_CEILING,
+                    c: float = C) -> tuple[np.ndarray, dict]:
+    """Out-of-fold verdicts of the shipped detector at a cut chosen per test fold on grouped inner folds of its
+    training part (their decision values, Platt-calibrated, as _calibrated_oof does), by ceiling_cut: the choice is
+    cross-validated. Also returns the cuts chosen."""
+    y = np.array([ex.spam for ex in examples])
+    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
+    groups = [ex.group for ex in examples]
+    z = out_of_fold(examples, FULL, c, folds)
+    pred, cuts = np.zeros(len(examples), dtype=bool), []
+    for f in np.unique(folds):
+        idx = np.flatnonzero(folds != f)
+        inner = grouped_folds([groups[i] for i in idx], strata=[bool(y[i]) for i in idx])
+        z_inner = out_of_fold([examples[i] for i in idx], FULL, c, inner)
+        a, b = fit_platt(z_inner, y[idx]) if len(np.unique(y[idx])) == 2 else (1.0, 0.0)
+        cut = ceiling_cut(1 / (1 + np.exp(-(a * z_inner + b))), y[idx], hard[idx], ceiling)
+        test = folds == f
+        pred[test] = 1 / (1 + np.exp(-(a * z[test] + b))) >= cut
+        cuts.append(cut)
+    return pred, {"cuts_chosen": cuts}
 
 
 def _plain_ngram_oof(examples: list[Example], folds: np.ndarray) -> np.ndarray:

@@ -1,10 +1,10 @@
 """Decision cuts of the detector's calibrated probability: verdict metrics, the best cut in hindsight (an upper bound,
-not a result) and a precision-first cut chosen on inner folds under a ceiling of hard negatives flagged."""
+not a result) and a precision-first cut under a ceiling of hard negatives flagged (training reads it: no model code
+here)."""
 from __future__ import annotations
 
 import numpy as np
 
-from corpus.detector.train import C, FULL, Example, fit_platt, grouped_folds, out_of_fold
 
 # The cuts a choice looks at: coarse, because a set of ~200 documents cannot tell 0.62 from 0.65.
 CUT_GRID = tuple(float(t) for t in np.round(np.arange(0.30, 0.86, 0.05), 2))
@@ -20,7 +20,7 @@ def metrics(pred: np.ndarray, y: np.ndarray, hard: np.ndarray) -> dict:
             "tp": tp, "fp": fp, "fn": fn}
 
 
-def oracle_threshold(prob: np.ndarray, examples: list[Example]) -> dict:
+def oracle_threshold(prob: np.ndarray, examples: list) -> dict:
     """The best F1 any cut of these out-of-fold probabilities reaches, the cut chosen on the test folds themselves:
     not a result (no model could pick that cut), an upper bound that tells a ranking problem from a calibration one."""
     y = np.array([ex.spam for ex in examples])
@@ -39,25 +39,3 @@ def ceiling_cut(prob: np.ndarray, y: np.ndarray, hard: np.ndarray, ceiling: floa
     if under:
         return -max(under)[1]
     return min(scored, key=lambda p: (p[1]["hard_fp_rate"], -p[1]["f1"], p[0]))[0]
-
-
-def ceiling_cut_oof(examples: list[Example], folds: np.ndarray, ceiling: float = HARD_FP_CEILING,
-                    c: float = C) -> tuple[np.ndarray, dict]:
-    """Out-of-fold verdicts of the shipped detector at a cut chosen per test fold on grouped inner folds of its
-    training part (their decision values, Platt-calibrated, as _calibrated_oof does), by ceiling_cut: the choice is
-    cross-validated. Also returns the cuts chosen."""
-    y = np.array([ex.spam for ex in examples])
-    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
-    groups = [ex.group for ex in examples]
-    z = out_of_fold(examples, FULL, c, folds)
-    pred, cuts = np.zeros(len(examples), dtype=bool), []
-    for f in np.unique(folds):
-        idx = np.flatnonzero(folds != f)
-        inner = grouped_folds([groups[i] for i in idx], strata=[bool(y[i]) for i in idx])
-        z_inner = out_of_fold([examples[i] for i in idx], FULL, c, inner)
-        a, b = fit_platt(z_inner, y[idx]) if len(np.unique(y[idx])) == 2 else (1.0, 0.0)
-        cut = ceiling_cut(1 / (1 + np.exp(-(a * z_inner + b))), y[idx], hard[idx], ceiling)
-        test = folds == f
-        pred[test] = 1 / (1 + np.exp(-(a * z[test] + b))) >= cut
-        cuts.append(cut)
-    return pred, {"cuts_chosen": cuts}

@@ -47,7 +47,7 @@ def test_the_cut_respects_the_ceiling_whenever_some_cut_can(rows, ceiling):
 def test_the_nested_cut_is_chosen_without_the_test_fold():
     import dataclasses
 
-    from corpus.detector.cuts import ceiling_cut_oof
+    from corpus.detector.crossval import ceiling_cut_oof
     from corpus.detector.data import realworld_examples
     from corpus.detector.train import grouped_folds
 
