@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut
 from corpus.detector.features import FAMILY_BITS, HASH_BITS, DocumentView, hashed_ngrams, smooth_idf
 from corpus.detector.model import DetectorModel, model_digest
 from corpus.detector.vector import DENSE_NAMES, dense_vector
@@ -223,7 +224,6 @@ def train_model(examples: list[Example], *, calibrate: bool = True, note: str = 
     buckets = np.flatnonzero(seen).astype(np.int32)  # every bucket with a document frequency, weighted or not
     platt, cut = (1.0, 0.0), None
     if calibrate:
-        from corpus.detector.cuts import HARD_FP_CEILING, ceiling_cut  # cuts reads this module
         z = out_of_fold(examples)
         platt = fit_platt(z, y)
         hard = np.array([ex.hard_negative and not ex.spam for ex in examples])

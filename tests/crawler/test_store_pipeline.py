@@ -38,10 +38,11 @@ def test_a_slow_commit_does_not_stop_the_fetching(site, tmp_path):
     commits = _commits(record)
     assert commits and all(not c["main"] and c["thread"].startswith("spamcorpus-store") for c in commits)
     # a blocked reactor sends nothing: at most the requests already in flight (4 per host) could arrive while
-    # a commit sleeps; a free one keeps asking for pages
-    first = commits[0]
-    during = [s for s in site.seen if first["start"] + 0.2 < s.at < first["end"]]
-    assert len(during) >= 6, (len(during), first, [s.at for s in site.seen])
+    # a commit sleeps; a free one keeps asking for pages. Every commit window is looked at, not only the first:
+    # on a loaded machine the first one can fall while the page worker is still busy with the first pages
+    # (extraction, not the store, then holds the fetching back), as it once did in a full test run
+    during = [[s for s in site.seen if c["start"] + 0.2 < s.at < c["end"]] for c in commits]
+    assert max(map(len, during)) >= 6, ([len(d) for d in during], commits, [s.at for s in site.seen])
     # every page made a row, and the commit that was still running at the close was waited for
     assert sum(c["rows"] for c in commits) == PAGES + 1
     assert run.stats["spamcorpus/rows_committed"] == PAGES + 1
