@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one fold seed, no learning curve (a screen, not a result)")
     quick = parser.parse_args(argv).quick
-    from corpus.detector.crossval import CEILING_CUT, NESTED, SEEDS, breakdown, compare, learning_curve
+    from corpus.detector.crossval import CEILING_CUT, MEAN_WITH_TREES, NESTED, SEEDS, breakdown, compare, learning_curve
     from corpus.detector.curve import extrapolate
     from corpus.detector.data import realworld_examples
     from corpus.intervals import bootstrap
@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> dict:
     table = compare(examples, seeds=seeds, nested=True, predictions=predictions)
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
-    others = [n for n in (BASELINE, NGRAMS, RULE, TREES, NESTED, CEILING_CUT) if n in predictions]
+    others = [n for n in (BASELINE, NGRAMS, RULE, TREES, NESTED, CEILING_CUT, MEAN_WITH_TREES)
+              if n in predictions]
     spread = bootstrap(predictions, y, hard, [ex.group for ex in examples], SHIPPED, others,
                        floors=(F1_FLOOR, HARD_FP_CEILING))
     detail = breakdown(examples)

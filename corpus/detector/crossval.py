@@ -125,6 +125,7 @@ def _signal_columns() -> tuple[int, ...]:
 
 
 NESTED = "detector, block scales chosen on inner folds (nested)"
+MEAN_WITH_TREES = "mean of the detector's and the boosted trees' probabilities (not shipped)"
 CEILING_CUT = f"detector, cut chosen on inner folds for <= {HARD_FP_CEILING:.0%} hard negatives (nested)"
 
 
@@ -151,6 +152,10 @@ def candidates(nested: bool = False) -> dict[str, Callable]:
         from corpus.detector.stack import stack_out_of_fold
         return stack_out_of_fold(examples, folds) >= 0.5
 
+    def mean_with_trees(examples, folds):
+        from corpus.detector.stack import stack_out_of_fold
+        return (_calibrated_oof(examples, FULL, folds) + stack_out_of_fold(examples, folds)) / 2 >= 0.5
+
     def shipped(examples, folds):
         prob = _calibrated_oof(examples, FULL, folds)
         return prob >= 0.5, {"oracle_threshold": oracle_threshold(prob, examples)}
@@ -165,6 +170,7 @@ def candidates(nested: bool = False) -> dict[str, Callable]:
         "boosted trees over out-of-fold n-gram log-odds + dense (not shipped)": trees,
         "detector: n-grams + dense (shipped)": shipped,
         CEILING_CUT: ceiling_cut_oof,
+        MEAN_WITH_TREES: mean_with_trees,
     }
     if nested:
         table[NESTED] = nested_choice
