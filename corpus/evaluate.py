@@ -224,10 +224,11 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
             "tp": tp, "fp": fp, "fn": fn}
 
 
-def detection_metrics(outcomes: list[Outcome]) -> dict[str, float | int]:
-    tp = sum(o.predicted and o.doc.spam for o in outcomes)
-    fp = sum(o.predicted and not o.doc.spam for o in outcomes)
-    fn = sum(not o.predicted and o.doc.spam for o in outcomes)
+def detection_metrics(outcomes: list[Outcome], cut: float = 0.5) -> dict[str, float | int]:
+    flagged = [o.score >= cut for o in outcomes]
+    tp = sum(f and o.doc.spam for f, o in zip(flagged, outcomes))
+    fp = sum(f and not o.doc.spam for f, o in zip(flagged, outcomes))
+    fn = sum(not f and o.doc.spam for f, o in zip(flagged, outcomes))
     return {**prf(tp, fp, fn), "tn": len(outcomes) - tp - fp - fn, "documents": len(outcomes)}
 
 
@@ -265,9 +266,11 @@ def contact_metrics(outcomes: list[Outcome]) -> dict[str, Any]:
 
 def evaluate(docs: list[LabelledDoc], skipped: int = 0) -> dict[str, Any]:
     """The full report as plain data (what `spamcorpus evaluate --json` prints)."""
+    from corpus.detector.model import load_model
     from corpus.signals import DETECTOR_VERSION
 
     outcomes = run(docs)
+    cut = (load_model().meta.get("precision_cut") or {}).get("cut")
     hard = [o for o in outcomes if o.doc.hard_negative and not o.doc.spam]
     hard_fp = [o for o in hard if o.predicted]
     spam_with_family = [o for o in outcomes if o.doc.spam and o.doc.family != "other"]
@@ -278,6 +281,9 @@ def evaluate(docs: list[LabelledDoc], skipped: int = 0) -> dict[str, Any]:
         "overall": detection_metrics(outcomes),
         "hard_negatives": {"documents": len(hard), "false_positives": len(hard_fp),
                            "false_positive_rate": round(len(hard_fp) / len(hard), 4) if hard else 0.0},
+        # the model's precision-first cut (spamcorpus train chose it for silver labels), beside the 0.5 one
+        "at_precision_cut": {"cut": cut, **detection_metrics(outcomes, cut),
+                             "hard_negative_false_positives": sum(o.score >= cut for o in hard)} if cut else None,
         "by_language": _grouped(outcomes, lambda o: o.doc.lang),
         "by_family": _grouped(outcomes, lambda o: o.doc.family),
         "family_guess": {"documents": len(spam_with_family), "accuracy": round(
@@ -304,6 +310,9 @@ def format_report(report: dict[str, Any], max_errors: int = 15) -> str:
              _row("overall", report["overall"]),
              f"  hard negatives: {hn['false_positives']}/{hn['documents']} false positives"
              f" ({hn['false_positive_rate']:.1%})",
+             *([_row(f"precision cut {report['at_precision_cut']['cut']:.2f}", report["at_precision_cut"])
+                + f", hard negatives {report['at_precision_cut']['hard_negative_false_positives']}/{hn['documents']}"]
+               if report.get("at_precision_cut") else []),
              *([f"  raw files the crawler would drop (scored benign): {report['rejected_raw_files']}"]
                if report.get("rejected_raw_files") else []),
              f"  family guess accuracy on spam: {report['family_guess']['accuracy']:.3f}"

@@ -46,6 +46,9 @@ def test_detection_metrics_hand_computed():
     assert (m["tp"], m["fp"], m["fn"], m["tn"]) == (2, 1, 1, 2)
     assert m["precision"] == pytest.approx(2 / 3, abs=1e-4) and m["recall"] == pytest.approx(2 / 3, abs=1e-4)
     assert outcome(True, 0.5).predicted  # 0.5 is the decision point and counts as spam
+    # at a higher cut the .6 spam and the .4 benign are both below it: tp 1 (.9), fp 1 (.7), fn 2
+    high = detection_metrics(outcomes, cut=0.65)
+    assert (high["tp"], high["fp"], high["fn"], high["tn"]) == (1, 1, 2, 2)
 
 
 def test_contact_metrics_per_kind_hand_computed():
@@ -74,6 +77,11 @@ def test_evaluate_end_to_end_on_jsonl(tmp_path):
     assert set(report["by_family"]) == {"telecom_sim", "other"}
     assert report["contacts"]["by_kind"]["telegram"]["tp"] == 1
     assert "overall" in format_report(report)
+    # the shipped model's precision-first cut is reported beside the 0.5 one
+    from corpus.detector.model import load_model
+    at = report["at_precision_cut"]
+    assert at["cut"] == load_model().meta["precision_cut"]["cut"] and at["documents"] == 2
+    assert f"precision cut {at['cut']:.2f}" in format_report(report)
 
 
 def test_parquet_and_label_forms(tmp_path):
