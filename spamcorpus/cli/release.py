@@ -23,7 +23,9 @@ _BUILD_OPTIONS = [
     click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split assignment."),
     click.option("--fractions", default="0.8,0.1,0.1", show_default=True, help="train,validation,test fractions."),
     click.option("--include-silver", is_flag=True, help="Also release unlabelled rows with the detector's verdict."),
-    click.option("--silver-threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1)),
+    click.option("--silver-threshold", default="0.5", show_default=True, metavar="CUT|precision",
+                 help="Spam score from which a silver row is spam: a number in 0..1, or `precision` for the shipped "
+                      "model's precision-first cut (every row must carry that model's scores)."),
     click.option("--tie-policy", type=click.Choice(["borderline", "queue"]), default="borderline", show_default=True,
                  help="No majority among annotators: label borderline, or hold back for adjudication."),
     click.option("--adjudicator", multiple=True, help="Pseudonymous annotator id whose label settles a document."),
@@ -64,6 +66,38 @@ def _annotations(annotations_dir: str, no_annotations: bool, include_silver: boo
     return annotations_dir
 
 
+def _silver_cut(value: str, corpus_dir: str, silver: bool) -> float:
+    """--silver-threshold as a number; `precision`: the shipped model's cut, and with silver rows in the release
+    only if the corpus holds that model's scores alone."""
+    if value != "precision":
+        try:
+            cut = float(value)
+        except ValueError:
+            cut = -1.0
+        if not 0.0 <= cut <= 1.0:
+            raise click.BadParameter(f"{value!r} is neither a number in 0..1 nor `precision`",
+                                     param_hint="--silver-threshold")
+        return cut
+    from corpus.detector.model import load_model
+    from corpus.store import StoreError, open_corpus
+
+    model = load_model()
+    cut = (model.meta.get("precision_cut") or {}).get("cut")
+    if cut is None:
+        raise InputError(f"the shipped model {model.version} has no precision cut: retrain it with `spamcorpus train`")
+    if not silver:
+        return float(cut)
+    try:
+        versions = set(open_corpus(corpus_dir).read(columns=["detector_version"]).column(0).to_pylist())
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if versions - {model.version}:
+        raise InputError(f"--silver-threshold precision is the cut of {model.version}, but rows carry "
+                         f"{', '.join(sorted(versions - {model.version}))}: run `spamcorpus rescore` first, or give "
+                         "a number")
+    return float(cut)
+
+
 def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_dir, seed, fractions, include_silver,
                silver_threshold, tie_policy, adjudicator, adjudication_project, shared_platforms, include_html,
                date, license_, pretty_name, description, homepage, contact, max_rows_per_file, no_baseline):
@@ -81,6 +115,7 @@ def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_
             raise ValueError
     except ValueError:
         raise click.BadParameter("give three numbers: train,validation,test", param_hint="--fractions") from None
+    silver_threshold = _silver_cut(str(silver_threshold), corpus_dir, include_silver)
     try:
         platforms = read_platforms(shared_platforms) if shared_platforms else dict(SHARED_PLATFORMS)
         splits = SplitConfig(fractions=tuple(zip(("train", "validation", "test"), parts)), seed=seed,

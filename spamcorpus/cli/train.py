@@ -68,7 +68,8 @@ def train(realworld, annotations, corpus_dir, out, cross_validate, as_json):
     cut = model.meta.get("precision_cut")
     if cut:
         click.echo(f"  precision-first cut for silver labels: {cut['cut']:.2f} (at most {cut['hard_fp_ceiling']:.0%} "
-                   "of hard negatives flagged on its cross-validated scores; `spamcorpus release --silver-threshold`)")
+                   "of hard negatives flagged on its cross-validated scores; "
+                   "`spamcorpus release --silver-threshold precision`)")
     if drops:
         click.echo("  annotations left out: " + ", ".join(f"{k} {v}" for k, v in sorted(drops.items())))
     for name, m in report.get("cross_validated", {}).items():

@@ -419,3 +419,35 @@ def test_a_killed_build_leaves_no_release_and_the_next_build_cleans_up(built, tm
     result = build_release(root / "corpus", root / "annotations", out, ReleaseConfig(name="k", version="1.0.0"))
     assert sorted(p.name for p in (out / "k").iterdir()) == ["1.0.0"]
     assert verify_release(result.path).ok
+
+
+def test_silver_threshold_precision_is_the_models_cut_and_needs_its_scores(built, tmp_path):
+    from corpus.detector.model import load_model
+
+    model = load_model()
+
+    def release(corpus, threshold, out):
+        return CliRunner().invoke(main, ["release", "--name", "silver", "--version", "1.0.0", "--corpus", str(corpus),
+                                         "--out", str(out), "--no-annotations", "--include-silver", "--no-baseline",
+                                         "--silver-threshold", threshold])
+
+    # the shared fixture's rows carry another detector version: their scores are not the model's to cut
+    stale = release(built["root"] / "corpus", "precision", tmp_path / "stale")
+    assert stale.exit_code == 2 and "run `spamcorpus rescore` first" in stale.output, stale.output
+    assert not (tmp_path / "stale").exists() and "Traceback" not in stale.output
+    bad = release(built["root"] / "corpus", "0.5x", tmp_path / "bad")
+    assert bad.exit_code == 2 and "neither a number in 0..1 nor `precision`" in bad.output
+
+    rows = corpus_rows(campaigns_per_family=1, benign=10)
+    for i, r in enumerate(rows):
+        r.update(detector_version=model.version, spam_score=(i % 10) / 10)
+    write_corpus(tmp_path / "current", rows)
+    result = release(tmp_path / "current", "precision", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    stats = json.loads((tmp_path / "out/silver/1.0.0/stats.json").read_text())
+    cut = model.meta["precision_cut"]["cut"]
+    assert stats["policy"]["silver_threshold"] == cut
+    released = ds.dataset(str(tmp_path / "out/silver/1.0.0/data"), format="parquet").to_table(
+        columns=["spam_score", "verdict"]).to_pylist()
+    assert released and all((r["verdict"] == "spam") == (r["spam_score"] >= cut) for r in released)
+    assert {r["verdict"] for r in released} == {"spam", "benign"}
