@@ -65,8 +65,11 @@ def main(argv: list[str] | None = None) -> dict:
     site_dir = Path(args.site_dir or workdir / "site")
     paths = build_site(site_dir / str(args.pages), args.pages)
     runs: list[dict] = []
+    served_by = None
     try:
         with SiteServer(site_dir / str(args.pages), prefer=args.server) as server:
+            served_by = server.kind  # asyncio, when nginx is missing, shares the two cores with the crawls
+            print(f"site served by {served_by}", flush=True)
             seeds = workdir / "seeds.txt"
             seeds.write_text("".join(server.base_url + p + "\n" for p in paths))
             for rep in range(args.reps):
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = {
         "benchmark": "crawl_ab", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
-        "base": base_sha, "this": head_sha, "pages": args.pages, "reps": args.reps,
+        "base": base_sha, "this": head_sha, "pages": args.pages, "reps": args.reps, "server": served_by,
         "median_pages_per_s": {n: med(n, "pages_per_s") for n in trees},
         "median_cpu_ms_per_page": {n: med(n, "steady_cpu_ms_per_page") for n in trees},
         "runs": runs,
