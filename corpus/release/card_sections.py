@@ -136,7 +136,7 @@ spam), `borderline` when the annotator cannot tell; for spam the **family** is o
 
 Label resolution policy (tie policy of this release: `{p['tie']}`; {p['adjudicators']} adjudicator(s);
 adjudication projects: {', '.join(p['adjudication_projects']) or 'none'}; silver rows
-{'included' if p['include_silver'] else 'excluded'}, detector threshold {p['silver_threshold']}):
+{'included' if p['include_silver'] else 'excluded'}, detector threshold {p['silver_threshold']}{_source(p)}):
 
 {table(["case", "outcome"], [list(r) for r in POLICY_TABLE])}
 
@@ -285,3 +285,8 @@ def body(s: dict[str, Any], info: dict[str, Any], baseline: dict[str, Any], colu
     parts = [_summary(s, info), _structure(s, columns), _collection(s), _annotation(s), _distribution(s),
              _splits(s), _baseline(baseline), _biases(s), _tail(s, info)]
     return "\n".join(parts)
+
+
+def _source(policy: dict) -> str:
+    source = policy.get("silver_threshold_source")
+    return f": {source}" if source else ""

@@ -48,6 +48,7 @@ class LabelPolicy:
     adjudication_projects: frozenset[str] = frozenset()
     include_silver: bool = False
     silver_threshold: float = 0.5
+    silver_threshold_source: str = ""  # what the threshold is when not a number chosen by hand (the card says it)
 
     def __post_init__(self) -> None:
         if self.tie not in TIE_POLICIES:

@@ -131,6 +131,7 @@ def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inpu
             "adjudication_projects": sorted(policy.adjudication_projects),
             "include_silver": policy.include_silver,
             "silver_threshold": policy.silver_threshold,
+            "silver_threshold_source": policy.silver_threshold_source,
         },
         "inputs": inputs.fingerprint,
     }

@@ -66,7 +66,7 @@ def _annotations(annotations_dir: str, no_annotations: bool, include_silver: boo
     return annotations_dir
 
 
-def _silver_cut(value: str, corpus_dir: str, silver: bool) -> float:
+def _silver_cut(value: str, corpus_dir: str, silver: bool) -> tuple[float, str]:
     """--silver-threshold as a number; `precision`: the shipped model's cut, and with silver rows in the release
     only if the corpus holds that model's scores alone."""
     if value != "precision":
@@ -77,7 +77,7 @@ def _silver_cut(value: str, corpus_dir: str, silver: bool) -> float:
         if not 0.0 <= cut <= 1.0:
             raise click.BadParameter(f"{value!r} is neither a number in 0..1 nor `precision`",
                                      param_hint="--silver-threshold")
-        return cut
+        return cut, ""
     from corpus.detector.model import load_model
     from corpus.store import StoreError, open_corpus
 
@@ -85,8 +85,10 @@ def _silver_cut(value: str, corpus_dir: str, silver: bool) -> float:
     cut = (model.meta.get("precision_cut") or {}).get("cut")
     if cut is None:
         raise InputError(f"the shipped model {model.version} has no precision cut: retrain it with `spamcorpus train`")
+    source = (f"the precision-first cut of detector {model.version} (the best F1 among cuts flagging at most "
+              f"{model.meta['precision_cut']['hard_fp_ceiling']:.0%} of hard negatives on its cross-validated scores)")
     if not silver:
-        return float(cut)
+        return float(cut), source
     try:
         versions = set(open_corpus(corpus_dir).read(columns=["detector_version"]).column(0).to_pylist())
     except StoreError as exc:
@@ -95,7 +97,7 @@ def _silver_cut(value: str, corpus_dir: str, silver: bool) -> float:
         raise InputError(f"--silver-threshold precision is the cut of {model.version}, but rows carry "
                          f"{', '.join(sorted(versions - {model.version}))}: run `spamcorpus rescore` first, or give "
                          "a number")
-    return float(cut)
+    return float(cut), source
 
 
 def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_dir, seed, fractions, include_silver,
@@ -115,14 +117,14 @@ def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_
             raise ValueError
     except ValueError:
         raise click.BadParameter("give three numbers: train,validation,test", param_hint="--fractions") from None
-    silver_threshold = _silver_cut(str(silver_threshold), corpus_dir, include_silver)
+    silver_threshold, threshold_source = _silver_cut(str(silver_threshold), corpus_dir, include_silver)
     try:
         platforms = read_platforms(shared_platforms) if shared_platforms else dict(SHARED_PLATFORMS)
         splits = SplitConfig(fractions=tuple(zip(("train", "validation", "test"), parts)), seed=seed,
                              shared_platforms=platforms)
         policy = LabelPolicy(tie=tie_policy, adjudicators=frozenset(adjudicator),
                              adjudication_projects=frozenset(adjudication_project), include_silver=include_silver,
-                             silver_threshold=silver_threshold)
+                             silver_threshold=silver_threshold, silver_threshold_source=threshold_source)
         config = ReleaseConfig(name=name, version=version_, policy=policy, splits=splits, include_html=include_html,
                                max_rows_per_file=max_rows_per_file, date=date, license=license_,
                                pretty_name=pretty_name, description=description, homepage=homepage,

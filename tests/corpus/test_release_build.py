@@ -450,4 +450,8 @@ def test_silver_threshold_precision_is_the_models_cut_and_needs_its_scores(built
     released = ds.dataset(str(tmp_path / "out/silver/1.0.0/data"), format="parquet").to_table(
         columns=["spam_score", "verdict"]).to_pylist()
     assert released and all((r["verdict"] == "spam") == (r["spam_score"] >= cut) for r in released)
+    # the card says what the threshold is, so a reader of the dataset knows how its silver labels were cut
+    assert f"detector threshold {cut}: the precision-first cut of detector {model.version}" in (
+        tmp_path / "out/silver/1.0.0/README.md").read_text()
+    assert stats["policy"]["silver_threshold_source"].startswith("the precision-first cut")
     assert {r["verdict"] for r in released} == {"spam", "benign"}
