@@ -33,8 +33,10 @@ def _summary(runs: list[dict]) -> dict:
 
 
 def _calibrated_oof(examples: list[Example], fs: FeatureSet, folds: np.ndarray, c: float = C,
-                    train_mask: np.ndarray | None = None) -> np.ndarray:
-    """Out-of-fold probabilities; the Platt map of each test fold is fitted on its training folds only."""
+                    train_mask: np.ndarray | None = None, inner_probs: list | None = None) -> np.ndarray:
+    """Out-of-fold probabilities; the Platt map of each test fold is fitted on its training folds only (on their
+    own grouped inner folds' decision values). `inner_probs`, if given, receives per test fold (in fold order) the
+    training rows and their calibrated inner probabilities: what a choice made without the test fold can read."""
     y = np.array([ex.spam for ex in examples])
     z = out_of_fold(examples, fs, c, folds, train_mask)
     prob = np.zeros(len(examples))
@@ -48,6 +50,8 @@ def _calibrated_oof(examples: list[Example], fs: FeatureSet, folds: np.ndarray, 
         a, b = fit_platt(z_inner, y[idx]) if len(np.unique(y[idx])) == 2 else (1.0, 0.0)
         test = folds == f
         prob[test] = 1 / (1 + np.exp(-(a * z[test] + b)))
+        if inner_probs is not None:
+            inner_probs.append((idx, 1 / (1 + np.exp(-(a * z_inner + b)))))
     return prob
 
 
@@ -82,22 +86,16 @@ def _nested_oof(examples: list[Example], folds: np.ndarray) -> tuple[np.ndarray,
 
 def ceiling_cut_oof(examples: list[Example], folds: np.ndarray, ceiling: float = HARD_FP_CEILING,
                     c: float = C) -> tuple[np.ndarray, dict]:
-    """Out-of-fold verdicts of the shipped detector at a cut chosen per test fold on grouped inner folds of its
-    training part (their decision values, Platt-calibrated, as _calibrated_oof does), by ceiling_cut: the choice is
-    cross-validated. Also returns the cuts chosen."""
+    """Out-of-fold verdicts of the shipped detector at a cut chosen per test fold by ceiling_cut on its training
+    part's calibrated inner-fold probabilities: the choice is cross-validated. Also returns the cuts chosen."""
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
-    groups = [ex.group for ex in examples]
-    z = out_of_fold(examples, FULL, c, folds)
+    inner: list = []
+    prob = _calibrated_oof(examples, FULL, folds, c, inner_probs=inner)
     pred, cuts = np.zeros(len(examples), dtype=bool), []
-    for f in np.unique(folds):
-        idx = np.flatnonzero(folds != f)
-        inner = grouped_folds([groups[i] for i in idx], strata=[bool(y[i]) for i in idx])
-        z_inner = out_of_fold([examples[i] for i in idx], FULL, c, inner)
-        a, b = fit_platt(z_inner, y[idx]) if len(np.unique(y[idx])) == 2 else (1.0, 0.0)
-        cut = ceiling_cut(1 / (1 + np.exp(-(a * z_inner + b))), y[idx], hard[idx], ceiling)
-        test = folds == f
-        pred[test] = 1 / (1 + np.exp(-(a * z[test] + b))) >= cut
+    for f, (idx, inner_prob) in zip(np.unique(folds), inner):
+        cut = ceiling_cut(inner_prob, y[idx], hard[idx], ceiling)
+        pred[folds == f] = prob[folds == f] >= cut
         cuts.append(cut)
     return pred, {"cuts_chosen": cuts}
 

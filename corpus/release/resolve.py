@@ -232,3 +232,26 @@ def agreement_figures(ordinary: dict[str, list[_Vote]]) -> dict[str, Any]:
         "family_pairwise": rnd(pairwise_agreement(family_units)),
         "family_units": sum(1 for u in family_units if len(u) >= 2),
     }
+
+
+class SilverThresholdError(ValueError):
+    """`--silver-threshold precision` cannot be used with this model or this corpus."""
+
+
+def model_silver_threshold(corpus_rows_versions: set[str] | None = None) -> tuple[float, str]:
+    """The shipped detector's precision-first cut (spamcorpus train chose it) and a sentence saying what it is.
+    Given the corpus's detector versions, refuses rows scored by another model: its cut would not fit their scores."""
+    from corpus.detector.model import load_model
+
+    model = load_model()
+    chosen = model.meta.get("precision_cut") or {}
+    if "cut" not in chosen:
+        raise SilverThresholdError(f"the shipped model {model.version} has no precision cut: retrain it with "
+                           "`spamcorpus train`")
+    others = sorted((corpus_rows_versions or set()) - {model.version})
+    if others:
+        raise SilverThresholdError(f"--silver-threshold precision is the cut of {model.version}, but rows carry "
+                           f"{', '.join(others)}: run `spamcorpus rescore` first, or give a number")
+    return float(chosen["cut"]), (f"the precision-first cut of detector {model.version} (the best F1 among cuts "
+                                  f"flagging at most {chosen['hard_fp_ceiling']:.0%} of hard negatives on its "
+                                  "cross-validated scores)")

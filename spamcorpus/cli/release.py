@@ -67,37 +67,28 @@ def _annotations(annotations_dir: str, no_annotations: bool, include_silver: boo
 
 
 def _silver_cut(value: str, corpus_dir: str, silver: bool) -> tuple[float, str]:
-    """--silver-threshold as a number; `precision`: the shipped model's cut, and with silver rows in the release
-    only if the corpus holds that model's scores alone."""
-    if value != "precision":
-        try:
-            cut = float(value)
-        except ValueError:
-            cut = -1.0
-        if not 0.0 <= cut <= 1.0:
-            raise click.BadParameter(f"{value!r} is neither a number in 0..1 nor `precision`",
-                                     param_hint="--silver-threshold")
-        return cut, ""
-    from corpus.detector.model import load_model
-    from corpus.store import StoreError, open_corpus
+    """--silver-threshold as a number, or `precision`: the shipped model's cut (checked against the corpus's
+    detector versions when silver rows are released)."""
+    if value == "precision":
+        from corpus.release.resolve import SilverThresholdError, model_silver_threshold
+        from corpus.store import StoreError, open_corpus
 
-    model = load_model()
-    cut = (model.meta.get("precision_cut") or {}).get("cut")
-    if cut is None:
-        raise InputError(f"the shipped model {model.version} has no precision cut: retrain it with `spamcorpus train`")
-    source = (f"the precision-first cut of detector {model.version} (the best F1 among cuts flagging at most "
-              f"{model.meta['precision_cut']['hard_fp_ceiling']:.0%} of hard negatives on its cross-validated scores)")
-    if not silver:
-        return float(cut), source
+        try:
+            versions = (set(open_corpus(corpus_dir).read(columns=["detector_version"]).column(0).to_pylist())
+                        if silver else None)
+            return model_silver_threshold(versions)
+        except SilverThresholdError as exc:
+            raise InputError(str(exc)) from None
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
     try:
-        versions = set(open_corpus(corpus_dir).read(columns=["detector_version"]).column(0).to_pylist())
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    if versions - {model.version}:
-        raise InputError(f"--silver-threshold precision is the cut of {model.version}, but rows carry "
-                         f"{', '.join(sorted(versions - {model.version}))}: run `spamcorpus rescore` first, or give "
-                         "a number")
-    return float(cut), source
+        cut = float(value)
+    except ValueError:
+        cut = -1.0
+    if not 0.0 <= cut <= 1.0:  # NaN fails too
+        raise click.BadParameter(f"{value!r} is neither a number in 0..1 nor `precision`",
+                                 param_hint="--silver-threshold")
+    return cut, ""
 
 
 def _run_build(name, version_, corpus_dir, annotations_dir, no_annotations, out_dir, seed, fractions, include_silver,

@@ -157,3 +157,15 @@ def test_resolved_verdict_is_the_strict_majority_or_borderline(verdicts):
     assert label.verdict == (top if n * 2 > len(verdicts) else "borderline")
     assert label.n_annotators == len(verdicts)
     assert label.agreement == pytest.approx(verdicts.count(label.verdict) / len(verdicts), abs=1e-6)
+
+
+def test_model_silver_threshold_is_the_shipped_cut_and_refuses_other_scores():
+    from corpus.detector.model import load_model
+    from corpus.release.resolve import SilverThresholdError, model_silver_threshold
+
+    model = load_model()
+    cut, source = model_silver_threshold({model.version})
+    assert cut == model.meta["precision_cut"]["cut"] and model.version in source
+    assert model_silver_threshold(None)[0] == cut  # no corpus to check (no silver rows released)
+    with pytest.raises(SilverThresholdError, match="run `spamcorpus rescore` first"):
+        model_silver_threshold({model.version, "signals-1.3"})
