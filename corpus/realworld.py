@@ -140,7 +140,9 @@ def expected_pairs(contacts: dict[str, list[str]], language: str) -> set[tuple[s
     """Labelled contacts (kind -> values as written) in the project's normal forms, read as a person reads them:
     - a number written without its country code (`0912 345 678` on a Vietnamese page) is read in the country of the
       document's language (its first country in phones.LANG_REGIONS), or failing that in the country of another
-      labelled number of the document (`0301-7654321` beside `wa.me/923017654321`);
+      labelled number of the document (`0301-7654321` beside `wa.me/923017654321`), or failing both as the
+      extraction reads a page's local numbers (phones.phone_e164 with the language's countries: an Indian mobile on
+      an English page);
     - a labelled link whose normal form is a `url` contact (a Telegram or WhatsApp invite, a QQ share link,
       `weixin://…`: no handle or number in it) is expected as `(kind, "url:" + link)`;
     - anything else with no valid normal form is kept as written (lowercased), so that it counts as missed."""
@@ -162,6 +164,8 @@ def expected_pairs(contacts: dict[str, list[str]], language: str) -> set[tuple[s
             value = normal(kind, raw)
             if kind in ("phone", "whatsapp") and not raw.strip().startswith(("+", "00", "http")):
                 value = next((v for r in regions if (v := normal(kind, raw, r))), value)
+                if value is None and (candidates := regions_for(language)):
+                    value = normal(kind, raw, candidates)  # as the page's own numbers are read (phones.phone_e164)
             if value is None:
                 got = classify_url(raw.strip())
                 value = "url:" + got[1].lower() if got and got[0] == "url" else raw.strip().lower()

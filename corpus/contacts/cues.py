@@ -69,6 +69,7 @@ CUE_WORDS = {
     "phone": ("电话", "電話", "洽谈", "洽談", "同号", "同號", "手机", "手機", "热线", "熱線", "客服", "座机", "座機", "致电", "致電", "拨打", "撥打", "专线", "專線",
               "tel", "phone", "mobile", "hotline", "helpline", "help line", "call", "call us", "call now", "cell",
               "contact number", "customer service", "customer care", "toll free", "toll-free", "dial", "☎", "📞", "📱",
+              "call girl", "call girls",
               "телефон*", "тел", "звоните", "позвоните", "teléfono", "telefono", "telefone", "fone", "celular", "llama",
               "llámanos", "ligue", "móvil", "movil", "điện thoại", "đt", "sđt", "sdt", "gọi", "telp", "telepon",
               "hp", "โทร", "เบอร์", "携帯", "전화", "연락처", "هاتف", "اتصل", "جوال", "telefon", "téléphone"),
@@ -98,7 +99,9 @@ CUE_LANG = {
     "เบอร์": "th", "วอทส์แอพ": "th", "วอทแอพ": "th", "วอทส์แอป": "th", "携帯": "ja", "ワッツアップ": "ja", "전화": "ko",
     "연락처": "ko", "왓츠앱": "ko", "телефон": "ru", "тел": "ru", "звоните": "ru", "позвоните": "ru", "ватсап": "ru",
     "вотсап": "ru", "вацап": "ru", "هاتف": "ar", "اتصل": "ar", "جوال": "ar", "واتساب": "ar", "واتس اب": "ar",
-    "واتس": "ar", "telefon": ("tr", "de", "pl"), "téléphone": "fr", "व्हाट्सएप": "hi", "וואטסאפ": "he"}
+    "واتس": "ar", "telefon": ("tr", "de", "pl"), "téléphone": "fr",
+    "व्हाट्सएप": "hi", "וואטסאפ": "he",
+    "call girl": "en-IN", "call girls": "en-IN"}  # the Indian escort ads' own phrase before their number
 CUE_REGIONS = {w: tuple(dict.fromkeys(r for lang in ((langs,) if isinstance(langs, str) else langs)
                                       for r in regions_for(lang))) for w, langs in CUE_LANG.items()}
 STEMS = tuple(w.rstrip("*") for words in CUE_WORDS.values() for w in words if w.endswith("*"))

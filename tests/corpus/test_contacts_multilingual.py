@@ -188,6 +188,29 @@ def test_regions_for_language_tags(tag, expected):
     assert regions_for(tag) == expected
 
 
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Call 8860976606 for a booking", "en", "+918860976606"),        # no North American reading: an Indian mobile
+    ("Call 08860976606", "en", "+918860976606"),                     # with India's trunk 0
+    ("Bangalore call girls 8860976606 ☆ full night", "en", "+918860976606"),  # the ads' own phrase is the cue
+    ("Bangalore call girls 8860976606 ☆ full night", None, "+918860976606"),  # its country comes with it
+    ("call girl in Delhi 9999 123 456", "en", "+919999123456"),
+    ("Call us: 786-555-1234", "en", "+17865551234"),                 # North American first: Miami, not India
+    ("Call us: 7865551234", "en", "+17865551234"),
+])
+def test_indian_mobiles_on_english_pages(text, lang, expected):
+    assert pairs(text, lang) == [("phone", expected)]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Call 8860976606 for a booking", None),       # no page language: bare digits only in the shapes any page has
+    ("Call 8860976606 for a booking", "pt"),       # Brazil and Portugal are the candidates, not India
+    ("order id 8860976606 shipped", "en"),         # no cue
+    ("Call 5860976606", "en"),                     # not an Indian mobile's first digit, and no NANP number
+])
+def test_indian_mobiles_only_on_english_pages_after_a_cue(text, lang):
+    assert [k for k, _ in pairs(text, lang) if k == "phone"] == []
+
+
 def test_phone_e164_with_candidate_regions():
     assert phone_e164("9123 4567", ("HK",)) == "+85291234567"
     assert phone_e164("9123 4567", ("HK", "SG")) is None            # valid in both
