@@ -28,7 +28,7 @@ TARGET_CHARS = 5000
 
 
 def _dev_docs():
-    from corpus.evaluate import load_labelled
+    from corpus.labelled_sets import load_labelled
 
     docs, _ = load_labelled(sorted((ROOT / "bench" / "devset").glob("*.jsonl")))
     return docs

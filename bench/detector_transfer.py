@@ -52,7 +52,8 @@ def sample_web_examples() -> list:
 def devset_examples() -> list:
     from corpus.detector.features import DocumentView
     from corpus.detector.train import Example
-    from corpus.evaluate import document_contacts, load_labelled
+    from corpus.evaluate import document_contacts
+    from corpus.labelled_sets import load_labelled
 
     docs, _ = load_labelled(sorted((HERE / "devset").glob("*.jsonl")))
     return [Example(doc.id, DocumentView(doc.title, doc.text, "", document_contacts(doc), list(doc.links), doc.lang),

@@ -21,7 +21,7 @@ ROOMS: list[tuple[str, list[str]]] = [
     ("crawl and campaigns", ["crawler", "corpus.campaigns", "corpus.stats", "corpus.rescore", "corpus.ingest"]),
     ("annotate", ["annotate", "corpus.annotations"]),
     # training reads every labelled source (the real set, the store, pulled annotations) and the release baseline
-    ("release and training", ["corpus.release", "corpus.evaluate", "corpus.detector.data",
+    ("release and training", ["corpus.release", "corpus.evaluate", "corpus.labelled_sets", "corpus.detector.data",
                               "corpus.detector.crossval"]),
     ("cli", ["spamcorpus"]),
 ]

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from corpus.contacts import contacts_from_links, find_contacts, merge_contacts  # noqa: E402
-from corpus.evaluate import load_labelled  # noqa: E402
+from corpus.labelled_sets import load_labelled  # noqa: E402
 from corpus.signals import explain  # noqa: E402
 from corpus.signals.score import SIGNALS  # noqa: E402
 

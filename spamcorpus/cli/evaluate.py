@@ -24,7 +24,8 @@ def evaluate(labels, as_json, max_errors):
 
     Files named together are scored as one set. A directory with several files is refused: name the files,
     so that development and held-out sets are never mixed into one figure."""
-    from corpus.evaluate import EvaluationError, evaluate as run_evaluation, format_report, load_labelled, trained_on
+    from corpus.evaluate import evaluate as run_evaluation, format_report
+    from corpus.labelled_sets import EvaluationError, load_labelled, trained_on
 
     try:
         docs, skipped = load_labelled(labels)

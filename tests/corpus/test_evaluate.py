@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from spamcorpus.cli import main
-from corpus.evaluate import (EvaluationError, LabelledDoc, Outcome, contact_metrics, detection_metrics, evaluate,
-                             format_report, load_labelled, prf)
+from corpus.evaluate import Outcome, contact_metrics, detection_metrics, evaluate, format_report, prf
+from corpus.labelled_sets import EvaluationError, LabelledDoc, load_labelled
 
 SPAM = {"id": "s1", "title": "美国实卡 现货 [TG: @kashang_a8]", "label": "spam", "lang": "zh", "family": "telecom_sim",
         "text": "美国实卡、英国实卡现货，可收验证码，长期保号，批发零售。\n需要的联系飞机：@kashang_a8",

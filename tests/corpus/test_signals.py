@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.contacts import Contact, contacts_from_links, find_contacts, merge_contacts
-from corpus.evaluate import load_labelled
+from corpus.labelled_sets import load_labelled
 from corpus.labels import FAMILIES
 from corpus.signals import DETECTOR_VERSION, Verdict, explain, score_by_rules as score_document
 from corpus.signals.layout import make_part
