@@ -11,7 +11,9 @@ CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 NANP = re.compile(r"1?[2-9][0-9]{2}[2-9][0-9]{6}")
 # An Indian mobile (a leading trunk 0 allowed): English is an official language of India, and its escort and
 # fake-support spam writes local numbers on English pages (`Call 8860976606`). Tried only on a page whose candidate
-# countries include the US and when none of them takes the number, as bare ten digits go to North America.
+# countries include the US and when none of them takes the number, as bare ten digits go to North America; and
+# never when the digits are a British number too (`07911 123456`, `0800 123 4567`): English pages are British as
+# often, and one number is read in one country or not at all.
 INDIAN_MOBILE = re.compile(r"0?[6-9][0-9]{9}")
 # grouped the North American way (1-888-614-2093, (212) 736-4400): not a CN mobile, whose digits it may share
 NANP_WRITTEN = re.compile(r"[(\[]?1?[-. ]?\(?[2-9][0-9]{2}\)?[-. ]?[2-9][0-9]{2}[-. ][0-9]{4}")
@@ -83,7 +85,7 @@ def phone_e164(raw: str, region: str | tuple[str, ...] | None = None) -> str | N
         found = {e for r in dict.fromkeys((*region, *shapes)) if (e := _e164(digits, r))}
         if not found and NANP.fullmatch(digits):  # ten bare digits: North American only if no candidate takes them
             found = {e for e in (_e164(digits, "US"),) if e}
-        if not found and "US" in region and INDIAN_MOBILE.fullmatch(digits):
+        if not found and "US" in region and INDIAN_MOBILE.fullmatch(digits) and not _e164(digits, "GB"):
             found = {e for e in (_e164(digits, "IN"),) if e}
         return found.pop() if len(found) == 1 else None
     if region is None and NANP_WRITTEN.fullmatch(raw.strip()):

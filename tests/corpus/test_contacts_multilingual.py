@@ -206,6 +206,8 @@ def test_indian_mobiles_on_english_pages(text, lang, expected):
     ("Call 8860976606 for a booking", "pt"),       # Brazil and Portugal are the candidates, not India
     ("order id 8860976606 shipped", "en"),         # no cue
     ("Call 5860976606", "en"),                     # not an Indian mobile's first digit, and no NANP number
+    ("Call 07911 123456", "en"),                   # a British mobile as much as an Indian one: neither
+    ("Call 0800 123 4567", "en"),                  # a British freephone number, not an Indian mobile
 ])
 def test_indian_mobiles_only_on_english_pages_after_a_cue(text, lang):
     assert [k for k, _ in pairs(text, lang) if k == "phone"] == []
