@@ -133,7 +133,8 @@ CEILING_CUT = f"detector, cut chosen on inner folds for <= {HARD_FP_CEILING:.0%}
 
 def candidates(nested: bool = False) -> dict[str, Callable]:
     """name -> f(examples, folds) -> predicted spam (bool array), or (that, facts to keep with the run). Side by
-    side on the same folds. The nested candidate (six times the shipped one's cost) only when asked."""
+    side on the same folds. The nested candidate (six times the shipped one's cost) only when asked. The functions
+    of one table share fits keyed by the folds: use a table for one set of examples (compare makes one per call)."""
     memo: dict = {}
 
     def once(name: str, folds: np.ndarray, make: Callable):
