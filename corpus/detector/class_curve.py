@@ -1,11 +1,9 @@
 """Which labels buy most: the learning curve with one class's operations thinned, read without a threshold."""
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
-from corpus.detector.crossval import SEEDS, _calibrated_oof, _summary
+from corpus.detector.crossval import SEEDS, _calibrated_oof, _summary, operations_kept
 from corpus.detector.cuts import metrics
 from corpus.detector.train import FULL, Example, grouped_folds
 
@@ -15,16 +13,12 @@ RECALL = 0.8  # the operating point the hard-negative rate is read at
 
 
 def keep_mask(examples: list[Example], seed: int, fraction: float, thinned: str) -> np.ndarray:
-    """Training rows kept: whole operations (groups) of the thinned class, chosen by a seeded hash as
-    crossval.learning_curve chooses them, and every row of the other class."""
+    """Training rows kept: the operations of the thinned class that crossval.operations_kept keeps (as the plain
+    learning curve chooses them), and every row of the other class."""
     if thinned not in THINNED:
         raise ValueError(f"thinned must be one of {THINNED}, not {thinned!r}")
-    out = []
-    for ex in examples:
-        picked = int(hashlib.sha256(f"{seed}:{ex.group}".encode()).hexdigest(), 16) % 1000 < fraction * 1000
-        untouched = thinned != "both" and ex.spam != (thinned == "spam")
-        out.append(untouched or picked)
-    return np.array(out, dtype=bool)
+    untouched = np.array([thinned != "both" and ex.spam != (thinned == "spam") for ex in examples], dtype=bool)
+    return untouched | operations_kept(examples, seed, fraction)
 
 
 def hard_fp_at_recall(prob: np.ndarray, y: np.ndarray, hard: np.ndarray, recall: float = RECALL) -> float:

@@ -288,9 +288,16 @@ def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict]:
     return out
 
 
+def operations_kept(examples: list[Example], seed: int, fraction: float) -> np.ndarray:
+    """Rows of the operations (groups) a seeded hash keeps at `fraction`: whole groups, and a larger fraction keeps
+    a superset, so the points of a learning curve are nested."""
+    import hashlib
+    return np.array([int(hashlib.sha256(f"{seed}:{ex.group}".encode()).hexdigest(), 16) % 1000 < fraction * 1000
+                     for ex in examples], dtype=bool)
+
+
 def learning_curve(examples: list[Example], seeds=SEEDS, fractions=CURVE) -> list[dict]:
     """F1 on the test folds when the training folds keep only a fraction of their operations."""
-    import hashlib
     y = np.array([ex.spam for ex in examples])
     hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
     rows = []
@@ -298,8 +305,7 @@ def learning_curve(examples: list[Example], seeds=SEEDS, fractions=CURVE) -> lis
         runs = []
         for seed in seeds:
             folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
-            keep = np.array([int(hashlib.sha256(f"{seed}:{ex.group}".encode()).hexdigest(), 16) % 1000 < frac * 1000
-                             for ex in examples])
+            keep = operations_kept(examples, seed, frac)
             runs.append(metrics(_calibrated_oof(examples, FULL, folds, train_mask=keep) >= 0.5, y, hard))
         train_size = int(round(len(examples) * (1 - 1 / len(set(folds.tolist()))) * frac))
         rows.append({"fraction": frac, "train_documents": train_size, **_summary(runs)})

@@ -148,8 +148,8 @@ def test_verify_checks_the_warc_files(full_crawl, tmp_path):
 
 def test_a_killed_ingest_redoes_only_unfinished_files(sample_server, sample_job, tmp_path):
     crawl = tmp_path / "crawl"
-    # one WARC file a commit; a commit takes every row waiting, so a busy machine writes fewer, larger ones (7 of
-    # a nominal 13 at 40 rows once): 20 rows leave room for the kill below (3 files done, at least one not)
+    # one WARC file a commit; a commit takes every row waiting, so a busy machine writes fewer, larger ones (7 files
+    # at 40 rows in one loaded run): 20 rows leave room for the kill below (3 files done, at least one not)
     run = crawl_cli(sample_server, ["crawl", str(sample_job), "--out", str(crawl), "--set",
                                     "SPAMCORPUS_SHARD_ROWS=20"], crawl)
     assert run.returncode == 0, run.stderr[-3000:]
