@@ -95,8 +95,10 @@ def contact_step(page, url: str) -> None:
 
     linked = contacts_from_links(page.links, None, url)
     handles = {c.value for c in linked if c.kind == "telegram"}
-    merge_contacts([find_contacts(page.title, "title", handles), find_contacts(page.text, "text", handles),
-                    find_contacts(page.boilerplate, "boilerplate", handles), linked])
+    whatsapp = {c.value for c in linked if c.kind == "whatsapp"}
+    merge_contacts([find_contacts(page.title, "title", handles, linked_whatsapp=whatsapp),
+                    find_contacts(page.text, "text", handles, linked_whatsapp=whatsapp),
+                    find_contacts(page.boilerplate, "boilerplate", handles, linked_whatsapp=whatsapp), linked])
 
 
 def timing(docs, repeat: int) -> dict:

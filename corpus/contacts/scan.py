@@ -217,13 +217,15 @@ def _next_line_number(low: str, kind: str, eol: int, add, region) -> None:
 
 
 def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tuple[str, ...] = (),
-         obfuscated=None) -> list[tuple[int, int, str, str]]:
+         obfuscated=None, linked_whatsapp: Collection[str] = ()) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, value) of every mention in normalised `text` (`low` = text.lower()).
 
     Rules run from the most specific (e-mail, links) to the least (bare `@handle`, `+` numbers); a
     mention overlapping one already found is dropped. `regions`: countries whose numbers may be written
     without the country code (after a phone or WhatsApp cue, valid in exactly one of them). `obfuscated(a, b)`
     says whether text[a:b] was written in other characters (full-width, `●` for a dot): evidence of a promoted site.
+    `linked_whatsapp`: numbers the page links through wa.me; the same number written out with no cue is that
+    WhatsApp contact, not a second, phone-only one.
     """
     found: list[tuple[int, int, str, str]] = []
     spans: list[tuple[int, int]] = []  # sorted, non-overlapping
@@ -259,7 +261,7 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
             continue
         raw, a = _unbracketed(low, m.group(), m.start())
         value, b = _number(low, "phone", raw, a, None)
-        add(a, b, "phone", value)
+        add(a, b, "whatsapp" if value in linked_whatsapp else "phone", value)
     found = _templated_whatsapp(low, found)
     if sites.count:  # a site's mention may lie inside a link already read as another kind: no overlap check
         names = [v for *_, k, v in found if k in ("email", "telegram")]
@@ -284,12 +286,13 @@ def _templated_whatsapp(low: str, found: list[tuple[int, int, str, str]]) -> lis
 
 
 def find_contacts(text: str, where: str = "text", known_handles: Collection[str] = (),
-                  lang: str | None = None) -> list[Contact]:
+                  lang: str | None = None, linked_whatsapp: Collection[str] = ()) -> list[Contact]:
     """Every contact mention in `text`, in text order, with offsets into `text`.
 
     A bare `@handle` counts as Telegram only next to a Telegram cue (a name of Telegram, or a bot, channel or
     group with no other platform named), when it is in `known_handles` (handles linked through t.me elsewhere
-    on the page) or linked in `text` itself. `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a
+    on the page) or linked in `text` itself; likewise an international number with no cue is WhatsApp when it is
+    in `linked_whatsapp` (the page's wa.me numbers: `[WhatsApp](https://wa.me/55…)` over `Número: +55 …`). `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a
     number written without its country code count after a phone or WhatsApp cue, if it is valid in exactly
     one of the language's countries, or in the country of an international number already read in `text`. A site
     is a `domain` contact when the text promotes it (see corpus.contacts.promote). Mentions quoted as examples
@@ -299,7 +302,8 @@ def find_contacts(text: str, where: str = "text", known_handles: Collection[str]
         return []
     norm = Norm(text)
     out = []
-    for a, b, kind, value in scan(norm.text, norm.low, known_handles, regions_for(lang), norm.rewritten):
+    for a, b, kind, value in scan(norm.text, norm.low, known_handles, regions_for(lang), norm.rewritten,
+                                     linked_whatsapp):
         if is_placeholder(kind, value) or example(norm.low, a):
             continue
         start, end = norm.span(a, b)

@@ -87,11 +87,12 @@ def extract_page(page: PageInput) -> ExtractedPage:
     linked = contacts_from_links([*ex.links, *ex.contact_hrefs], ex.anchors, page.final_url, declared=ex.declared)
     # a bare @handle counts as Telegram when the page also links it through t.me
     handles = {c.value for c in linked if c.kind == "telegram"}
+    whatsapp = {c.value for c in linked if c.kind == "whatsapp"}  # and a bare +number it links through wa.me
     tag = language_tag(lang, script)  # lets local-format phone numbers resolve to the language's countries
     contacts = merge_contacts([
-        find_contacts(ex.title, "title", handles, lang=tag),
-        find_contacts(ex.text, "text", handles, lang=tag),
-        find_contacts(boilerplate, "boilerplate", handles, lang=tag),
+        find_contacts(ex.title, "title", handles, lang=tag, linked_whatsapp=whatsapp),
+        find_contacts(ex.text, "text", handles, lang=tag, linked_whatsapp=whatsapp),
+        find_contacts(boilerplate, "boilerplate", handles, lang=tag, linked_whatsapp=whatsapp),
         linked,
     ])
     return ExtractedPage(mtype, ex.doc_format, decoded.encoding, decoded.source, float(decoded.replacement_ratio),

@@ -133,6 +133,18 @@ def test_bare_handle_counts_when_linked_elsewhere_on_the_page():
     assert pairs("ask @esim1088 for prices, or t.me/esim1088") == [("telegram", "esim1088")] * 2
 
 
+def test_a_bare_number_the_page_links_through_wa_me_is_that_whatsapp_contact():
+    text = "Suporte 24h\nNúmero: +351 912 345 678"
+    assert pairs(text) == [("phone", "+351912345678")]
+    found = find_contacts(text, linked_whatsapp={"+351912345678"})
+    assert [(c.kind, c.value) for c in found] == [("whatsapp", "+351912345678")]
+    # another number stays a phone; a number its writer calls a phone stays one even when linked as WhatsApp
+    assert [(c.kind, c.value) for c in find_contacts(text, linked_whatsapp={"+351912345679"})] == [
+        ("phone", "+351912345678")]
+    cued = find_contacts("Ligue: +351 912 345 678", linked_whatsapp={"+351912345678"})
+    assert [(c.kind, c.value) for c in cued] == [("phone", "+351912345678")]
+
+
 def test_offsets_point_into_the_original_text():
     text = "前言\u200b\nＴＧ：@𝐞𝐬𝐢𝐦𝟏𝟎𝟖𝟖 和 ＱＱ：２８４７５６１９３０，邮箱 sales[at]esim1088[dot]com"
     found = find_contacts(text, "boilerplate")

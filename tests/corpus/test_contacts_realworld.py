@@ -13,7 +13,6 @@ FLOOR = 0.9
 # Kinds below the floor on the development part when this test was written (dev figures, see
 # bench/contacts_realworld.py): strict, so that reaching the floor fails the mark and it gets removed.
 BELOW_FLOOR = {
-    ("phone", "precision"): "0.89: a tel: link the label leaves out, a number linked as WhatsApp",
     ("email", "recall"): "0.88: a From: header the label counts (two others it does not), a mailto in an HTML comment",
     ("domain", "recall"): "0.72: SEO anchor-text links with no cue, brand names with no domain written (see report)",
 }

@@ -123,6 +123,17 @@ def test_a_site_declaring_its_own_address_is_not_promoting_it():
     assert extract_page(page(junk.encode(), "text/html")).contacts == []
 
 
+def test_a_number_written_under_its_whatsapp_link_is_not_also_a_phone():
+    md = ("# Loja de contas\n\n## Contato\n\n- [WhatsApp](https://wa.me/351912345678)\n- Número: +351 912 345 678\n"
+          "- Outro atendimento: +351 213 456 789\n")
+    found = [(c.kind, c.value) for c in extract_page(page(md.encode(), "text/markdown")).contacts]
+    assert sorted(found) == [("phone", "+351213456789"), ("whatsapp", "+351912345678")]
+    # without the link the written number is a phone, as before
+    plain = md.replace("[WhatsApp](https://wa.me/351912345678)", "WhatsApp em breve")
+    found = [(c.kind, c.value) for c in extract_page(page(plain.encode(), "text/markdown")).contacts]
+    assert sorted(found) == [("phone", "+351213456789"), ("phone", "+351912345678")]
+
+
 @pytest.mark.parametrize("url,final_url", [
     ("http://Shop.Example:80/a/../p?utm_source=x&b=2&a=1#top", "http://Shop.Example:80/a/../p?utm_source=x&b=2&a=1#top"),
     ("http://127.0.0.1:8000/old", "https://BÜCHER.example/neu/./seite?z=1&a=2"),
