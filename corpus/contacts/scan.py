@@ -15,7 +15,7 @@ from corpus.contacts.values import normal
 from corpus.contacts.links import classify_url
 from corpus.contacts.normalise import Norm
 from corpus.contacts.phones import number_regions, phone_candidates, regions_for
-from corpus.contacts.promote import Sites, bare_sites, url_site
+from corpus.contacts.promote import Sites, bare_sites, brand_matches, url_site
 
 URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see cues.py
     "(?:" + "|".join(re.escape(p) for p in (
@@ -45,7 +45,8 @@ _CLOSER = {"(": ")", "[": "]", "【": "】"}
 _AMOUNT_AFTER = re.compile(r" ?(?:[%$€£¥₫₽₩฿円元원]|đ|vnd|usd|rp|руб|р\.|baht|บาท|dong|đồng|reais|pesos)")
 
 
-def _emails(low: str, add) -> None:
+def _emails(low: str, add, held: list) -> None:
+    """Every address in `low`; those on a mail's routing header lines go to `held` (see scan)."""
     at = low.find("@")
     while at >= 0:
         left = _EMAIL_LEFT.search(low, max(0, at - 64), at)
@@ -55,8 +56,12 @@ def _emails(low: str, add) -> None:
         right = _EMAIL_RIGHT.match(low, at + 1)
         ssh = right and re.match(r":[^\s]", low[right.end():right.end() + 2])  # git@host:path is an SSH remote
         header = left and _in_mail_header(low, left.start())
-        if left and right and (cut or not (left.start() and low[left.start() - 1] in _LOCAL_CHARS)) and not ssh and not header:
-            add(left.start(), right.end(), "email", normal("email", low[left.start():right.end()]))
+        if left and right and (cut or not (left.start() and low[left.start() - 1] in _LOCAL_CHARS)) and not ssh:
+            value = normal("email", low[left.start():right.end()])
+            if header:
+                held.append((left.start(), right.end(), value))
+            else:
+                add(left.start(), right.end(), "email", value)
         at = low.find("@", at + 1)
 
 
@@ -242,8 +247,9 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
             found.append((a, b, kind, value))
 
     sites = Sites()
+    held: list[tuple[int, int, str | None]] = []  # addresses on mail header lines
     if "@" in low:
-        _emails(low, add)
+        _emails(low, add, held)
     _urls(text, low, add, sites)
     bare_sites(low, sites, obfuscated)
     known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
@@ -265,7 +271,13 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
     found = _templated_whatsapp(low, found)
     if sites.count:  # a site's mention may lie inside a link already read as another kind: no overlap check
         names = [v for *_, k, v in found if k in ("email", "telegram")]
-        found += [(*sites.first[d], "domain", d) for d in sites.promoted(names)]
+        promoted = sites.promoted(names)
+        found += [(*sites.first[d], "domain", d) for d in promoted]
+        # a header address that spells a site the mail promotes is the operation's own (`From: Best Pharmacure
+        # <bestpharmacure@gmail.com>` over links to bestpharmacure.com); any other sender routes the message
+        for a, b, value in held:
+            if value and brand_matches(promoted, [value]):
+                add(a, b, "email", value)
     found.sort()
     return found
 
