@@ -32,12 +32,14 @@ def export(ref: str, into: Path) -> Path:
     return into
 
 
-def crawl(tree: Path, seeds: Path, workdir: Path) -> dict:
-    """One full-pipeline crawl with `tree`'s code (its bench/crawl_child.py puts the tree first on sys.path)."""
+def crawl(tree: Path, seeds: Path, workdir: Path, settings: list[str] = ()) -> dict:
+    """One full-pipeline crawl with `tree`'s code (its bench/crawl_child.py puts the tree first on sys.path);
+    `settings` are crawl_child's `--set NAME=JSON` values."""
     corpus = Path(tempfile.mkdtemp(prefix="corpus-", dir=workdir))
+    extra = [arg for item in settings for arg in ("--set", item)]
     try:
         proc = subprocess.run([sys.executable, str(tree / "bench" / "crawl_child.py"), "full", "--seeds", str(seeds),
-                               "--out", str(corpus)], cwd=tree, capture_output=True, text=True,
+                               "--out", str(corpus), *extra], cwd=tree, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(tree)})
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--server", choices=["nginx", "asyncio"], default="nginx")
     ap.add_argument("--site-dir", default=None, help="default: a fresh temporary directory")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--this-set", action="append", default=[], metavar="NAME=JSON",
+                    help="a Scrapy setting for this tree's crawls only, e.g. SPAMCORPUS_WARC=false to leave out a "
+                         "feature the base commit does not have")
     args = ap.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="spamcorpus-ab-"))
     workdir.chmod(0o755)  # nginx's workers (another user) read the site under it
@@ -75,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
             for rep in range(args.reps):
                 for name in (("base", "this") if rep % 2 == 0 else ("this", "base")):
                     load = os.getloadavg()[0]
-                    r = crawl(trees[name], seeds, workdir)
+                    r = crawl(trees[name], seeds, workdir, args.this_set if name == "this" else ())
                     if r["rows"] != args.pages:
                         raise RuntimeError(f"{name}: {r['rows']} rows for {args.pages} pages: {r['drops']}")
                     runs.append({"tree": name, "rep": rep, "load_before": round(load, 2), **r})
@@ -89,12 +94,16 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = {
         "benchmark": "crawl_ab", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
-        "base": base_sha, "this": head_sha, "pages": args.pages, "reps": args.reps, "server": served_by,
+        "base": base_sha, "this": head_sha, "this_settings": args.this_set, "pages": args.pages, "reps": args.reps,
+        "server": served_by,
         "median_pages_per_s": {n: med(n, "pages_per_s") for n in trees},
         "median_cpu_ms_per_page": {n: med(n, "steady_cpu_ms_per_page") for n in trees},
+        # the page workers' CPU (build_row in its processes, IPC included): what issue 9 calls the page's cost
+        "median_worker_cpu_s": {n: med(n, "worker_cpu_s") for n in trees},
         "runs": runs,
     }
     result["ratio_pages_per_s"] = round(result["median_pages_per_s"]["this"] / result["median_pages_per_s"]["base"], 3)
+    result["ratio_worker_cpu"] = round(result["median_worker_cpu_s"]["this"] / result["median_worker_cpu_s"]["base"], 3)
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
