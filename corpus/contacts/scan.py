@@ -13,9 +13,10 @@ from corpus.contacts.cues import (
 from corpus.contacts.kinds import Contact, is_placeholder
 from corpus.contacts.values import normal
 from corpus.contacts.links import classify_url
+from corpus.contacts.mail import header_addresses_of_sites, read_emails
 from corpus.contacts.normalise import Norm
 from corpus.contacts.phones import number_regions, phone_candidates, regions_for
-from corpus.contacts.promote import Sites, bare_sites, brand_matches, url_site
+from corpus.contacts.promote import Sites, bare_sites, url_site
 
 URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see cues.py
     "(?:" + "|".join(re.escape(p) for p in (
@@ -24,14 +25,7 @@ URL_IN_TEXT = re.compile(  # every alternative starts with a literal: see cues.p
         "api.whatsapp.com/", "chat.whatsapp.com/")) + r")[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*")  # ASCII: `t.me/x获取` ends at 获
 SUBDOMAIN_TG = re.compile(r"\.t\.me(?![a-z0-9.-])")
 _SUBDOMAIN_LEFT = re.compile(r"[a-z][a-z0-9_]{3,30}$")
-_EMAIL_LEFT = re.compile(r"[a-z0-9][a-z0-9._%+-]{0,63}$")
-_EMAIL_RIGHT = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
-                          r"\.[a-z]{2,24}(?![a-z0-9-])")
-# Header lines of a message (a mail archive page): the addresses there route the message, they do not offer one.
-_MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|sender|x-[a-z-]+|return-path|message-id|in-reply-to|references|"
-                          r"delivered-to|received|list-[a-z-]+|mailing-list|envelope-to|resent-[a-z]+):[ \t]")
 _WHOIS_LINE = re.compile(r"[ \t]*(?:registrar|registrant|registry|admin|tech|billing)[a-z ]*(?:phone|fax)[a-z ]*:")
-_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 BARE_HANDLE = re.compile(r"@(?<![a-z0-9._%+\-/@]@)[a-z][a-z0-9_]{3,31}(?![a-z0-9_])")
 INTL_PHONE = re.compile(r"\+(?<![\w+]\+)[0-9][0-9 \-.()]{6,20}[0-9](?![0-9])")
 _CODE_AFTER = re.compile(r"\.[a-z_]|[(/@]|:/")
@@ -43,37 +37,6 @@ _NEAR_VALUE = re.compile(PHONE_VALUE)
 # Money and counts, not numbers to call: `1 299 000 đ`, `2.500.000 VND`, `50 000 ₽`.
 _CLOSER = {"(": ")", "[": "]", "【": "】"}
 _AMOUNT_AFTER = re.compile(r" ?(?:[%$€£¥₫₽₩฿円元원]|đ|vnd|usd|rp|руб|р\.|baht|บาท|dong|đồng|reais|pesos)")
-
-
-def _emails(low: str, add, held: list) -> None:
-    """Every address in `low`; those on a mail's routing header lines go to `held` (see scan)."""
-    at = low.find("@")
-    while at >= 0:
-        left = _EMAIL_LEFT.search(low, max(0, at - 64), at)
-        cut = bool(left) and ".." in left.group()
-        if cut:  # `Email....sales@shop.com`: the address starts after the dots
-            left = _EMAIL_LEFT.search(low, left.start() + left.group().rindex("..") + 2, at)
-        right = _EMAIL_RIGHT.match(low, at + 1)
-        ssh = right and re.match(r":[^\s]", low[right.end():right.end() + 2])  # git@host:path is an SSH remote
-        header = left and _in_mail_header(low, left.start())
-        if left and right and (cut or not (left.start() and low[left.start() - 1] in _LOCAL_CHARS)) and not ssh:
-            value = normal("email", low[left.start():right.end()])
-            if header:
-                held.append((left.start(), right.end(), value))
-            else:
-                add(left.start(), right.end(), "email", value)
-        at = low.find("@", at + 1)
-
-
-def _in_mail_header(low: str, pos: int) -> bool:
-    """The line at `pos` is a routing header, or a folded continuation (leading space or tab) of one: a spam
-    filter's report quotes the sender's address on such lines (`X-Spam-Report: … [iu7307906[at]gmail.com]`)."""
-    start = low.rfind("\n", 0, pos) + 1
-    for _ in range(64):  # a header folded over more lines than this is not one
-        if not start or low[start:start + 1] not in (" ", "\t"):
-            break
-        start = low.rfind("\n", 0, start - 1) + 1
-    return bool(_MAIL_HEADER.match(low, start))
 
 
 def _window(text: str, a: int, b: int, before: int, after: int) -> str:
@@ -249,7 +212,7 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
     sites = Sites()
     held: list[tuple[int, int, str | None]] = []  # addresses on mail header lines
     if "@" in low:
-        _emails(low, add, held)
+        read_emails(low, add, held)
     _urls(text, low, add, sites)
     bare_sites(low, sites, obfuscated)
     known = {h.lower() for h in known_handles} | {v for *_, k, v in found if k == "telegram"}
@@ -273,11 +236,8 @@ def scan(text: str, low: str, known_handles: Collection[str] = (), regions: tupl
         names = [v for *_, k, v in found if k in ("email", "telegram")]
         promoted = sites.promoted(names)
         found += [(*sites.first[d], "domain", d) for d in promoted]
-        # a header address that spells a site the mail promotes is the operation's own (`From: Best Pharmacure
-        # <bestpharmacure@gmail.com>` over links to bestpharmacure.com); any other sender routes the message
-        for a, b, value in held:
-            if value and brand_matches(promoted, [value]):
-                add(a, b, "email", value)
+        for a, b, value in header_addresses_of_sites(held, promoted):
+            add(a, b, "email", value)
     found.sort()
     return found
 
