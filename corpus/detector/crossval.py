@@ -1,4 +1,4 @@
-"""Operation-grouped cross-validation: the detector beside its baselines, per family and language, and a learning curve."""
+"""Operation-grouped cross-validation: the detector beside its baselines, per family and language."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,7 +12,6 @@ from corpus.detector.train import (C, DENSE_SCALE, FULL, NGRAM_SCALE, Design, Ex
 from corpus.detector.vector import DENSE_NAMES
 
 SEEDS = (0, 1, 2)          # fold assignments; figures are the mean (and spread) over them
-CURVE = (0.2, 0.4, 0.6, 0.8, 1.0)
 # Block scales (n-gram, dense) the nested candidate chooses among on each training part's inner folds: the
 # shipped pair was chosen on the outer folds themselves, so its figure is optimistic by the choice.
 SCALE_GRID = ((4.0, 1.0), (NGRAM_SCALE, DENSE_SCALE), (16.0, 1.0), (8.0, 0.5), (8.0, 2.0), (1.0, 2.0))
@@ -286,27 +285,3 @@ def calibration(prob: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict]:
             out.append({"bin": f"{lo:.1f}-{hi:.1f}", "documents": int(m.sum()),
                         "mean_probability": round(float(prob[m].mean()), 3), "spam_share": round(float(y[m].mean()), 3)})
     return out
-
-
-def operations_kept(examples: list[Example], seed: int, fraction: float) -> np.ndarray:
-    """Rows of the operations (groups) a seeded hash keeps at `fraction`: whole groups, and a larger fraction keeps
-    a superset, so the points of a learning curve are nested."""
-    import hashlib
-    return np.array([int(hashlib.sha256(f"{seed}:{ex.group}".encode()).hexdigest(), 16) % 1000 < fraction * 1000
-                     for ex in examples], dtype=bool)
-
-
-def learning_curve(examples: list[Example], seeds=SEEDS, fractions=CURVE) -> list[dict]:
-    """F1 on the test folds when the training folds keep only a fraction of their operations."""
-    y = np.array([ex.spam for ex in examples])
-    hard = np.array([ex.hard_negative and not ex.spam for ex in examples])
-    rows = []
-    for frac in fractions:
-        runs = []
-        for seed in seeds:
-            folds = grouped_folds([ex.group for ex in examples], seed=seed, strata=list(y))
-            keep = operations_kept(examples, seed, frac)
-            runs.append(metrics(_calibrated_oof(examples, FULL, folds, train_mask=keep) >= 0.5, y, hard))
-        train_size = int(round(len(examples) * (1 - 1 / len(set(folds.tolist()))) * frac))
-        rows.append({"fraction": frac, "train_documents": train_size, **_summary(runs)})
-    return rows
