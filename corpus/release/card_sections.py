@@ -94,13 +94,17 @@ def _collection(s: dict[str, Any]) -> str:
     html = ("Raw HTML bodies are included in the `body` column (this release was built with `--include-html`)."
             if s["include_html"] else "Raw HTML bodies are **not** included: the `text` column holds the main "
             "text extracted from each page (boilerplate removed); contacts were extracted from the whole page.")
+    versions = c.get("detector_versions") or {}
+    detectors = ", ".join(f"`{v}` ({n} rows)" for v, n in versions.items()) or "not recorded"
     return f"""## Collection
 
 Pages were fetched by spamcorpus crawl jobs (Scrapy; robots.txt obeyed, identifying User-Agent, rate
 limited) between {c['fetched_from']} and {c['fetched_to']} (UTC), from {c['hosts']} hosts. Each page's
 main text, title, language and contact handles (normal form: Telegram handles lowercase without `@`,
-phone numbers in E.164) were extracted by the crawler, which also scored each page with a rule-based
-detector (`spam_score`, `family_guess`: shown for reference, not labels). {html}
+phone numbers in E.164) were extracted by the crawler, which also scored each page with spamcorpus's
+learned detector (`spam_score`, a calibrated probability, and `family_guess`: shown for reference, not
+labels; a logistic regression over character n-grams and named signals, trained on a labelled set of real
+pages). The model of each row is in `detector_version`; in this release: {detectors}. {html}
 
 {jobs}
 

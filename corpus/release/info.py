@@ -48,8 +48,9 @@ def release_info(config, stats: dict[str, Any]) -> dict[str, Any]:
                                       "ties to borderline or adjudication (see README.md).",
             "dataAnnotationPlatform": "Label Studio",
             "annotationsPerItem": f"{stats['agreement']['documents_by_annotator_count']}",
-            "machineAnnotationTools": "rule-based spam detector (silver rows and pre-annotations); label "
-                                      "propagation within template campaigns",
+            "machineAnnotationTools": "spamcorpus's learned spam detector (silver rows and pre-annotations; "
+                                      "its version per row in detector_version); label propagation within "
+                                      "template campaigns",
             "dataBiases": "Crawl seeds and detector-guided link following decide which spam is found; "
                           "language and campaign sizes are skewed (see README.md).",
             "dataUseCases": "Training and evaluating web-spam and spam-family classifiers; campaign studies.",

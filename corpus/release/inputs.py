@@ -17,7 +17,7 @@ from corpus.durable import sha256_file
 from corpus.release.resolve import LabelPolicy
 
 CORPUS_COLUMNS = ["doc_id", "final_url", "host", "lang", "script", "title", "text", "contacts", "spam_score",
-                  "family_guess", "fetched_at", "crawl_job"]
+                  "family_guess", "detector_version", "fetched_at", "crawl_job"]
 NO_CAMPAIGNS = "none: the corpus had no campaign assignment, so every document is its own campaign"
 WITH_CAMPAIGNS = "assigned by `spamcorpus campaigns` (MinHash/LSH near-duplicates joined by shared handles)"
 

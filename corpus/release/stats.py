@@ -41,7 +41,7 @@ def hub_sites(rows: list[dict[str, Any]], group: list[int], top: int = 3,
 def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inputs, resolution, split_result,
                   config) -> dict[str, Any]:
     rows = table.select(["doc_id", "split", "verdict", "family", "label_source", "lang", "campaign_id", "site",
-                         "host", "crawl_job", "fetched_at"]).to_pylist()
+                         "host", "crawl_job", "fetched_at", "detector_version"]).to_pylist()
     splits = {}
     for split, names in files.items():
         part = [r for r in rows if r["split"] == split]
@@ -102,6 +102,7 @@ def release_stats(table: pa.Table, files: dict[str, list[str]], root: Path, inpu
         "verdict_by_source": {s: dict(sorted(c.items())) for s, c in sorted(by_source.items())},
         "collection": {
             "crawl_jobs": counts(r["crawl_job"] for r in rows),
+            "detector_versions": counts(r["detector_version"] or "unknown" for r in rows),
             "hosts": len(hosts),
             "top_host": next(iter(hosts.items())),
             "fetched_from": fetched[0].date().isoformat(),

@@ -30,6 +30,7 @@ _FIELDS: list[tuple[str, pa.DataType, str]] = [
     ("agreement", pa.float32(), "share of those annotators whose verdict equals the released verdict"),
     ("spam_score", pa.float32(), "crawler detector score 0..1 (not a label)"),
     ("family_guess", pa.string(), "crawler detector family guess (not a label)"),
+    ("detector_version", pa.string(), "the detector model that gave spam_score and family_guess"),
     ("fetched_at", pa.timestamp("us", tz="UTC"), "when the page was fetched (UTC)"),
     ("crawl_job", pa.string(), "crawl job that collected the page"),
 ]
@@ -44,6 +45,16 @@ ROW_GROUP_SIZE = 10_000
 def release_schema(include_html: bool = False) -> pa.Schema:
     fields = _FIELDS + ([HTML_FIELD] if include_html else [])
     return pa.schema([pa.field(n, t, metadata={"description": d}) for n, t, d in fields])
+
+
+# Columns added after the first releases: a release built before one was added still verifies.
+LATER_COLUMNS = ("detector_version",)
+
+
+def earlier_column_lists(include_html: bool = False) -> list[list[str]]:
+    """The release's column names as releases built before each of LATER_COLUMNS had them."""
+    names = release_schema(include_html).names
+    return [[n for n in names if n not in LATER_COLUMNS[i:]] for i in range(len(LATER_COLUMNS))]
 
 
 def column_docs(include_html: bool = False) -> dict[str, str]:

@@ -15,7 +15,7 @@ from corpus.release.card import split_front_matter
 from corpus.release.croissant import check_croissant
 from corpus.release.manifest import check_manifest
 from corpus.release.splits import HANDLE_KINDS, crossing_keys, group_keys
-from corpus.release.table import read_release_table, release_schema
+from corpus.release.table import earlier_column_lists, read_release_table, release_schema
 
 REQUIRED_KEYS = ("license", "language", "task_categories", "size_categories", "configs", "dataset_info")
 REQUIRED_SECTIONS = ("## Dataset structure", "## Collection", "## Annotation", "## Label distribution",
@@ -89,7 +89,8 @@ def check_data(root: Path, handle_kinds: tuple[str, ...] = HANDLE_KINDS) -> tupl
     if not files:
         return ["no data files in data/"], 0
     problems = []
-    allowed = [release_schema(False).names, release_schema(True).names]
+    allowed = [release_schema(h).names for h in (False, True)]
+    allowed += [names for h in (False, True) for names in earlier_column_lists(h)]
     for path in files:
         if path.name.split("-", 1)[0] not in ("train", "validation", "test"):
             problems.append(f"data file of no split: {path.name}")
@@ -97,8 +98,11 @@ def check_data(root: Path, handle_kinds: tuple[str, ...] = HANDLE_KINDS) -> tupl
             problems.append(f"unexpected columns in {path.name}")
     if problems:
         return problems, 0
-    table = read_release_table(root, columns=["doc_id", "campaign_id", "contacts", "site", "verdict",
-                                              "label_source"])
+    try:  # a footer that reads can still sit on damaged pages
+        table = read_release_table(root, columns=["doc_id", "campaign_id", "contacts", "site", "verdict",
+                                                  "label_source"])
+    except (pa.ArrowException, OSError) as exc:
+        return [f"unreadable data in data/: {exc}"], 0
     rows = table.to_pylist()
     if len({r["doc_id"] for r in rows}) != len(rows):
         problems.append("a doc_id appears more than once")

@@ -133,6 +133,30 @@ def test_card_parses_with_huggingface_hub(built):
     assert f"F1 {baseline['spam']['f1']}" in card.text
 
 
+def test_rows_and_card_name_the_detector_that_scored_them(built, tmp_path):
+    from corpus.release.verify import check_data
+
+    path = built["path"]
+    table = ds.dataset(str(path / "data"), format="parquet").to_table(columns=["doc_id", "detector_version"])
+    assert set(table.column("detector_version").to_pylist()) == {"test"}  # the fixtures' rows say "test"
+    stats = json.loads((path / "stats.json").read_text())
+    assert stats["collection"]["detector_versions"] == {"test": table.num_rows}
+    card = (path / "README.md").read_text()
+    assert f"`test` ({table.num_rows} rows)" in card and "learned detector" in card and "rule-based" not in card
+    croissant = (path / "croissant.json").read_text()
+    assert "detector_version" in croissant and "rule-based" not in croissant
+    # a release built before the column existed still verifies; a column nobody wrote does not
+    old = tmp_path / "old"
+    shutil.copytree(path, old)
+    for f in sorted((old / "data").glob("*.parquet")):
+        pq.write_table(pq.read_table(f).drop_columns(["detector_version"]), f)
+    assert check_data(old)[0] == []
+    for f in sorted((old / "data").glob("*.parquet")):
+        t = pq.read_table(f)
+        pq.write_table(t.append_column("secret", t.column("doc_id")), f)
+    assert any("unexpected columns" in p for p in check_data(old)[0])
+
+
 def test_croissant_validates_and_reads_with_mlcroissant(built):
     import mlcroissant as mlc
 
@@ -162,6 +186,8 @@ def test_tampering_fails_verify(built, tmp_path):
     runner = CliRunner()
     cases = {
         "flipped byte": lambda p: _flip(p / "data/test-00000-of-00001.parquet"),
+        # a byte of the first data page (just past the magic): the footer still reads, the pages do not
+        "damaged page": lambda p: _flip(p / "data/test-00000-of-00001.parquet", at=64),
         "edited card": lambda p: (p / "README.md").write_text((p / "README.md").read_text().replace(
             "license: other", "license: mit"), encoding="utf-8"),
         "removed figure": lambda p: (p / "figures/agreement.png").unlink(),
@@ -215,9 +241,9 @@ def _move_one_row(path: Path) -> None:
     (path / "stats.json").write_text(json.dumps(stats))
 
 
-def _flip(path: Path) -> None:
+def _flip(path: Path, at: int | None = None) -> None:
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
+    data[len(data) // 2 if at is None else at] ^= 0xFF
     path.write_bytes(bytes(data))
 
 
