@@ -264,8 +264,9 @@ def find_contacts(text: str, where: str = "text", known_handles: Collection[str]
     A bare `@handle` counts as Telegram only next to a Telegram cue (a name of Telegram, or a bot, channel or
     group with no other platform named), when it is in `known_handles` (handles linked through t.me elsewhere
     on the page) or linked in `text` itself; likewise an international number with no cue is WhatsApp when it is
-    in `linked_whatsapp` (the page's wa.me numbers: `[WhatsApp](https://wa.me/55…)` over `Número: +55 …`). `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a
-    number written without its country code count after a phone or WhatsApp cue, if it is valid in exactly
+    in `linked_whatsapp` (the page's wa.me numbers: `[WhatsApp](https://wa.me/55…)` over `Número: +55 …`).
+    `lang` (the page's language tag, `pt`, `zh-Hant`, `pt-BR`) lets a number written without its country code
+    count after a phone or WhatsApp cue, if it is valid in exactly
     one of the language's countries, or in the country of an international number already read in `text`. A site
     is a `domain` contact when the text promotes it (see corpus.contacts.promote). Mentions quoted as examples
     (`例如："TG @x"`) and placeholders are left out.
