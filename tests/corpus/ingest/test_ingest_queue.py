@@ -86,7 +86,8 @@ def test_two_ingest_commands_on_one_queue_commit_the_rows_of_one(redis_server, t
 
 @pytest.mark.slow
 def test_a_killed_ingest_workers_files_are_ingested_by_another(redis_server, tmp_path):
-    files = make_archives(tmp_path / "warc", files=4, pages=40)
+    pages = 40
+    files = make_archives(tmp_path / "warc", files=4, pages=pages)
     ingest_files(files, tmp_path / "reference", "q-kill", workers=0)
     corpus, env = tmp_path / "corpus", child_env()
     common = ["--out", str(corpus), "--job", "q-kill", "--redis", redis_server.url, "--worker-ttl", "2",
@@ -97,7 +98,9 @@ def test_a_killed_ingest_workers_files_are_ingested_by_another(redis_server, tmp
     server, deadline = connect(redis_server.url), time.monotonic() + 120
     while time.monotonic() < deadline and victim.poll() is None:
         holding = [k for k in server.scan_iter(match="spamcorpus:q-kill:ingest:inflight:*") if server.llen(k)]
-        if holding and (corpus / "_manifest.jsonl").exists() and len(ids_of(corpus)) >= 10:
+        # mid-file: a loaded machine can let a whole file finish between two looks, and a kill between files
+        # leaves nothing half-committed to skip (a CI-like run, 2026-12-05, saw exactly 40 rows)
+        if holding and (corpus / "_manifest.jsonl").exists() and (n := len(ids_of(corpus))) >= 10 and n % pages:
             break
         time.sleep(0.05)
     assert victim.poll() is None, "the ingest ended before it could be killed mid-file"
@@ -112,7 +115,8 @@ def test_a_killed_ingest_workers_files_are_ingested_by_another(redis_server, tmp
     ids = ids_of(corpus)
     assert len(ids) == len(set(ids)), "a row was committed twice"
     assert set(ids) == set(ids_of(tmp_path / "reference"))
-    assert "skipped: already_committed" in survivor.stdout  # the cut file was read again, its rows not rewritten
+    if committed_before % pages:  # the kill cut a file (what the wait above aims at; a few ms remain for a race)
+        assert "skipped: already_committed" in survivor.stdout  # the cut file was read again, its rows not rewritten
 
 
 def test_ingest_without_files_or_redis_is_a_usage_error(tmp_path):
