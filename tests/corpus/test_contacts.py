@@ -250,6 +250,20 @@ def test_properties_on_arbitrary_text(text):
     assert [c.start for c in found] == sorted(c.start for c in found)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), TRICKY))
+@example("电话 +86 139 2468 1357 或 +351 912 345 678")
+@example("Número: +351 912 345 678, fixo +351 213 456 789")  # two uncued numbers: both renamed
+def test_a_linked_whatsapp_number_only_renames_phones(text):
+    # the wa.me numbers of a page can turn a phone mention into a WhatsApp one; nothing else may move
+    plain = find_contacts(text)
+    linked = {c.value for c in plain if c.kind == "phone"}
+    renamed = find_contacts(text, linked_whatsapp=linked)
+    assert [(c.start, c.end, c.value) for c in renamed] == [(c.start, c.end, c.value) for c in plain]
+    for before, after in zip(plain, renamed):
+        assert after.kind == before.kind or (before.kind, after.kind) == ("phone", "whatsapp")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_normalize_text_never_raises_and_is_idempotent(text):
