@@ -34,8 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="one fold seed, no learning curve (a screen, not a result)")
     quick = parser.parse_args(argv).quick
     from corpus.detector.crossval import CEILING_CUT, MEAN_WITH_TREES, NESTED, SEEDS, breakdown, compare
-    from corpus.detector.thinning import learning_curve
-    from corpus.detector.curve import extrapolate
+    from corpus.detector.curve import extrapolate, learning_curve
     from corpus.detector.data import realworld_examples
     from corpus.intervals import bootstrap
     from corpus.realworld import REALWORLD_SHA256

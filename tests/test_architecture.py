@@ -23,7 +23,7 @@ ROOMS: list[tuple[str, list[str]]] = [
     # training reads every labelled source (the real set, the store, pulled annotations) and the release baseline
     ("release and training", ["corpus.release", "corpus.evaluate", "corpus.labelled_sets", "corpus.detector.data",
                               "corpus.detector.crossval", "corpus.detector.class_curve",
-                              "corpus.detector.thinning"]),
+                              "corpus.detector.curve"]),
     ("cli", ["spamcorpus"]),
 ]
 # The sample web is the demo's data, not the crawler's: it may read the foundations only, and only the CLI (and

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from corpus.detector.crossval import SEEDS, _calibrated_oof, _summary
-from corpus.detector.thinning import operations_kept
+from corpus.detector.curve import operations_kept
 from corpus.detector.cuts import metrics
 from corpus.detector.train import FULL, Example, grouped_folds
 
@@ -14,7 +14,7 @@ RECALL = 0.8  # the operating point the hard-negative rate is read at
 
 
 def keep_mask(examples: list[Example], seed: int, fraction: float, thinned: str) -> np.ndarray:
-    """Training rows kept: the operations of the thinned class that thinning.operations_kept keeps (as the plain
+    """Training rows kept: the operations of the thinned class that curve.operations_kept keeps (as the plain
     learning curve chooses them), and every row of the other class."""
     if thinned not in THINNED:
         raise ValueError(f"thinned must be one of {THINNED}, not {thinned!r}")

@@ -247,11 +247,11 @@ def model_silver_threshold(corpus_rows_versions: set[str] | None = None) -> tupl
     chosen = model.meta.get("precision_cut") or {}
     if "cut" not in chosen:
         raise SilverThresholdError(f"the shipped model {model.version} has no precision cut: retrain it with "
-                           "`spamcorpus train`")
+                                   "`spamcorpus train`")
     others = sorted((corpus_rows_versions or set()) - {model.version})
     if others:
         raise SilverThresholdError(f"--silver-threshold precision is the cut of {model.version}, but rows carry "
-                           f"{', '.join(others)}: run `spamcorpus rescore` first, or give a number")
+                                   f"{', '.join(others)}: run `spamcorpus rescore` first, or give a number")
     return float(chosen["cut"]), (f"the precision-first cut of detector {model.version} (the best F1 among cuts "
                                   f"flagging at most {chosen['hard_fp_ceiling']:.0%} of hard negatives on its "
                                   "cross-validated scores)")

@@ -30,7 +30,7 @@ def test_thinning_keeps_whole_operations_and_the_other_class(thinned):
             assert 0 < keep[spam].sum() < spam.sum() and 0 < keep[~spam].sum() < (~spam).sum()
         assert keep_mask(examples, seed, 1.0, thinned).all()
         assert not keep_mask(examples, seed, 0.0, "both").any()
-    # a larger share keeps a superset: the curve's points are nested, as in thinning.learning_curve
+    # a larger share keeps a superset: the curve's points are nested, as in curve.learning_curve
     assert (keep_mask(examples, 0, 0.5, "benign") <= keep_mask(examples, 0, 0.75, "benign")).all()
     with pytest.raises(ValueError, match="thinned"):
         keep_mask(examples, 0, 0.5, "ham")
