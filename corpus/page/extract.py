@@ -13,6 +13,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from corpus.contacts import CONTACT_SCHEMES
 from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
+from corpus.page.front_matter import metadata_title, split_front_matter
+from corpus.page.message import message_subject
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 
 DocFormat = Literal["html", "markdown", "text"]
@@ -247,18 +249,37 @@ def _markdown_title(lines: list[str]) -> str:
     for i, line in enumerate(lines):
         m = _ATX.match(line)
         if m:
-            return _title(m.group(1))
+            return _title(_unwrapped(m.group(1)))
         if line.strip() and i + 1 < len(lines) and _SETEXT.match(lines[i + 1]) and not _SETEXT.match(line):
-            return _title(line)
-    return ""
+            return _title(_unwrapped(line))
+    return _unwrapped(_first_line("\n".join(lines)))
+
+
+_WRAPPED = re.compile(r"(\*\*|__|\*|_)(\S(?:.*\S)?)\1")
+
+
+def _unwrapped(title: str) -> str:
+    """`**Keonhacai - Nền tảng…**` -> `Keonhacai - Nền tảng…`: emphasis around a whole title is not its text."""
+    m = _WRAPPED.fullmatch(title.strip())
+    return m.group(2) if m else title
 
 
 def extract_markdown(markdown: str, base_url: str) -> Extraction:
     # links from a Markdown parser's rendering, read like any HTML page's: real links only (see markdown_links)
     links = _html_links(LexborHTMLParser(markdown_html(markdown)), base_url, image_alts=True)
     text = reduce_markdown(markdown).strip()
-    title = _markdown_title(text.splitlines()) or _first_line(text)
+    # Front matter stays in the text (a code host shows it above the file, as a table) but is no heading: read as
+    # Markdown, its closing `---` would underline its last line into the page's title (`order: 50`).
+    named, body = split_front_matter(markdown)
+    body_text = text if named is None else reduce_markdown(body).strip()
+    title = _title(named or _header_title(markdown) or "") or _markdown_title(body_text.splitlines())
     return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)
+
+
+def _header_title(text: str) -> str | None:
+    """A title written as a header line: a raw mail's Subject, a metadata block's `Title:`."""
+    subject = message_subject(text)
+    return subject if subject is not None else metadata_title(text)
 
 
 def _first_line(text: str) -> str:
@@ -270,8 +291,8 @@ def extract_text(text: str, base_url: str) -> Extraction:
     for m in BARE_URL.finditer(text):
         links.add(strip_bare(m.group()))
     text = text.strip()
-    return Extraction(_first_line(text), text, text, list(links.links), list(links.contacts), "text",
-                      links.anchors)
+    title = _title(_header_title(text) or "") or _first_line(text)
+    return Extraction(title, text, text, list(links.links), list(links.contacts), "text", links.anchors)
 
 
 def extract(text: str, *, base_url: str, doc_format: DocFormat) -> Extraction:
