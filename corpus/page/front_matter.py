@@ -23,6 +23,8 @@ def split_front_matter(markdown: str) -> tuple[str | None, str]:
     entry is a `key:` (YAML) or `key =` (TOML) line and that closes within MAX_LINES and MAX_CHARS; else
     (None, markdown). A file that merely opens with a thematic break (`---` over prose) has no front matter."""
     start = 1 if markdown.startswith("\ufeff") else 0
+    if markdown[start:start + 3] not in _FENCES:  # most files: no copy, no split
+        return None, markdown
     lines = markdown[start:start + MAX_CHARS].split("\n")
     closers = _FENCES.get(lines[0].rstrip())
     if closers is None or len(lines) < 2:
@@ -84,13 +86,18 @@ MAX_META_LINES = 30
 def metadata_title(text: str) -> str | None:
     """The `Title:` of a Pelican or MultiMarkdown metadata block (`Key: value` lines over a blank line, indented or
     not, at the top of the file); None when the file opens otherwise or names no title."""
-    lines = text.lstrip("\ufeff").split("\n", MAX_META_LINES + 1)
+    pos = 1 if text.startswith("\ufeff") else 0
     title = None
-    for i, line in enumerate(lines):
+    for i in range(MAX_META_LINES + 1):  # line by line: most files fail on the first, and none is copied whole
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
         if not line.strip():
             return title if i else None
         if i == MAX_META_LINES or not (m := _META_LINE.match(line)):
             return None
         if title is None and m.group(1).lower() == "title":
             title = m.group(2).strip()
-    return title
+        if end < 0:
+            return title
+        pos = end + 1
+    return None
