@@ -65,6 +65,7 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
             start = stop.offset  # warcio reads on from the first record the fast path did not vouch for
     with open(path, "rb") as fh:
         resyncing = False  # one damaged stretch is one drop, however many false starts it holds
+        done = (start or 0) - 1  # the last value given (the fast path's, before `start`): each once, in file order
         while start is not None:
             fh.seek(start)
             iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
@@ -76,7 +77,13 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
                     broken = isinstance(out, Damaged) and out.reason != "too_large"
                     # damage placed before `start` is the stretch already reported (see below)
                     if out is not None and not (broken and (resyncing and not read_one or offset < start)):
-                        yield out
+                        if offset > done:
+                            yield out
+                            done = offset
+                        elif broken:  # placed among the records already given: it lies past them
+                            done += 1
+                            yield Damaged(done, out.reason, out.detail)
+                        # else a record given before, read again after a resync
                     if broken:
                         failed_at = offset  # the stream is out of step: look for the next record
                         break
@@ -84,11 +91,13 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
             except Exception as exc:  # noqa: BLE001 (a hostile archive may raise anything from the parser)
                 failed_at = iterator.offset
                 if not (resyncing and not read_one or failed_at < start):
-                    yield Damaged(failed_at, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
+                    done = max(done + 1, failed_at)
+                    yield Damaged(done, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
             resyncing = failed_at is not None
-            # warcio may place damage before the byte it was asked to start from (a torn gzip member confuses its
-            # offset arithmetic): the scan must still move forward, or a damaged file is read round and round
-            start = None if failed_at is None else _next_start(fh, max(failed_at, start) + 1, gzipped)
+            # warcio may place damage before the byte it was asked to start from, or before records it has just
+            # given (a torn gzip member confuses its offset arithmetic): the scan must still move forward, past
+            # everything given, or a damaged file is read round and round and its records given twice
+            start = None if failed_at is None else _next_start(fh, max(failed_at, start, done) + 1, gzipped)
 
 
 def read_record(path: str | os.PathLike[str], offset: int, *, max_body: int = MAX_BODY
