@@ -15,6 +15,7 @@ from corpus.contacts import CONTACT_SCHEMES
 from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
 from corpus.page.front_matter import metadata_title, split_front_matter
 from corpus.page.message import message_subject
+from corpus.page.markdown_text import MAX_LINK_NESTING, reduce_markdown  # noqa: F401 (tests import them here)
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 
 DocFormat = Literal["html", "markdown", "text"]
@@ -215,34 +216,8 @@ def _anchor_with_alts(a) -> str:
                    else "" for n in a.traverse(include_text=True))
 
 
-# Markdown: images before links, labels may hold one level of brackets: [[TG @x](https://t.me/x)]
-_MD_LABEL = r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-_MD_TARGET = r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-_MD_IMAGE = re.compile(r"!" + _MD_LABEL + _MD_TARGET)
-_MD_LINK = re.compile(_MD_LABEL + _MD_TARGET)
-_MD_REF_LINK = re.compile(_MD_LABEL + r"\[([^\]\n]*)\]")
-_MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
-_MD_AUTOLINK = re.compile(r"<((?:https?|mailto|tg|tel):[^\s<>]+)>", re.I)
-_HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.I | re.S)
-# Each pass unwraps one level of links inside link labels; real posts nest two or three (`[a [TG](t.me/x)](u)`).
-# Unbounded, a hostile page of N nested labels takes N passes over itself: 250 KB of `[[[…](b)](b)` cost 75 s.
-MAX_LINK_NESTING = 8
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-
-
-def reduce_markdown(markdown: str) -> str:
-    """The Markdown with image and link syntax reduced to label text (links come from markdown_links)."""
-    text = _MD_REF_DEF.sub("", _HIDDEN_BLOCKS.sub("", markdown))
-    text = _MD_IMAGE.sub(lambda m: m.group(1), text)
-    for _ in range(MAX_LINK_NESTING):  # labels may contain links: reduce from the inside out
-        previous, text = text, _MD_LINK.sub(lambda m: m.group(1), text)
-        if text == previous:
-            break
-    text = _MD_REF_LINK.sub(lambda m: m.group(1), text)
-    text = _MD_AUTOLINK.sub(lambda m: m.group(1), text)
-    return _HTML_TAG.sub("", text)
 
 
 def _markdown_title(lines: list[str]) -> str:
