@@ -1,5 +1,4 @@
-"""Markdown reduced to the words a reader sees: link and image syntax to their labels, tags and hidden blocks out,
-backslash escapes and character references decoded outside code."""
+"""Markdown reduced to the words a reader sees: links to their labels, no tags, escapes decoded outside code."""
 from __future__ import annotations
 
 import html

@@ -10,6 +10,8 @@ FastWARC first, as far as every record checks out (fast_reader.py); warcio reads
 from __future__ import annotations
 
 import os
+import re
+import zlib
 from datetime import datetime, timezone
 from typing import IO, Iterator
 
@@ -31,8 +33,6 @@ class NotAnArchive(ValueError):
 
 def sniff(path: str | os.PathLike[str]) -> str:
     """'warc', 'arc' (each possibly gzipped) or raise NotAnArchive: a look at the first record's first line."""
-    import zlib
-
     with open(path, "rb") as fh:
         head = fh.read(64 * 1024)
     if head[:3] == GZIP_MAGIC:
@@ -69,10 +69,10 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
         while start is not None:
             fh.seek(start)
             iterator = ArchiveIterator(fh, arc2warc=True, check_digests=True)
-            failed_at, read_one = None, False
+            failed_at, read_one, last_read = None, False, None
             try:
                 for record in iterator:
-                    offset = iterator.offset
+                    offset = last_read = iterator.offset
                     out = _response(record, offset, iterator, max_body, kind, gzipped)
                     broken = isinstance(out, Damaged) and out.reason != "too_large"
                     # damage placed before `start` is the stretch already reported (see below)
@@ -93,6 +93,12 @@ def iter_responses(path: str | os.PathLike[str], *, max_body: int = MAX_BODY, fa
                 if not (resyncing and not read_one or failed_at < start):
                     done = max(done + 1, failed_at)
                     yield Damaged(done, _reason(exc), f"{type(exc).__name__}: {exc}"[:200])
+            if failed_at is None and not (resyncing and not read_one):
+                # warcio ends quietly where the file ends inside a record: that record is a drop (unless it is the
+                # end of a damaged stretch already reported)
+                cut = _unread_response(fh, start if last_read is None else last_read, gzipped, last_read is not None)
+                if cut is not None and cut > done:
+                    yield Damaged(cut, "warc_truncated", "the file ends inside this response record")
             resyncing = failed_at is not None
             # warcio may place damage before the byte it was asked to start from, or before records it has just
             # given (a torn gzip member confuses its offset arithmetic): the scan must still move forward, past
@@ -170,6 +176,42 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, EOFError) or "eof" in text or "end of" in text or "truncat" in text:
         return "warc_truncated"
     return "warc_malformed"
+
+
+def _unread_response(fh: IO[bytes], at: int, gzipped: bool, read_at: bool) -> int | None:
+    """Where a response record begins that the file cuts short, on or after the record at `at` (`read_at`: warcio
+    read that one whole), or None. Gzipped: the file's last gzip member, if it never ends and starts a response.
+    Plain: the first record start after the last one read, if it is a response."""
+    if not gzipped:
+        begin = _next_start(fh, at + 1, False) if read_at else at
+        if begin is None:
+            return None
+        fh.seek(begin)
+        head = fh.read(2048)
+        return begin if re.search(rb"\r?\nWARC-Type: (?:response|resource)\r?\n", head.partition(b"\r\n\r\n")[0]) \
+            else None
+    fh.seek(at)
+    member, position, head = at, at, b""
+    inflate = zlib.decompressobj(31)
+    while block := fh.read(SCAN_BLOCK):
+        data = block
+        while data:
+            try:  # at most 64 KB out per call: a bomb in the tail is not inflated whole
+                out = inflate.decompress(data, 1 << 16)
+            except zlib.error:
+                return None  # not gzip here: warcio's reading stands
+            head = head if len(head) >= 512 else head + out[:512 - len(head)]
+            if inflate.eof:
+                position += len(data) - len(inflate.unused_data)
+                data, member, head, inflate = inflate.unused_data, position, b"", zlib.decompressobj(31)
+            else:
+                position += len(data) - len(inflate.unconsumed_tail)
+                data = inflate.unconsumed_tail
+    while not inflate.eof and inflate.decompress(b"", 1 << 16):  # output held back by the 64 KB limit
+        pass
+    if not inflate.eof and position > member and re.search(rb"\nWARC-Type: (?:response|resource)\r?\n", head):
+        return member
+    return None
 
 
 def _next_start(fh: IO[bytes], after: int, gzipped: bool) -> int | None:
