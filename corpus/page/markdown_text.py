@@ -42,7 +42,7 @@ def reduce_markdown(markdown: str) -> str:
 def decode_escapes(text: str) -> str:
     """Backslash escapes and character references decoded, except inside fenced blocks and `code spans`, whose
     characters are literal."""
-    if "\\" not in text and "&" not in text:
+    if ("\\" not in text and "&" not in text) or not _ESCAPED.search(text):  # most pages: no line walk
         return text
     out, fence = [], ""
     for line in text.split("\n"):
