@@ -15,7 +15,7 @@ from corpus.contacts import CONTACT_SCHEMES
 from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
 from corpus.page.front_matter import metadata_title, split_front_matter
 from corpus.page.message import message_subject
-from corpus.page.markdown_text import MAX_LINK_NESTING, reduce_markdown  # noqa: F401 (tests import them here)
+from corpus.page.markdown_text import reduce_markdown
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 
 DocFormat = Literal["html", "markdown", "text"]

@@ -1,4 +1,4 @@
-"""A Markdown file's front matter (a Jekyll/Hugo/VuePress `---` YAML or `+++` TOML block): where it ends, and its title."""
+"""The header a Markdown file may open with (`---`/`+++` front matter, a `Title:` metadata block): its title."""
 from __future__ import annotations
 
 import re

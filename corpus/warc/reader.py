@@ -178,18 +178,25 @@ def _reason(exc: BaseException) -> str:
     return "warc_malformed"
 
 
+_RECORD_TYPE = re.compile(rb"\nWARC-Type: *([A-Za-z]+)\r?\n")
+
+
+def _may_be_page(head: bytes) -> bool:
+    """A cut record's first bytes: a response or resource, or cut before its type line (a drop either way)."""
+    named = _RECORD_TYPE.search(head)
+    return named is None or named.group(1) in (b"response", b"resource")
+
+
 def _unread_response(fh: IO[bytes], at: int, gzipped: bool, read_at: bool) -> int | None:
-    """Where a response record begins that the file cuts short, on or after the record at `at` (`read_at`: warcio
-    read that one whole), or None. Gzipped: the file's last gzip member, if it never ends and starts a response.
-    Plain: the first record start after the last one read, if it is a response."""
+    """Where a page record begins that the file cuts short, on or after the record at `at` (`read_at`: warcio read
+    that one whole), or None. Gzipped: the file's last gzip member, if it never ends. Plain: the first record start
+    after the last one read. Either only if it is a response, or is cut before it says what it is."""
     if not gzipped:
         begin = _next_start(fh, at + 1, False) if read_at else at
         if begin is None:
             return None
         fh.seek(begin)
-        head = fh.read(2048)
-        return begin if re.search(rb"\r?\nWARC-Type: (?:response|resource)\r?\n", head.partition(b"\r\n\r\n")[0]) \
-            else None
+        return begin if _may_be_page(fh.read(2048).partition(b"\r\n\r\n")[0]) else None
     fh.seek(at)
     member, position, head = at, at, b""
     inflate = zlib.decompressobj(31)
@@ -209,9 +216,7 @@ def _unread_response(fh: IO[bytes], at: int, gzipped: bool, read_at: bool) -> in
                 data = inflate.unconsumed_tail
     while not inflate.eof and inflate.decompress(b"", 1 << 16):  # output held back by the 64 KB limit
         pass
-    if not inflate.eof and position > member and re.search(rb"\nWARC-Type: (?:response|resource)\r?\n", head):
-        return member
-    return None
+    return member if not inflate.eof and position > member and _may_be_page(head) else None
 
 
 def _next_start(fh: IO[bytes], after: int, gzipped: bool) -> int | None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.page.extract import MAX_LINK_NESTING, detect_format, extract, link_form, reduce_markdown
+from corpus.page.extract import detect_format, extract, link_form
 
 PAGE = """<!DOCTYPE html><html><head><title>  境外流量卡 &amp; 香港eSIM  </title>
 <style>.hidden{display:none} body::after{content:"STYLE-LEAK"}</style>
@@ -128,26 +128,6 @@ def test_plain_text():
 ])
 def test_detect_format(ctype, url, head, expected):
     assert detect_format(ctype, url, head) == expected
-
-
-def test_reduce_markdown_keeps_visible_words():
-    assert reduce_markdown("[TG💪+ @esim1088](https://t.me/s/esim1088)") == "TG💪+ @esim1088"
-    assert reduce_markdown("![alt words](x.png) and [a [nested] label](u)") == "alt words and a [nested] label"
-
-
-def test_reduce_markdown_unwraps_links_nested_in_labels():
-    assert reduce_markdown("[a [b [TG @x](https://t.me/x)](v)](w) end") == "a b TG @x end"
-
-
-def test_reduce_markdown_stops_at_its_nesting_bound():
-    # every pass over the text unwraps one level: without a bound a hostile page of N nested labels costs N
-    # passes (250 KB of them took 75 s, past the page timeout); past the bound the syntax stays as written
-    depth = MAX_LINK_NESTING + 2
-    nested = "[" * depth + "a" + "](b)" * depth
-    assert reduce_markdown(nested) == "[[a](b)](b)"
-    hostile = "[" * 50_000 + "a" + "](b)" * 50_000
-    text = extract(hostile, base_url="http://127.0.0.1/README.md", doc_format="markdown").text
-    assert text.count("[") == 50_000 - MAX_LINK_NESTING
 
 
 @settings(max_examples=100, deadline=None)
