@@ -14,9 +14,9 @@ from selectolax.lexbor import LexborHTMLParser
 from corpus.contacts import CONTACT_SCHEMES
 from corpus.ids import TRACKING_KEYS, TRACKING_PREFIXES, InvalidURL, canonicalize_url
 from corpus.page.front_matter import metadata_title, split_front_matter
-from corpus.page.message import message_subject
-from corpus.page.markdown_text import reduce_markdown
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
+from corpus.page.markdown_text import reduce_markdown
+from corpus.page.message import message_subject
 
 DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -247,7 +247,8 @@ def extract_markdown(markdown: str, base_url: str) -> Extraction:
     # Markdown, its closing `---` would underline its last line into the page's title (`order: 50`).
     named, body = split_front_matter(markdown)
     body_text = text if named is None else reduce_markdown(body).strip()
-    title = _title(named or _header_title(markdown) or "") or _markdown_title(body_text.splitlines())
+    header = named if named is not None else _header_title(markdown)  # "": front matter naming no title
+    title = _title(header or "") or _markdown_title(body_text.splitlines())
     return Extraction(title, text, text, list(links.links), list(links.contacts), "markdown", links.anchors)
 
 
