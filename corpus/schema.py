@@ -28,7 +28,8 @@ _FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("encoding_source", pa.string(), False, "bom, header, meta, detected or default"),
     ("replacement_ratio", pa.float32(), False, "share of U+FFFD characters in the decoded text"),
     ("title", pa.string(), False,
-     "<title> or first h1; a raw file's front matter, metadata or mail Subject, else its first heading or line"),
+     "<title> or first h1; a raw file's front matter, metadata or mail Subject, a source file's page title, "
+     "else its first heading or line"),
     ("text", pa.string(), False, "main text (boilerplate removed)"),
     ("lang", pa.string(), False, "ISO 639-1 language of text, or und"),
     ("script", pa.string(), False, "ISO 15924 script for zh (Hans or Hant), else empty"),

@@ -17,6 +17,7 @@ from corpus.page.front_matter import metadata_title, split_front_matter
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 from corpus.page.markdown_text import reduce_markdown
 from corpus.page.message import message_subject
+from corpus.page.source_title import source_title
 
 DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -50,7 +51,7 @@ _HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|bod
 _IDENT = r"[A-Za-z_$][\w$]*"
 _CODE_HEAD = re.compile(
     r"\s*(?:#!|#\s*-\*-|<\?php\b|#include\s*[<\"]|['\"]use (?:strict|client|server)['\"]"
-    rf"|import\s+(?:{_IDENT}\s*(?:,|from\b|as\b|;|$)|{_IDENT}(?:\.{_IDENT})+|[*{{]|['\"])|from\s+[\w.]+\s+import\s"
+    rf"|import\s+(?:type\s+(?:{_IDENT}|[*{{])|{_IDENT}\s*(?:,|from\b|as\b|;|$)|{_IDENT}(?:\.{_IDENT})+|[*{{]|['\"])|from\s+[\w.]+\s+import\s"
     r"|export\s+(?:default|const|let|var|function|class|async|type|interface|enum|\{|\*)"
     rf"|(?:const|let|var)\s+(?:{_IDENT}\s*[=;:,]|[{{\[])"
     rf"|package\s+[\w.]+\s*;?\s*$|namespace\s+[\w\\.]+\s*[;{{]?\s*$|using\s+(?:namespace\s+)?[\w.]+\s*;"
@@ -59,6 +60,7 @@ _CODE_HEAD = re.compile(
     rf"(?:class|interface|enum|void|function|{_IDENT}\s+{_IDENT}\s*[=(;]))", re.M)
 SOURCE_SUFFIXES = (".py", ".php", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".rb", ".rs",
                    ".c", ".h", ".cc", ".cpp", ".cs", ".sh", ".pl", ".lua", ".swift", ".vue", ".svelte")
+SOURCE_SNIFF_CHARS, SOURCE_SNIFF_LINES = 4096, 30
 _MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)
 
 
@@ -262,12 +264,22 @@ def _first_line(text: str) -> str:
     return next((_title(line) for line in text.splitlines() if line.strip()), "")
 
 
+def _is_source(text: str, url: str) -> bool:
+    """A source file by its name, or by a line of code among its first lines (a license comment may come first)."""
+    if url and urlsplit(url).path.lower().endswith(SOURCE_SUFFIXES):
+        return True
+    lines = [line for line in text[:SOURCE_SNIFF_CHARS].splitlines() if line.strip()][:SOURCE_SNIFF_LINES]
+    return any(_CODE_HEAD.match(line) for line in lines)
+
+
 def extract_text(text: str, base_url: str) -> Extraction:
     links = _Links(base_url)
     for m in BARE_URL.finditer(text):
         links.add(strip_bare(m.group()))
     text = text.strip()
-    title = _title(_header_title(text) or "") or _first_line(text)
+    # a source file's first line is an import; the page it builds names its title in a string
+    named = source_title(text) if _is_source(text, base_url) else ""
+    title = _title(named or _header_title(text) or "") or _first_line(text)
     return Extraction(title, text, text, list(links.links), list(links.contacts), "text", links.anchors)
 
 
