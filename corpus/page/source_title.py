@@ -1,4 +1,4 @@
-"""A source file's page title, as the site it builds would show it: `<title>`, `document.title`, a `title` key."""
+"""A source file's page title as its site shows it: `<title>`, `document.title`, a `title` key, else an `<h1>`."""
 from __future__ import annotations
 
 import html
@@ -9,12 +9,14 @@ import re
 MAX_SCAN_CHARS = 200_000
 MAX_VALUE = 300
 # Strongest first: the document's own <title> (JSX, a template string, a PHP view), then a script that sets it,
-# then a `title` key or prop with a string literal (Next.js `metadata`, a Helmet/SEO prop, a site config).
-_TITLE_ELEMENT = re.compile(r"<title(?:\s[^<>]{0,200})?>([^<]{1,%d})</title>" % MAX_VALUE, re.I)
-_DOCUMENT_TITLE = re.compile(r"document\.title\s{0,20}=\s{0,20}([\"'`])((?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
+# then a `title` key or prop with a string literal (Next.js `metadata`, a Helmet/SEO prop, a site config), and last
+# the first `<h1>` of plain text, as an HTML page without a <title> is titled by its first h1.
+_TITLE_ELEMENT = re.compile(r"<title(?:\s[^<>]{0,200})?>(?P<value>[^<]{1,%d})</title>" % MAX_VALUE, re.I)
+_DOCUMENT_TITLE = re.compile(r"document\.title\s{0,20}=\s{0,20}([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
 _TITLE_KEY = re.compile(
     r"(?<![\w$.-])[\"']?(?:title|page_title|pageTitle|siteTitle|site_title)[\"']?\s{0,20}[:=]\s{0,20}\{?\s{0,20}"
-    r"(?:default\s{0,20}:\s{0,20})?([\"'`])((?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
+    r"(?:default\s{0,20}:\s{0,20})?([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
+_HEADING = re.compile(r"<h1(?:\s[^<>]{0,200})?>(?P<value>[^<{}]{1,%d})</h1>" % MAX_VALUE, re.I)
 _ESCAPE = re.compile(r"\\(.)")
 _LETTER = re.compile(r"[^\W\d_]")
 # An i18n key (`nav.home.title`) or a path names a string, it is not one.
@@ -24,16 +26,20 @@ _KEY_LIKE = re.compile(r"[\w-]+(?:[./:][\w-]+)+")
 def source_title(text: str) -> str:
     """The title a source file gives its page, or "" when it names none in a string literal."""
     head = text[:MAX_SCAN_CHARS]
-    for m in _TITLE_ELEMENT.finditer(head):
-        value = _readable(html.unescape(m.group(1)))
-        if value:
-            return value
-    for pattern in (_DOCUMENT_TITLE, _TITLE_KEY):
+    for pattern, decode in _FORMS:
         for m in pattern.finditer(head):
-            value = _readable(_ESCAPE.sub(r"\1", m.group(2)))
+            value = _readable(decode(m.group("value")))
             if value:
                 return value
     return ""
+
+
+def _string_literal(value: str) -> str:
+    return _ESCAPE.sub(r"\1", value)
+
+
+_FORMS = ((_TITLE_ELEMENT, html.unescape), (_DOCUMENT_TITLE, _string_literal), (_TITLE_KEY, _string_literal),
+          (_HEADING, html.unescape))
 
 
 def _readable(value: str) -> str:

@@ -36,9 +36,17 @@ def test_the_title_a_source_file_names(source, title):
 
 
 def test_the_strongest_form_wins_over_an_earlier_weaker_one():
-    source = "const nav = [{ title: 'Home' }];\ndocument.title = 'Lucky Spin Casino';\nconst h = '<title>Bonus Hub</title>';"
+    source = ("const a = <h1>Welcome</h1>;\nconst nav = [{ title: 'Home' }];\ndocument.title = 'Lucky Spin Casino';\n"
+              "const h = '<title>Bonus Hub</title>';")
     assert source_title(source) == "Bonus Hub"
     assert source_title(source.replace("<title>Bonus Hub</title>", "")) == "Lucky Spin Casino"
+    assert source_title(source.replace("<title>Bonus Hub</title>", "").replace("document.title", "x")) == "Home"
+
+
+def test_a_page_without_a_title_is_titled_by_its_first_plain_h1():
+    jsx = ("export default function Page() {\n  return (<main>\n    <h1 className={styles.hero}>{brand}</h1>\n"
+           "    <h1 className=\"text-3xl\">\n      Buy Verified Passports &amp; Licences\n    </h1>\n  </main>);\n}")
+    assert source_title(jsx) == "Buy Verified Passports & Licences"  # an expression is no text; the next h1 is
 
 
 @pytest.mark.parametrize("source", [
@@ -95,6 +103,7 @@ def test_any_text_gives_a_string_without_newlines(text):
     "title: '" * 40_000,
     "document.title = \"" + "\\x" * 60_000,
     "<title>" + "a" * 120_000,
+    "<h1 " * 40_000 + "<h1>" + "b" * 120_000,
 ])
 def test_hostile_sources_are_scanned_in_linear_time(hostile):
     # a loose bound against a return to quadratic patterns (~0.01 s measured for the worst), not a speed claim
