@@ -23,6 +23,7 @@ DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 MAX_TITLE = 500
 MAX_ANCHOR = 200
+MAX_DESCRIPTION = 5_000
 # scripts, styles, templates and noscript never reach the text (resiliparse skips them); forms are chrome
 TEXT_OPTIONS = dict(preserve_formatting=True, list_bullets=True, alt_texts=True, links=False, form_fields=False,
                     noscript=False)
@@ -161,9 +162,14 @@ def extract_html(html: str, base_url: str) -> Extraction:
     dom = LexborHTMLParser(html)
     title_el = dom.css_first("title")
     title = _title(title_el.text() if title_el is not None else "")
+    if _TEMPLATE_CODE.search(title):  # `<?= $page_title ?>`: a template's source, whose code sets the title
+        title = _title(source_title(html))
     if not title:
         h1 = dom.css_first("h1")
         title = _title(h1.text()) if h1 is not None else ""
+    text = text.strip()
+    if not text:  # an app shell (a Vite/React index.html): its head's description is all the prose it carries
+        text = _head_description(dom)
     base_el = dom.css_first("base[href]")
     base = base_url
     if base_el is not None:
@@ -171,8 +177,21 @@ def extract_html(html: str, base_url: str) -> Extraction:
         base = candidate[1] if candidate and candidate[0] == "link" else base_url
     links = _html_links(dom, base)
     declared = _head_declarations(dom, base, links)
-    return Extraction(title, text.strip(), full_text.strip(), list(links.links), list(links.contacts), "html",
+    return Extraction(title, text, full_text.strip(), list(links.links), list(links.contacts), "html",
                       links.anchors, declared)
+
+
+_TEMPLATE_CODE = re.compile(r"<\?|<%|\{\{|\{%|\$\{|@\{")
+_DESCRIPTION = 'meta[name="description" i][content], meta[property="og:description"][content], ' \
+               'meta[name="twitter:description" i][content]'
+
+
+def _head_description(dom: LexborHTMLParser) -> str:
+    for node in dom.css(_DESCRIPTION):
+        content = " ".join((node.attributes.get("content") or "").split())
+        if content:
+            return content[:MAX_DESCRIPTION]
+    return ""
 
 
 # A page's <head> names its own site (canonical link, Open Graph and Twitter URLs, the old SEO `url` and

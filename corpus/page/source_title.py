@@ -9,12 +9,14 @@ import re
 MAX_SCAN_CHARS = 200_000
 MAX_VALUE = 300
 # Strongest first: the document's own <title> (JSX, a template string, a PHP view), then a script that sets it,
-# then a `title` key or prop with a string literal (Next.js `metadata`, a Helmet/SEO prop, a site config), and last
-# the first `<h1>` of plain text, as an HTML page without a <title> is titled by its first h1.
+# then a `title` key, prop or variable with a string literal (Next.js `metadata`, a Helmet/SEO prop, a site config,
+# PHP's `$page_title = '…'`), and last the first `<h1>` of plain text, as an HTML page without a <title> is
+# titled by its first h1.
 _TITLE_ELEMENT = re.compile(r"<title(?:\s[^<>]{0,200})?>(?P<value>[^<]{1,%d})</title>" % MAX_VALUE, re.I)
-_DOCUMENT_TITLE = re.compile(r"document\.title\s{0,20}=\s{0,20}([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
+_DOCUMENT_TITLE = re.compile(
+    r"document\.title\s{0,20}=\s{0,20}([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
 _TITLE_KEY = re.compile(
-    r"(?<![\w$.-])[\"']?(?:title|page_title|pageTitle|siteTitle|site_title)[\"']?\s{0,20}[:=]\s{0,20}\{?\s{0,20}"
+    r"(?<![\w.-])[\"']?(?:title|page_title|pageTitle|siteTitle|site_title)[\"']?\s{0,20}[:=]\s{0,20}\{?\s{0,20}"
     r"(?:default\s{0,20}:\s{0,20})?([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
 _HEADING = re.compile(r"<h1(?:\s[^<>]{0,200})?>(?P<value>[^<{}]{1,%d})</h1>" % MAX_VALUE, re.I)
 _ESCAPE = re.compile(r"\\(.)")

@@ -51,6 +51,38 @@ def test_title_falls_back_to_h1():
     assert ex.title == "第一 标题"
 
 
+SHELL = """<!doctype html><html lang="zh-CN"><head><meta charset="UTF-8" />
+<title>香港eSIM流量卡续费【TG @hk_esim_desk】</title>
+<meta name="description" content="  香港eSIM到期续费，三分钟自助充值，不换号。
+客服飞机 @hk_esim_desk，官网 hkesim88.vip  " />
+<meta property="og:description" content="og copy, not read when a description is given" />
+</head><body><div id="root"></div><noscript>You need to enable JavaScript to run this app.</noscript>
+<script type="module" src="/src/main.tsx"></script></body></html>"""
+
+
+def test_an_app_shell_is_read_by_its_head_description():
+    # a Vite/React index.html has an empty body: the description is the only prose the page carries
+    ex = extract(SHELL, base_url="https://code.example.org/u/esim/raw/main/index.html", doc_format="html")
+    assert ex.text == "香港eSIM到期续费，三分钟自助充值，不换号。 客服飞机 @hk_esim_desk，官网 hkesim88.vip"
+    og_only = SHELL.replace('name="description"', 'name="keywords"')
+    assert extract(og_only, base_url="https://a.example/", doc_format="html").text == (
+        "og copy, not read when a description is given")
+    # a page with a body of its own keeps it: the description is not added
+    full = SHELL.replace('<div id="root"></div>', "<main><p>办理流程：选择套餐，付款，扫码安装。</p></main>")
+    assert extract(full, base_url="https://a.example/", doc_format="html").text == "办理流程：选择套餐，付款，扫码安装。"
+    blank = '<html><head><title>t</title><meta name="description" content="  "></head><body></body></html>'
+    assert extract(blank, base_url="https://a.example/", doc_format="html").text == ""
+
+
+def test_a_template_title_is_replaced_by_the_title_its_code_sets():
+    php = ("<?php $page_title = '联系我们 | 香港eSIM客服'; ?><html><head>"
+           "<title><?= htmlspecialchars($page_title, ENT_QUOTES, 'UTF-8') ?></title></head>"
+           "<body><h1>客服中心</h1><p>工作时间 10:00-22:00</p></body></html>")
+    assert extract(php, base_url="https://a.example/contact.php", doc_format="html").title == "联系我们 | 香港eSIM客服"
+    blade = "<html><head><title>{{ $title }}</title></head><body><h1>Renew your data card</h1></body></html>"
+    assert extract(blade, base_url="https://a.example/", doc_format="html").title == "Renew your data card"
+
+
 def test_broken_html_still_extracts():
     # unclosed elements, a stray end tag, and a body cut off in the middle of an attribute
     html = ("<html><head><title>Cheap eSIM</title><body><div><p>Order your travel eSIM today</span>"

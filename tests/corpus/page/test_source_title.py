@@ -27,6 +27,7 @@ export const metadata: Metadata = {
     ("<Helmet title={\"Cheap SIM cards\"} />", "Cheap SIM cards"),
     ('{"title": "Bonus 100% - daftar sekarang"}', "Bonus 100% - daftar sekarang"),
     ("st.set_page_config(page_title='Materi 11')", "Materi 11"),
+    ("<?php $page_title = 'Kontak Kami | Bonus 100%'; ?>", "Kontak Kami | Bonus 100%"),
     ("document.title = 'Casino \\'VIP\\' entry';", "Casino 'VIP' entry"),
     ("const html = `<title>Loans &amp; credit  today</title>`", "Loans & credit today"),
     ('HEAD = """<title lang="zh">开元官网</title>"""', "开元官网"),
