@@ -30,7 +30,8 @@ _FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("title", pa.string(), False,
      "<title> or first h1; a raw file's front matter, metadata or mail Subject, a source file's page title, "
      "else its first heading or line"),
-    ("text", pa.string(), False, "main text (boilerplate removed); an HTML app shell's head description"),
+    ("text", pa.string(), False,
+     "main text (boilerplate removed); all visible text where none is main; an HTML app shell's head description"),
     ("lang", pa.string(), False, "ISO 639-1 language of text, or und"),
     ("script", pa.string(), False, "ISO 15924 script for zh (Hans or Hant), else empty"),
     ("contacts", pa.list_(CONTACT_TYPE), False, "contacts found anywhere on the page, normal form, deduplicated"),

@@ -168,8 +168,8 @@ def extract_html(html: str, base_url: str) -> Extraction:
         h1 = dom.css_first("h1")
         title = _title(h1.text()) if h1 is not None else ""
     text = text.strip()
-    if not text:  # an app shell (a Vite/React index.html): its head's description is all the prose it carries
-        text = _head_description(dom)
+    if not text:  # main-content heuristics kept nothing (a popup page): all its visible text is its content; an app
+        text = full_text.strip() or _head_description(dom)  # shell (a Vite/React index.html) has only its description
     base_el = dom.css_first("base[href]")
     base = base_url
     if base_el is not None:

@@ -18,6 +18,8 @@ _HIDDEN_BLOCKS = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\
 # Unbounded, a hostile page of N nested labels takes N passes over itself: 250 KB of `[[[…](b)](b)` cost 75 s.
 MAX_LINK_NESTING = 8
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_IMG = re.compile(r"<img[\s/>]", re.I)
+_ALT = re.compile(r"\salt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
 # Decoded as a Markdown renderer decodes them (CommonMark): `\_` is `_`, `&#64;` is `@`. Left raw they hide contacts:
 # HTML-to-Markdown converters escape every underscore, so `@esim\_1088` would be no handle at all.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -36,7 +38,14 @@ def reduce_markdown(markdown: str) -> str:
             break
     text = _MD_REF_LINK.sub(lambda m: m.group(1), text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1), text)
-    return decode_escapes(_HTML_TAG.sub("", text))
+    return decode_escapes(_HTML_TAG.sub(_tag_text, text))
+
+
+def _tag_text(m: re.Match) -> str:
+    """A tag's visible words: an image's alt text (as in HTML extraction and `![alt](src)`), else nothing."""
+    tag = m.group()
+    alt = _ALT.search(tag) if _IMG.match(tag) else None
+    return " ".join((alt.group(1) or alt.group(2) or "").split()) if alt else ""
 
 
 def decode_escapes(text: str) -> str:

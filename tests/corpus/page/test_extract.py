@@ -74,6 +74,19 @@ def test_an_app_shell_is_read_by_its_head_description():
     assert extract(blank, base_url="https://a.example/", doc_format="html").text == ""
 
 
+def test_a_page_whose_main_content_is_empty_is_read_whole():
+    # resiliparse's main-content heuristics drop a popup as chrome; its visible text is all the page says
+    popup = """<html><head><title>Popup Plataforma</title></head><body>
+<div id="popup" class="popup"><div class="popup-content">
+<h2 class="popup-title">NOVO LANÇAMENTO</h2><p class="popup-text">Bônus de 100% no primeiro depósito</p>
+<div class="alert" role="alert">DEPÓSITO MÍNIMO R$ 20,00</div>
+<a href="https://bet.example.com/c-abc?lang=pt" class="button">Entre agora na plataforma</a>
+<button class="popup-close" onclick="closePopup()">Fechar</button></div></div></body></html>"""
+    ex = extract(popup, base_url="https://a.example/", doc_format="html")
+    assert "Bônus de 100% no primeiro depósito" in ex.text and "Entre agora na plataforma" in ex.text
+    assert "NOVO LANÇAMENTO" in ex.full_text
+
+
 def test_a_template_title_is_replaced_by_the_title_its_code_sets():
     php = ("<?php $page_title = '联系我们 | 香港eSIM客服'; ?><html><head>"
            "<title><?= htmlspecialchars($page_title, ENT_QUOTES, 'UTF-8') ?></title></head>"

@@ -17,6 +17,14 @@ def test_reduce_markdown_keeps_visible_words():
     assert reduce_markdown("![alt words](x.png) and [a [nested] label](u)") == "alt words and a [nested] label"
 
 
+def test_an_inline_image_tag_keeps_its_alt_text():
+    # as `![alt](src)` does, and as HTML extraction keeps alt texts: a README's product images name the products
+    mdx = "流量卡：\n<img\nsrc={require('@site/static/img/card/sx.webp').default}\nalt=\"陕西省内 流量卡\"\nwidth=\"20%\"\n/>"
+    assert reduce_markdown(mdx) == "流量卡：\n陕西省内 流量卡"
+    assert reduce_markdown("<IMG SRC='q.png' ALT='扫码 &amp; 加微信'> <img src=x.png>") == "扫码 & 加微信 "
+    assert reduce_markdown('<imgx alt="no"><p title="no" alt="no">yes</p>') == "yes"  # only images have alt text
+
+
 def test_reduce_markdown_unwraps_links_nested_in_labels():
     assert reduce_markdown("[a [b [TG @x](https://t.me/x)](v)](w) end") == "a b TG @x end"
 
