@@ -17,7 +17,7 @@ from corpus.page.front_matter import metadata_title, split_front_matter
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 from corpus.page.markdown_text import reduce_markdown
 from corpus.page.message import message_subject
-from corpus.page.source_title import source_title
+from corpus.page.source_file import CODE_HEAD, SOURCE_SUFFIXES, is_source, source_title
 
 DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -46,22 +46,6 @@ class Extraction:
 
 
 _HTML_HEAD = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S)
-# A source file's first line (shebang, coding line, PHP open tag, imports and exports, package and namespace lines):
-# its `# comment` lines are not Markdown headings, and HTML inside its strings is text, not markup to strip. Each
-# keyword needs the syntax that follows it in code: a post whose first line is "let me explain…" is prose.
-_IDENT = r"[A-Za-z_$][\w$]*"
-_CODE_HEAD = re.compile(
-    r"\s*(?:#!|#\s*-\*-|<\?php\b|#include\s*[<\"]|['\"]use (?:strict|client|server)['\"]"
-    rf"|import\s+(?:type\s+(?:{_IDENT}|[*{{])|{_IDENT}\s*(?:,|from\b|as\b|;|$)|{_IDENT}(?:\.{_IDENT})+|[*{{]|['\"])|from\s+[\w.]+\s+import\s"
-    r"|export\s+(?:default|const|let|var|function|class|async|type|interface|enum|\{|\*)"
-    rf"|(?:const|let|var)\s+(?:{_IDENT}\s*[=;:,]|[{{\[])"
-    rf"|package\s+[\w.]+\s*;?\s*$|namespace\s+[\w\\.]+\s*[;{{]?\s*$|using\s+(?:namespace\s+)?[\w.]+\s*;"
-    rf"|require(?:_once)?\s*\(|require(?:_once)?\s+['\"]|def\s+{_IDENT}\s*\(|function\s*(?:{_IDENT})?\s*\("
-    rf"|class\s+{_IDENT}\s*(?:[:({{]|extends\b|implements\b|$)|(?:public|private)\s+(?:static\s+|final\s+|abstract\s+)*"
-    rf"(?:class|interface|enum|void|function|{_IDENT}\s+{_IDENT}\s*[=(;]))", re.M)
-SOURCE_SUFFIXES = (".py", ".php", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".rb", ".rs",
-                   ".c", ".h", ".cc", ".cpp", ".cs", ".sh", ".pl", ".lua", ".swift", ".vue", ".svelte")
-SOURCE_SNIFF_CHARS, SOURCE_SNIFF_LINES = 4096, 30
 _MD_SIGNS = re.compile(r"^#{1,6} \S|^(?:=+|-+)\s*$|\]\((?:https?://|/|\.)|^```|^\s*[-*+] \S|^\s*\d+\. \S", re.M)
 
 
@@ -75,7 +59,7 @@ def detect_format(content_type: str | None, url: str, head: str) -> DocFormat:
     if _HTML_HEAD.match(head):
         return "html"
     path = urlsplit(url).path.lower() if url else ""
-    if not path.endswith(MARKDOWN_SUFFIXES) and (path.endswith(SOURCE_SUFFIXES) or _CODE_HEAD.match(head)):
+    if not path.endswith(MARKDOWN_SUFFIXES) and (path.endswith(SOURCE_SUFFIXES) or CODE_HEAD.match(head)):
         return "text"
     if path.endswith(MARKDOWN_SUFFIXES) or len(_MD_SIGNS.findall(head[:4096])) >= 2:
         return "markdown"
@@ -168,8 +152,10 @@ def extract_html(html: str, base_url: str) -> Extraction:
         h1 = dom.css_first("h1")
         title = _title(h1.text()) if h1 is not None else ""
     text = text.strip()
-    if not text:  # main-content heuristics kept nothing (a popup page): all its visible text is its content; an app
-        text = full_text.strip() or _head_description(dom)  # shell (a Vite/React index.html) has only its description
+    # where main-content heuristics keep nothing (a page that is one popup) all its visible text is its content; an
+    # app shell (a Vite/React index.html: an empty root element and a script) carries only its head's description
+    if not text:
+        text = full_text.strip() or _head_description(dom)
     base_el = dom.css_first("base[href]")
     base = base_url
     if base_el is not None:
@@ -187,6 +173,7 @@ _DESCRIPTION = 'meta[name="description" i][content], meta[property="og:descripti
 
 
 def _head_description(dom: LexborHTMLParser) -> str:
+    """The first non-empty description meta tag's content (standard, Open Graph or Twitter), cut to a bound."""
     for node in dom.css(_DESCRIPTION):
         content = " ".join((node.attributes.get("content") or "").split())
         if content:
@@ -283,21 +270,13 @@ def _first_line(text: str) -> str:
     return next((_title(line) for line in text.splitlines() if line.strip()), "")
 
 
-def _is_source(text: str, url: str) -> bool:
-    """A source file by its name, or by a line of code among its first lines (a license comment may come first)."""
-    if url and urlsplit(url).path.lower().endswith(SOURCE_SUFFIXES):
-        return True
-    lines = [line for line in text[:SOURCE_SNIFF_CHARS].splitlines() if line.strip()][:SOURCE_SNIFF_LINES]
-    return any(_CODE_HEAD.match(line) for line in lines)
-
-
 def extract_text(text: str, base_url: str) -> Extraction:
     links = _Links(base_url)
     for m in BARE_URL.finditer(text):
         links.add(strip_bare(m.group()))
     text = text.strip()
     # a source file's first line is an import; the page it builds names its title in a string
-    named = source_title(text) if _is_source(text, base_url) else ""
+    named = source_title(text) if is_source(text, base_url) else ""
     title = _title(named or _header_title(text) or "") or _first_line(text)
     return Extraction(title, text, text, list(links.links), list(links.contacts), "text", links.anchors)
 

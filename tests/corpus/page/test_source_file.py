@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.page.extract import extract
-from corpus.page.source_title import MAX_VALUE, source_title
+from corpus.page.source_file import MAX_VALUE, source_title
 
 LAYOUT = '''import type { Metadata } from "next";
 import "./globals.css";
