@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.page.extract import extract
-from corpus.page.source_file import MAX_VALUE, source_title
+from corpus.page.source_file import MAX_VALUE, is_source, source_title
 
 LAYOUT = '''import type { Metadata } from "next";
 import "./globals.css";
@@ -111,3 +111,17 @@ def test_hostile_sources_are_scanned_in_linear_time(hostile):
     start = time.process_time()
     source_title(hostile)
     assert time.process_time() - start < 1.0
+
+
+@pytest.mark.parametrize(("text", "url", "source"), [
+    ("// SPDX-License-Identifier: MIT\n// (c) 2026\nimport type { Metadata } from 'next'\n", "", True),
+    ("<?php\n$page_title = 'x';", "", True),
+    ("whatever is written", "https://code.example.org/u/r/raw/main/app/page.tsx", True),
+    ("notes\n" * 40 + "import os\n", "", False),  # past the first 30 lines: prose with a snippet far down
+    ("let me explain how imports work\nimport duties rose in 2026\nexport markets grew\nclass of 2026 met\n"
+     "from the start we knew\n", "", False),  # keywords without the syntax that follows them in code
+    ("README\nimport requests\n", "https://code.example.org/u/r/raw/main/README.md", True),  # a code line near the top
+])
+def test_a_source_file_is_told_by_its_name_or_an_early_code_line(text, url, source):
+    assert is_source(text, url) is source
+
