@@ -17,7 +17,7 @@ from corpus.page.front_matter import metadata_title, split_front_matter
 from corpus.page.markdown_links import BARE_ATTR, BARE_URL, markdown_html, strip_bare
 from corpus.page.markdown_text import reduce_markdown
 from corpus.page.message import message_subject
-from corpus.page.source_file import CODE_HEAD, SOURCE_SUFFIXES, is_source, source_title
+from corpus.page.source_file import CODE_HEAD, SOURCE_SUFFIXES, TEMPLATE_CODE, is_source, source_title
 
 DocFormat = Literal["html", "markdown", "text"]
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -146,7 +146,7 @@ def extract_html(html: str, base_url: str) -> Extraction:
     dom = LexborHTMLParser(html)
     title_el = dom.css_first("title")
     title = _title(title_el.text() if title_el is not None else "")
-    if _TEMPLATE_CODE.search(title):  # `<?= $page_title ?>`: a template's source, whose code sets the title
+    if TEMPLATE_CODE.search(title):  # `<?= $page_title ?>`: a template's source, whose code sets the title
         title = _title(source_title(html))
     if not title:
         h1 = dom.css_first("h1")
@@ -167,7 +167,6 @@ def extract_html(html: str, base_url: str) -> Extraction:
                       links.anchors, declared)
 
 
-_TEMPLATE_CODE = re.compile(r"<\?|<%|\{\{|\{%|\$\{|@\{")
 _DESCRIPTION = 'meta[name="description" i][content], meta[property="og:description"][content], ' \
                'meta[name="twitter:description" i][content]'
 

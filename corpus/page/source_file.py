@@ -47,6 +47,8 @@ _TITLE_KEY = re.compile(
     r"(?<![\w.-])[\"']?(?:title|page_title|pageTitle|siteTitle|site_title)[\"']?\s{0,20}[:=]\s{0,20}\{?\s{0,20}"
     r"(?:default\s{0,20}:\s{0,20})?([\"'`])(?P<value>(?:(?!\1)[^\\\n]|\\.){1,%d})\1" % MAX_VALUE)
 _HEADING = re.compile(r"<h1(?:\s[^<>]{0,200})?>(?P<value>[^<{}]{1,%d})</h1>" % MAX_VALUE, re.I)
+# Template code, not words: PHP/ASP/ERB `<?`, `<%`, Blade/Jinja/Handlebars `{{` and `{%`, JS and Razor `${`/`@{`.
+TEMPLATE_CODE = re.compile(r"<\?|<%|\{\{|\{%|\$\{|@\{")
 _ESCAPE = re.compile(r"\\(.)")
 _LETTER = re.compile(r"[^\W\d_]")
 # An i18n key (`nav.home.title`) or a path names a string, it is not one.
@@ -75,6 +77,6 @@ _FORMS = ((_TITLE_ELEMENT, html.unescape), (_DOCUMENT_TITLE, _string_literal), (
 
 def _readable(value: str) -> str:
     value = " ".join(value.split())
-    if not _LETTER.search(value) or _KEY_LIKE.fullmatch(value) or value.startswith(("${", "{{")):
+    if not _LETTER.search(value) or _KEY_LIKE.fullmatch(value) or TEMPLATE_CODE.search(value):
         return ""
     return value

@@ -94,6 +94,8 @@ def test_a_template_title_is_replaced_by_the_title_its_code_sets():
     assert extract(php, base_url="https://a.example/contact.php", doc_format="html").title == "联系我们 | 香港eSIM客服"
     blade = "<html><head><title>{{ $title }}</title></head><body><h1>Renew your data card</h1></body></html>"
     assert extract(blade, base_url="https://a.example/", doc_format="html").title == "Renew your data card"
+    jinja = blade.replace("{{ $title }}", "{% block title %}Home{% endblock %}")
+    assert extract(jinja, base_url="https://a.example/", doc_format="html").title == "Renew your data card"
 
 
 def test_broken_html_still_extracts():

@@ -57,6 +57,7 @@ def test_a_page_without_a_title_is_titled_by_its_first_plain_h1():
     "const s = { title: '2026' }; x = { title: '${name}' }",  # no letter; a template expression
     "const s = { title: t('seo.title') }",  # no string literal
     "<title></title><title>{{ page.title }}</title>",
+    "<title>{% block title %}Home{% endblock %}</title>; x = { title: `Casino ${year}` }",  # template code, not words
 ])
 def test_no_title_where_none_is_written(source):
     assert source_title(source) == ""
